@@ -1,0 +1,286 @@
+"""Every check of the content, all problems at once.
+
+Records arrive with every scalar a string (``load``); here they are typed against the
+JSON Schemas, then checked against each other: references, quotes, dates, claims and the
+URLs already published. Nothing here raises on bad content: it returns problems.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from chronicle import urls
+from chronicle.claims import describe_claim, describe_days, evaluate
+from chronicle.config import Config, check_url
+from chronicle.dates import DateError, EdtfDate, parse_edtf
+from chronicle.load import RawRecord
+from chronicle.markdown import unsafe_links
+from chronicle.problems import Problem
+from chronicle.quotes import QuoteFound, SourceText, find_quote, quote_problem_message
+from chronicle.schema import closest, load_schema, type_record
+
+KIND_NAMES = {"event": "événement", "actor": "acteur", "channel": "canal", "source": "source",
+              "claim": "affirmation"}
+UNITS = ("days", "weeks", "months")
+
+
+@dataclass(frozen=True)
+class Checked:
+    """A record that has been typed: ``data`` holds str, int, bool, list and dict values."""
+
+    kind: str
+    id: str
+    path: str
+    data: dict[str, Any]
+    positions: dict[str, tuple[int, int]]
+    text: str | None = None
+
+
+Index = dict[str, dict[str, Checked]]
+
+
+def problem_at(record: Checked | RawRecord, field: str, message: str, hint: str = "") -> Problem:
+    """A problem at ``field`` of ``record`` (or at its nearest enclosing field)."""
+    probe = field
+    while probe and probe not in record.positions:
+        probe = probe.rpartition(".")[0]
+    line, column = record.positions.get(probe, (1, 1))
+    return Problem(record.path, line, column, field, message, hint)
+
+
+def format_checks(config: Config) -> dict[str, Any]:
+    """The checks behind the schemas' ``format`` keywords."""
+    kinds = [kind.id for kind in config.kinds]
+
+    def edtf(value: str) -> str | None:
+        try:
+            parse_edtf(value)
+        except DateError as error:
+            return error.message
+        return None
+
+    def kind(value: str) -> str | None:
+        if value in kinds:
+            return None
+        near = ", ".join(closest(value, kinds, limit=len(kinds)) or kinds)
+        return f"nature « {value} » inconnue ; natures possibles : {near}."
+
+    def markdown(value: str) -> str | None:
+        bad = unsafe_links(value)
+        if bad:
+            return (f"lien « {bad[0][:60]} » refusé : seuls les liens https:, http: et mailto: "
+                    "sont acceptés.")
+        return None
+
+    return {"edtf": edtf, "kind": kind, "markdown": markdown, "url": check_url}
+
+
+def type_records(records: Iterable[RawRecord], config: Config) -> tuple[Index, list[Problem]]:
+    """Type every record against its schema; records with problems are left out of the index."""
+    formats = format_checks(config)
+    index: Index = {kind: {} for kind in KIND_NAMES}
+    problems: list[Problem] = []
+    for raw in records:
+        schema = load_schema(str(config.schema_dir), raw.kind)
+        typed, found = type_record(raw.path, raw.data, raw.positions, raw.key_positions, schema, formats)
+        problems += found
+        index[raw.kind][raw.id] = Checked(raw.kind, raw.id, raw.path, typed, raw.positions, raw.text)
+    return index, problems
+
+
+def check_reference(record: Checked, field: str, value: Any, target: dict[str, Checked],
+                    kind: str) -> list[Problem]:
+    """A problem if ``value`` is not the id of a record of ``kind``."""
+    if not isinstance(value, str) or value in target:
+        return []
+    near = closest(value, list(target))
+    hint = f"Identifiants proches : {', '.join(near)}." if near else (
+        f"Aucun {KIND_NAMES[kind]} de ce nom : créez-le ou corrigez l'identifiant.")
+    return [problem_at(record, field, f"{KIND_NAMES[kind]} inconnu « {value} ».", hint)]
+
+
+def check_references(index: Index) -> list[Problem]:
+    """Every id that points to another record must exist; the initiator is one of the actors."""
+    problems: list[Problem] = []
+    for event in index["event"].values():
+        data = event.data
+        for field, kind in (("actors", "actor"), ("channels", "channel")):
+            for position, value in enumerate(data.get(field) or []):
+                problems += check_reference(event, f"{field}.{position}", value, index[kind], kind)
+        for position, citation in enumerate(data.get("citations") or []):
+            if citation:
+                problems += check_reference(event, f"citations.{position}.source", citation.get("source"),
+                                            index["source"], "source")
+        initiator = data.get("initiator")
+        if initiator and initiator not in (data.get("actors") or []):
+            problems.append(problem_at(event, "initiator", f"« {initiator} » n'est pas parmi les acteurs.",
+                                       "Ajoutez-le à actors ou corrigez initiator."))
+    for channel in index["channel"].values():
+        for position, value in enumerate(channel.data.get("parties") or []):
+            problems += check_reference(channel, f"parties.{position}", value, index["actor"], "actor")
+    for claim in index["claim"].values():
+        problems += check_reference(claim, "source", claim.data.get("source"), index["source"], "source")
+        for position, value in enumerate(claim.data.get("between") or []):
+            problems += check_reference(claim, f"between.{position}", value, index["event"], "event")
+    return problems
+
+
+def check_aliases(index: Index) -> list[Problem]:
+    """An event id or alias must name one event only."""
+    owners: dict[str, Checked] = dict(index["event"])
+    problems: list[Problem] = []
+    for event in index["event"].values():
+        for position, alias in enumerate(event.data.get("aliases") or []):
+            if not isinstance(alias, str):
+                continue
+            other = owners.get(alias)
+            if other is not None:
+                what = "l'identifiant" if other.id == alias else "un alias"
+                problems.append(problem_at(event, f"aliases.{position}",
+                                           f"« {alias} » est déjà {what} de {other.path}.",
+                                           "Un identifiant ne peut désigner qu'un seul événement."))
+            else:
+                owners[alias] = event
+    return problems
+
+
+def check_notes(index: Index) -> list[Problem]:
+    """A date deduced rather than read needs its reasoning."""
+    problems: list[Problem] = []
+    for kind, basis, note in (("event", "date_basis", "date_note"), ("source", "published_basis",
+                                                                     "published_note")):
+        for record in index[kind].values():
+            if record.data.get(basis) == "inferred" and not record.data.get(note):
+                problems.append(problem_at(record, basis, f"une date déduite (inferred) demande un champ "
+                                           f"{note}.", f"Ajoutez {note}: expliquant comment la date a été "
+                                           "établie."))
+    return problems
+
+
+def check_quote(record: Checked, field: str, texts: dict[str, SourceText], source_id: Any,
+                quote: Any, prefix: Any) -> list[Problem]:
+    """The passage ``quote`` must occur once in the source (or once after ``prefix``)."""
+    source = texts.get(source_id) if isinstance(source_id, str) else None
+    if source is None or not isinstance(quote, str):
+        return []
+    result = find_quote(source, quote, prefix if isinstance(prefix, str) else None)
+    if isinstance(result, QuoteFound):
+        return []
+    message, hint = quote_problem_message(result, source_id)
+    return [problem_at(record, field, message, hint)]
+
+
+def check_quotes(index: Index) -> list[Problem]:
+    """Every citation and claim quotes its source verbatim."""
+    texts = {source.id: SourceText(source.text) for source in index["source"].values()
+             if source.text is not None}
+    problems: list[Problem] = []
+    for event in index["event"].values():
+        for position, citation in enumerate(event.data.get("citations") or []):
+            if citation:
+                problems += check_quote(event, f"citations.{position}.quote", texts, citation.get("source"),
+                                        citation.get("quote"), citation.get("prefix"))
+    for claim in index["claim"].values():
+        problems += check_quote(claim, "quote", texts, claim.data.get("source"), claim.data.get("quote"),
+                                None)
+    return problems
+
+
+def event_range(event: Checked) -> tuple[Any, Any] | None:
+    """The (earliest, latest) days of an event, or None if its date is unusable."""
+    try:
+        parsed: EdtfDate = parse_edtf(event.data["date"])
+    except (DateError, KeyError, TypeError):
+        return None
+    return parsed.start, parsed.end
+
+
+def check_claims(index: Index) -> list[Problem]:
+    """Each claim states one interval, and the two events' dates allow it."""
+    problems: list[Problem] = []
+    for claim in index["claim"].values():
+        data = claim.data
+        units = [unit for unit in UNITS if unit in data]
+        if len(units) != 1:
+            problems.append(problem_at(claim, "", "une affirmation donne exactement un écart : days, weeks "
+                                       "ou months.", "Exemple : days: 84"))
+            continue
+        between = data.get("between") or []
+        events = [index["event"].get(e) if isinstance(e, str) else None for e in between]
+        if len(events) != 2 or None in events or data.get(units[0]) is None:
+            continue
+        ranges = [event_range(e) for e in events if e is not None]
+        if None in ranges:
+            continue
+        unit, count = units[0], data[units[0]]
+        verdict = evaluate(ranges[0], ranges[1], unit, count, bool(data.get("about")), data.get("limit"))
+        if not verdict.holds:
+            said = describe_claim(unit, count, bool(data.get("about")), data.get("limit"))
+            problems.append(problem_at(
+                claim, unit, f"l'affirmation « {said} » ne tient pas : les dates des deux événements "
+                f"donnent {describe_days(verdict.low, verdict.high)}.",
+                "Corrigez la date d'un des événements, ou l'écart annoncé (about: true si la source "
+                "reste vague)."))
+    return problems
+
+
+def check_roles(index: Index) -> list[Problem]:
+    """A role cannot end before it starts."""
+    problems: list[Problem] = []
+    for actor in index["actor"].values():
+        for position, role in enumerate(actor.data.get("roles") or []):
+            if not role or not role.get("from") or not role.get("to"):
+                continue
+            try:
+                start, end = parse_edtf(role["from"]), parse_edtf(role["to"])
+            except DateError:
+                continue
+            if start.start and end.end and end.end < start.start:
+                problems.append(problem_at(actor, f"roles.{position}.to",
+                                           "la fonction finit avant de commencer.",
+                                           "Vérifiez from et to."))
+    return problems
+
+
+def planned_urls(index: Index) -> set[str]:
+    """Every URL the site will serve for these records, redirects included."""
+    found = {urls.record_url(kind, record_id) for kind in ("event", "actor", "channel", "source")
+             for record_id in index[kind]}
+    for event in index["event"].values():
+        found.update(urls.event_url(alias) for alias in event.data.get("aliases") or []
+                     if isinstance(alias, str))
+        dates = event_range(event)
+        if dates and dates[0]:
+            found.add(urls.year_url(dates[0].year))
+    return found
+
+
+def check_published(index: Index, published: list[tuple[int, str]], path: str) -> list[Problem]:
+    """A URL once published must still resolve, directly or through an alias redirect."""
+    planned = planned_urls(index)
+    problems: list[Problem] = []
+    for line, url in published:
+        prefixes = tuple(urls.SECTIONS.values()) + ("/annees/",)
+        if url.startswith(prefixes) and url not in planned:
+            problems.append(Problem(path, line, 1, "", f"l'adresse publiée {url} disparaîtrait.",
+                                    "Une adresse publiée doit rester valable : si vous avez renommé la "
+                                    "fiche, ajoutez l'ancien identifiant dans aliases de la nouvelle."))
+    return problems
+
+
+def check_content(records: list[RawRecord], config: Config,
+                  published: list[tuple[int, str]] | None = None,
+                  published_path: str = "content/published-urls.txt") -> tuple[Index, list[Problem]]:
+    """Type and cross-check every record: the index of typed records and every problem, sorted."""
+    index, problems = type_records(records, config)
+    problems += check_references(index)
+    problems += check_aliases(index)
+    problems += check_notes(index)
+    problems += check_quotes(index)
+    problems += check_claims(index)
+    problems += check_roles(index)
+    if published is not None:
+        problems += check_published(index, published, published_path)
+    return index, sorted(set(problems))

@@ -1,0 +1,135 @@
+"""The command line: build | check | serve | new. Exit 0 ok, 1 content errors, 2 usage errors."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+from chronicle.pipeline import build_site, check_site
+from chronicle.problems import ContentError, Problem
+
+EXIT_OK, EXIT_CONTENT, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 70
+RECORD_KINDS = ("event", "actor", "channel", "source", "claim")
+
+
+def format_problem(problem: Problem, style: str) -> str:
+    """One problem as text (``path:line:column: field: message``) or a GitHub annotation."""
+    if style == "github":
+        field = f"{problem.field} : " if problem.field else ""
+        text = f"{field}{problem.message} {problem.hint}".strip()
+        text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+        path = problem.path.replace(",", "%2C").replace(":", "%3A")
+        return f"::error file={path},line={max(problem.line, 1)},col={max(problem.column, 1)}::{text}"
+    return problem.format()
+
+
+def report_problems(problems: list[Problem], style: str = "text") -> None:
+    """Print every problem, then how many (on stderr for text, stdout for GitHub)."""
+    stream = sys.stdout if style == "github" else sys.stderr
+    for problem in problems:
+        print(format_problem(problem, style), file=stream)
+    count = len(problems)
+    files = len({p.path for p in problems})
+    print(f"{count} problème{'s' if count > 1 else ''} dans {files} fichier{'s' if files > 1 else ''} ; "
+          "le site n'a pas été modifié.", file=sys.stderr)
+
+
+def command_build(args: argparse.Namespace) -> int:
+    """Build the site into ``--out``."""
+    started = time.perf_counter()
+    if sys.stderr.isatty():
+        print("Construction du site…", file=sys.stderr, end="\r")
+    try:
+        files = build_site(args.root, args.out, args.base_url)
+    except ContentError as error:
+        report_problems(error.problems)
+        return EXIT_CONTENT
+    pages = sum(1 for path in files if path.endswith(".html"))
+    elapsed = f"{time.perf_counter() - started:.2f}".replace(".", ",")
+    print(f"Site construit : {pages} pages, {len(files)} fichiers dans {args.out} en {elapsed} s. "
+          f"Ouvrez {args.out / 'index.html'} ou lancez « python build.py serve ».")
+    return EXIT_OK
+
+
+def command_check(args: argparse.Namespace) -> int:
+    """Check the content without writing anything."""
+    checked = check_site(args.root)
+    if checked.problems:
+        report_problems(checked.problems, args.format)
+        return EXIT_CONTENT
+    assert checked.index is not None
+    counts = ", ".join(f"{len(checked.index[k])} {k}" for k in RECORD_KINDS)
+    print(f"Aucun problème ({counts}).")
+    return EXIT_OK
+
+
+def command_serve(args: argparse.Namespace) -> int:
+    """Build, serve on 127.0.0.1 and rebuild on every change."""
+    from chronicle.serve import serve  # imported here: only `serve` needs the watcher
+
+    return serve(args.root, args.out, args.port, args.open)
+
+
+def command_new(args: argparse.Namespace) -> int:
+    """Write a new record from flags."""
+    from chronicle.new import NewRecordError, write_new_record
+
+    try:
+        path = write_new_record(args.root, args.kind, vars(args))
+    except NewRecordError as error:
+        print(f"build.py new : {error}", file=sys.stderr)
+        return EXIT_USAGE
+    print(f"Fiche créée : {path.relative_to(args.root).as_posix()}. Complétez-la, puis lancez "
+          "« python build.py check ».")
+    return EXIT_OK
+
+
+def make_parser() -> argparse.ArgumentParser:
+    """The argument parser, with help for every command."""
+    parser = argparse.ArgumentParser(prog="build.py", description="Chronicle : construit la chronologie "
+                                     "annotée de content/ en site statique dans site/.")
+    parser.add_argument("--root", type=Path, default=Path.cwd(), help="dossier du projet (par défaut : ici)")
+    commands = parser.add_subparsers(dest="command", metavar="commande")
+    build = commands.add_parser("build", help="construire le site (commande par défaut)",
+                                description="Vérifie le contenu puis construit site/.")
+    check = commands.add_parser("check", help="vérifier le contenu sans rien écrire",
+                                description="Vérifie toutes les fiches et affiche tous les problèmes.")
+    check.add_argument("--format", choices=("text", "github"), default="text",
+                       help="text (par défaut) ou github (annotations de pull request)")
+    serve = commands.add_parser("serve", help="construire, servir en local et reconstruire à chaque "
+                                "modification", description="Sert site/ sur 127.0.0.1 et recharge la page "
+                                "ouverte à chaque modification de content/, templates/ ou static/.")
+    serve.add_argument("--port", type=int, default=8000, help="port (par défaut 8000)")
+    serve.add_argument("--open", action="store_true", help="ouvrir le navigateur")
+    for sub in (build, serve):
+        sub.add_argument("--out", type=Path, default=None, help="dossier de sortie (par défaut site/)")
+        sub.add_argument("--base-url", default=None, help="adresse publique du site (remplace celle de "
+                         "content/site.yaml), ex. https://exemple.github.io/chronique/")
+    from chronicle.new import add_new_parser
+
+    add_new_parser(commands)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line; returns the exit code."""
+    parser = make_parser()
+    args = parser.parse_args(argv)
+    args.root = args.root.resolve()
+    if args.command is None:
+        args = parser.parse_args([*(argv or []), "build"])
+        args.root = args.root.resolve()
+    if getattr(args, "out", None) is None:
+        args.out = args.root / "site"
+    handlers = {"build": command_build, "check": command_check, "serve": command_serve, "new": command_new}
+    try:
+        return handlers[args.command](args)
+    except KeyboardInterrupt:
+        print("Interrompu ; le site n'a pas été modifié.", file=sys.stderr)
+        return 130
+    except Exception as error:  # a bug of ours, not the editor's: say so, without a traceback
+        print(f"Erreur interne de Chronicle ({type(error).__name__} : {error}). Signalez-la avec la "
+              "commande lancée.", file=sys.stderr)
+        return EXIT_INTERNAL

@@ -1,0 +1,211 @@
+"""The chronology as immutable data: records typed, events sorted, indices built once."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from chronicle.check import Index
+from chronicle.dates import EdtfDate, parse_edtf
+
+
+@dataclass(frozen=True)
+class Citation:
+    """A verbatim passage of a source, as cited by an event (numbered from 1)."""
+
+    number: int
+    source: str
+    quote: str
+    prefix: str | None = None
+
+
+@dataclass(frozen=True)
+class Correction:
+    """A published correction of an event."""
+
+    date: EdtfDate
+    text: str
+
+
+@dataclass(frozen=True)
+class Event:
+    """One dated happening of the chronology."""
+
+    id: str
+    title: str
+    date: EdtfDate
+    date_basis: str
+    kind: str
+    actors: tuple[str, ...]
+    channels: tuple[str, ...]
+    summary: str
+    citations: tuple[Citation, ...]
+    date_note: str | None = None
+    initiator: str | None = None
+    annotation: str | None = None
+    aliases: tuple[str, ...] = ()
+    corrections: tuple[Correction, ...] = ()
+
+    @property
+    def year(self) -> int:
+        """The year the event is filed under (that of its earliest possible day)."""
+        day = self.date.start or self.date.end
+        assert day is not None  # the check refuses dates open at both ends
+        return day.year
+
+
+@dataclass(frozen=True)
+class Role:
+    """A position held by an actor, with its dates when known."""
+
+    title: str
+    start: EdtfDate | None = None
+    end: EdtfDate | None = None
+
+
+@dataclass(frozen=True)
+class Actor:
+    """A person, institution or state."""
+
+    id: str
+    name: str
+    type: str
+    aliases: tuple[str, ...] = ()
+    country: str | None = None
+    roles: tuple[Role, ...] = ()
+    description: str | None = None
+
+
+@dataclass(frozen=True)
+class Channel:
+    """A line of communication between parties."""
+
+    id: str
+    name: str
+    kind: str
+    parties: tuple[str, ...]
+    established: EdtfDate | None = None
+    description: str | None = None
+
+
+@dataclass(frozen=True)
+class Source:
+    """A source article and its full text."""
+
+    id: str
+    title: str
+    language: str
+    published: EdtfDate
+    published_basis: str
+    text: str
+    published_note: str | None = None
+    reports: tuple[str, ...] = ()
+    url: str | None = None
+
+
+@dataclass(frozen=True)
+class Claim:
+    """What a source asserts about the time between two events."""
+
+    id: str
+    source: str
+    quote: str
+    between: tuple[str, str]
+    unit: str
+    count: int
+    about: bool = False
+    limit: str | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class Chronology:
+    """Every record, events in chronological order, with indices by actor, channel, source, year."""
+
+    events: tuple[Event, ...]
+    actors: dict[str, Actor]
+    channels: dict[str, Channel]
+    sources: dict[str, Source]
+    claims: dict[str, Claim]
+    by_actor: dict[str, tuple[Event, ...]] = field(default_factory=dict)
+    by_channel: dict[str, tuple[Event, ...]] = field(default_factory=dict)
+    by_source: dict[str, tuple[Event, ...]] = field(default_factory=dict)
+    by_year: dict[int, tuple[Event, ...]] = field(default_factory=dict)
+
+    def event(self, event_id: str) -> Event:
+        """The event ``event_id``."""
+        return self.events[self._positions()[event_id]]
+
+    def _positions(self) -> dict[str, int]:
+        cached = self.__dict__.get("_position_cache")
+        if cached is None:
+            cached = {event.id: position for position, event in enumerate(self.events)}
+            object.__setattr__(self, "_position_cache", cached)
+        return cached
+
+
+def optional_date(value: str | None) -> EdtfDate | None:
+    """The parsed date, or None for an absent one."""
+    return parse_edtf(value) if value else None
+
+
+def make_event(record_id: str, data: dict[str, Any]) -> Event:
+    """An Event from its typed record."""
+    citations = tuple(Citation(number, c["source"], c["quote"], c.get("prefix"))
+                      for number, c in enumerate(data["citations"], start=1))
+    corrections = tuple(Correction(parse_edtf(c["date"]), c["text"]) for c in data.get("corrections") or [])
+    return Event(record_id, data["title"], parse_edtf(data["date"]), data["date_basis"], data["kind"],
+                 tuple(data["actors"]), tuple(data.get("channels") or ()), data["summary"], citations,
+                 data.get("date_note"), data.get("initiator"), data.get("annotation"),
+                 tuple(data.get("aliases") or ()), corrections)
+
+
+def make_actor(record_id: str, data: dict[str, Any]) -> Actor:
+    """An Actor from its typed record."""
+    roles = tuple(Role(r["title"], optional_date(r.get("from")), optional_date(r.get("to")))
+                  for r in data.get("roles") or [])
+    return Actor(record_id, data["name"], data["type"], tuple(data.get("aliases") or ()),
+                 data.get("country"), roles, data.get("description"))
+
+
+def make_claim(record_id: str, data: dict[str, Any]) -> Claim:
+    """A Claim from its typed record."""
+    unit = next(u for u in ("days", "weeks", "months") if u in data)
+    first, second = data["between"]
+    return Claim(record_id, data["source"], data["quote"], (first, second), unit, data[unit],
+                 bool(data.get("about")), data.get("limit"), data.get("note"))
+
+
+def group(events: Iterable[Event], keys_of: Any) -> dict[Any, tuple[Event, ...]]:
+    """Events grouped under each key ``keys_of(event)`` gives, chronological order kept."""
+    groups: dict[Any, list[Event]] = defaultdict(list)
+    for event in events:
+        for key in keys_of(event):
+            groups[key].append(event)
+    return {key: tuple(value) for key, value in groups.items()}
+
+
+def build_model(index: Index) -> Chronology:
+    """The Chronology of checked records (call only when the check found no problem)."""
+    events = sorted((make_event(i, r.data) for i, r in index["event"].items()),
+                    key=lambda e: (e.date.sort_key(), e.id))
+    channels = {i: Channel(i, r.data["name"], r.data["kind"], tuple(r.data["parties"]),
+                           optional_date(r.data.get("established")), r.data.get("description"))
+                for i, r in sorted(index["channel"].items())}
+    sources = {i: Source(i, r.data["title"], r.data["language"], parse_edtf(r.data["published"]),
+                         r.data["published_basis"], r.text or "", r.data.get("published_note"),
+                         tuple(r.data.get("reports") or ()), r.data.get("url"))
+               for i, r in sorted(index["source"].items())}
+    return Chronology(
+        events=tuple(events),
+        actors={i: make_actor(i, r.data) for i, r in sorted(index["actor"].items())},
+        channels=channels,
+        sources=sources,
+        claims={i: make_claim(i, r.data) for i, r in sorted(index["claim"].items())},
+        by_actor=group(events, lambda e: e.actors),
+        by_channel=group(events, lambda e: e.channels),
+        by_source=group(events, lambda e: dict.fromkeys(c.source for c in e.citations)),
+        by_year=group(events, lambda e: (e.year,)),
+    )

@@ -1,0 +1,201 @@
+"""Type raw records (every scalar a string) against the JSON Schemas of ``schema/``.
+
+The schemas are the one description of the fields: editors' YAML plugins read them for
+autocompletion, and this module reads them to type and check each record. Only the subset
+of JSON Schema the schemas use is interpreted (type, properties, required,
+additionalProperties, items, enum, pattern, minLength, maxLength, minItems, maxItems,
+uniqueItems, minimum, maximum, format); every failure becomes a French Problem.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import re
+from collections.abc import Callable
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from chronicle.problems import Problem
+
+Position = tuple[int, int]
+FormatCheck = Callable[[str], "str | None"]
+
+TYPE_NAMES = {
+    "string": "un texte",
+    "array": "une liste",
+    "object": "un ensemble de champs (« champ: valeur »)",
+    "integer": "un nombre entier",
+    "boolean": "true ou false",
+}
+INTEGER = re.compile(r"^[0-9]{1,9}$")
+
+
+@lru_cache(maxsize=None)
+def load_schema(directory: str, kind: str) -> dict[str, Any]:
+    """The parsed JSON Schema ``schema/<kind>.schema.json``."""
+    return json.loads((Path(directory) / f"{kind}.schema.json").read_text(encoding="utf-8"))
+
+
+def closest(word: str, candidates: list[str] | tuple[str, ...], limit: int = 3) -> list[str]:
+    """The candidates nearest to ``word``, closest first (at most ``limit``)."""
+    return difflib.get_close_matches(word, list(candidates), n=limit, cutoff=0.5)
+
+
+def ordered_by_closeness(word: str, candidates: list[str]) -> list[str]:
+    """Every candidate, the close ones first, then the rest in alphabetical order."""
+    near = closest(word, candidates, limit=len(candidates))
+    return near + sorted(c for c in candidates if c not in near)
+
+
+class Typer:
+    """Types one record's raw data against its schema, collecting problems."""
+
+    def __init__(self, path: str, positions: dict[str, Position], key_positions: dict[str, Position],
+                 formats: dict[str, FormatCheck]) -> None:
+        self.path = path
+        self.positions = positions
+        self.key_positions = key_positions
+        self.formats = formats
+        self.problems: list[Problem] = []
+
+    def report(self, field: str, message: str, hint: str = "", at_key: bool = False) -> None:
+        """Record a problem at the value (or key) of ``field``, or its nearest parent."""
+        table = self.key_positions if at_key else self.positions
+        probe = field
+        while probe not in table and probe:
+            probe = probe.rpartition(".")[0]
+        line, column = table.get(probe, self.positions.get("", (1, 1)))
+        self.problems.append(Problem(self.path, line, column, field, message, hint))
+
+    def value(self, raw: Any, schema: dict[str, Any], field: str) -> Any:
+        """The typed value of ``raw`` under ``schema``, or None after reporting why not."""
+        kind = schema.get("type")
+        if raw is None:
+            self.report(field, "le champ est vide.",
+                        "Donnez une valeur, ou retirez la ligne si le champ est facultatif.")
+            return None
+        if kind == "object":
+            return self.mapping(raw, schema, field)
+        if kind == "array":
+            return self.sequence(raw, schema, field)
+        if not isinstance(raw, str):
+            got = "une liste" if isinstance(raw, list) else TYPE_NAMES["object"]
+            self.report(field, f"on attend {TYPE_NAMES.get(kind, 'un texte')}, pas {got}.",
+                        "Écrivez la valeur sur la même ligne que le nom du champ.")
+            return None
+        if kind == "integer":
+            return self.integer(raw, schema, field)
+        if kind == "boolean":
+            if raw not in ("true", "false"):
+                self.report(field, f"« {raw} » n'est pas un booléen.", "Écrivez true ou false.")
+                return None
+            return raw == "true"
+        return self.string(raw, schema, field)
+
+    def string(self, raw: str, schema: dict[str, Any], field: str) -> str | None:
+        """Check a string's length, enumeration, pattern and format."""
+        if len(raw) < schema.get("minLength", 0) or not raw.strip():
+            self.report(field, "le champ est vide.", "Donnez une valeur.")
+            return None
+        maximum = schema.get("maxLength")
+        if maximum is not None and len(raw) > maximum:
+            self.report(field, f"texte trop long ({len(raw)} caractères ; maximum {maximum}).",
+                        "Raccourcissez-le.")
+            return None
+        if "enum" in schema and raw not in schema["enum"]:
+            allowed = ", ".join(ordered_by_closeness(raw, schema["enum"]))
+            self.report(field, f"valeur « {raw} » inconnue.", f"Valeurs possibles : {allowed}.")
+            return None
+        if "pattern" in schema and not re.search(schema["pattern"], raw):
+            return self.pattern_failure(raw, schema, field)
+        check = self.formats.get(schema.get("format", ""))
+        if check is not None:
+            message = check(raw)
+            if message:
+                self.report(field, message)
+                return None
+        return raw
+
+    def pattern_failure(self, raw: str, schema: dict[str, Any], field: str) -> None:
+        """Report a string that does not match the field's pattern."""
+        if schema["pattern"].startswith("^[a-z0-9]"):
+            self.report(field, f"identifiant « {raw} » invalide.",
+                        "Un identifiant s'écrit en minuscules sans accent, chiffres et tirets "
+                        "(ex. lloyd-austin).")
+        else:
+            example = (schema.get("examples") or [""])[0]
+            self.report(field, f"valeur « {raw} » mal formée.", f"Exemple de valeur attendue : {example}.")
+
+    def integer(self, raw: str, schema: dict[str, Any], field: str) -> int | None:
+        """A non-negative integer within the schema's bounds."""
+        if not INTEGER.match(raw):
+            self.report(field, f"« {raw} » n'est pas un nombre entier.", "Écrivez un nombre, ex. 84.")
+            return None
+        number = int(raw)
+        low, high = schema.get("minimum", 0), schema.get("maximum", 10**9)
+        if not low <= number <= high:
+            self.report(field, f"{number} est hors des bornes ({low} à {high}).")
+            return None
+        return number
+
+    def sequence(self, raw: Any, schema: dict[str, Any], field: str) -> list[Any] | None:
+        """A list whose items are typed by ``items``."""
+        if not isinstance(raw, list):
+            hint = "Écrivez [a, b] ou un élément par ligne précédé de « - »."
+            got = "un texte" if isinstance(raw, str) else TYPE_NAMES["object"]
+            if isinstance(raw, str):
+                hint = f"Écrivez [{raw}] ou une ligne « - {raw} » par élément."
+            self.report(field, f"on attend une liste, pas {got}.", hint)
+            return None
+        low, high = schema.get("minItems", 0), schema.get("maxItems")
+        if len(raw) < low:
+            self.report(field, f"il faut au moins {low} élément{'s' if low > 1 else ''}.")
+        if high is not None and len(raw) > high:
+            self.report(field, f"il faut au plus {high} élément{'s' if high > 1 else ''}.")
+        items = [self.value(item, schema.get("items", {}), f"{field}.{index}")
+                 for index, item in enumerate(raw)]
+        if schema.get("uniqueItems"):
+            seen: set[Any] = set()
+            for index, item in enumerate(items):
+                if isinstance(item, str) and item in seen:
+                    self.report(f"{field}.{index}", f"« {item} » figure deux fois dans la liste.",
+                                "Retirez le doublon.")
+                if isinstance(item, str):
+                    seen.add(item)
+        return items
+
+    def mapping(self, raw: Any, schema: dict[str, Any], field: str) -> dict[str, Any] | None:
+        """A mapping: unknown, missing and mistyped fields are all reported."""
+        if not isinstance(raw, dict):
+            got = "une liste" if isinstance(raw, list) else "un texte"
+            self.report(field, f"on attend un ensemble de champs (« champ: valeur »), pas {got}.")
+            return None
+        properties: dict[str, Any] = schema.get("properties", {})
+        extra = schema.get("additionalProperties", True)
+        typed: dict[str, Any] = {}
+        prefix = f"{field}." if field else ""
+        for key, value in raw.items():
+            if key in properties:
+                typed[key] = self.value(value, properties[key], prefix + key)
+            elif isinstance(extra, dict):
+                typed[key] = self.value(value, extra, prefix + key)
+            else:
+                allowed = ", ".join(ordered_by_closeness(key, list(properties)))
+                self.report(prefix + key, f"champ inconnu « {key} ».", f"Champs acceptés : {allowed}.",
+                            at_key=True)
+        for key in schema.get("required", []):
+            if key not in raw:
+                self.report(prefix + key, "champ obligatoire manquant.",
+                            f"Ajoutez une ligne « {key}: … ».")
+        return typed
+
+
+def type_record(path: str, data: dict[str, Any], positions: dict[str, Position],
+                key_positions: dict[str, Position], schema: dict[str, Any],
+                formats: dict[str, FormatCheck]) -> tuple[dict[str, Any], list[Problem]]:
+    """Type ``data`` against ``schema``: the typed mapping and every problem found."""
+    typer = Typer(path, positions, key_positions, formats)
+    typed = typer.mapping(data, schema, "") or {}
+    return typed, typer.problems

@@ -1,0 +1,171 @@
+"""Template-ready values for records: every text formatted, every link decided.
+
+Templates never compute; these functions hand them plain dicts of strings, Markup and
+site-root URLs (the ``rel`` filter makes those relative to the page).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from chronicle import urls
+from chronicle.claims import describe_claim, describe_days
+from chronicle.config import Config
+from chronicle.dates import EdtfDate, format_day
+from chronicle.derive import ClaimCheck, Passage, Silence
+from chronicle.markdown import render_markdown
+from chronicle.model import Actor, Channel, Chronology, Event, Source
+
+PRECISION_FR = {"day": "au jour près", "month": "au mois près", "year": "à l'année près"}
+BASIS_FR = {"explicit": "donnée par la source", "inferred": "déduite"}
+ACTOR_TYPES_FR = {"person": "Personne", "institution": "Institution", "state": "État"}
+CHANNEL_KINDS_FR = {
+    "military-leaders": "Chefs d'état-major", "defence-ministers": "Ministres de la Défense",
+    "operational-line": "Ligne opérationnelle", "diplomatic": "Diplomatie", "intelligence": "Renseignement",
+    "arms-control": "Maîtrise des armements", "national-security": "Sécurité nationale",
+    "hotline": "Ligne directe",
+}
+COUNTRIES_FR = {"US": "États-Unis", "RU": "Russie", "UA": "Ukraine", "FI": "Finlande", "PL": "Pologne",
+                "KP": "Corée du Nord", "KR": "Corée du Sud", "SY": "Syrie", "DE": "Allemagne",
+                "EG": "Égypte", "SE": "Suède", "FR": "France", "GB": "Royaume-Uni"}
+MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
+          "octobre", "novembre", "décembre")
+
+
+def link(name: str, url: str) -> dict[str, str]:
+    """A link for the templates."""
+    return {"name": name, "url": url}
+
+
+def date_view(date: EdtfDate) -> dict[str, Any]:
+    """A date in words, with its machine-readable start for <time datetime>."""
+    return {"text": date.display(), "iso": date.iso_start() or date.iso_end() or "",
+            "precision": PRECISION_FR[date.precision], "approximate": date.approximate,
+            "uncertain": date.uncertain}
+
+
+def span_text(first: EdtfDate, second: EdtfDate) -> str:
+    """"du 18 février au 13 mai 2022": from the end of one date to the start of the next."""
+    if first.precision == second.precision == "day" and not (first.interval or second.interval):
+        assert first.start and second.start
+        start = format_day(first.start)
+        if first.start.year == second.start.year:
+            start = start.rsplit(" ", 1)[0]
+        return f"du {start} au {format_day(second.start)}"
+    return f"de {first.display()} à {second.display()}"
+
+
+def event_summary(event: Event, chronology: Chronology, config: Config) -> dict[str, Any]:
+    """An event as a line of a list: date, title, kind, actors, channels, summary."""
+    return {
+        "id": event.id,
+        "url": urls.event_url(event.id),
+        "title": event.title,
+        "date": date_view(event.date),
+        "kind": event.kind,
+        "kind_label": config.kind(event.kind).label,
+        "actors": [link(chronology.actors[a].name, urls.record_url("actor", a)) for a in event.actors],
+        "channels": [link(chronology.channels[c].name, urls.record_url("channel", c)) for c in event.channels],
+        "summary": render_markdown(event.summary),
+    }
+
+
+def group_by_month(events: list[dict[str, Any]], originals: tuple[Event, ...]) -> list[dict[str, Any]]:
+    """Events of one year grouped under "mai 2022"; dates vaguer than a month come first."""
+    groups: list[dict[str, Any]] = []
+    for view, event in zip(events, originals, strict=True):
+        day = event.date.start or event.date.end
+        assert day is not None
+        precise = event.date.precision in ("day", "month") and not event.date.interval
+        label = f"{MONTHS[day.month - 1]} {day.year}" if precise else f"{day.year}, dates imprécises"
+        if not groups or groups[-1]["label"] != label:
+            groups.append({"label": label, "events": []})
+        groups[-1]["events"].append(view)
+    return groups
+
+
+def silence_view(silence: Silence) -> dict[str, Any]:
+    """"84 jours sans contact, du 18 février au 13 mai 2022", with the two contacts linked."""
+    length = describe_days(silence.low, silence.high)
+    return {
+        "text": f"{length} sans contact, {span_text(silence.before.date, silence.after.date)}",
+        "days": silence.high,
+        "before": link(silence.before.title, urls.event_url(silence.before.id)),
+        "after": link(silence.after.title, urls.event_url(silence.after.id)),
+    }
+
+
+def claim_view(check: ClaimCheck, chronology: Chronology) -> dict[str, Any]:
+    """A claim, what it says, what the dates give, and the verdict."""
+    claim = check.claim
+    source = chronology.sources[claim.source]
+    return {
+        "id": claim.id,
+        "quote": claim.quote,
+        "said": describe_claim(claim.unit, claim.count, claim.about, claim.limit),
+        "computed": describe_days(check.verdict.low, check.verdict.high),
+        "holds": check.verdict.holds,
+        "verdict": "cohérent avec les dates" if check.verdict.holds else "incompatible avec les dates",
+        "source": link(source.title, urls.record_url("source", source.id)),
+        "first": link(check.first.title, urls.event_url(check.first.id)),
+        "second": link(check.second.title, urls.event_url(check.second.id)),
+        "note": render_markdown(claim.note) if claim.note else None,
+    }
+
+
+def passage_anchor(event_id: str, number: int) -> str:
+    """The anchor of a cited passage on its source page."""
+    return f"passage-{event_id}-{number}"
+
+
+def passage_view(passage: Passage) -> dict[str, Any]:
+    """A cited passage on its source page, linked to the event that cites it."""
+    return {
+        "anchor": passage_anchor(passage.event.id, passage.citation.number),
+        "quote": passage.citation.quote,
+        "line": passage.line,
+        "event": link(passage.event.title, urls.event_url(passage.event.id)),
+        "citation_url": f"{urls.event_url(passage.event.id)}#citation-{passage.citation.number}",
+    }
+
+
+def actor_view(actor: Actor) -> dict[str, Any]:
+    """An actor's identity for its page and for lists."""
+    roles = []
+    for role in actor.roles:
+        when = ""
+        if role.start and role.end:
+            when = f"de {role.start.display()} à {role.end.display()}"
+        elif role.start:
+            when = f"depuis {role.start.display()}"
+        elif role.end:
+            when = f"jusqu'à {role.end.display()}"
+        roles.append({"title": role.title, "when": when})
+    return {
+        "id": actor.id, "url": urls.record_url("actor", actor.id), "name": actor.name,
+        "aliases": list(actor.aliases), "type": ACTOR_TYPES_FR[actor.type],
+        "country": COUNTRIES_FR.get(actor.country or "", actor.country or ""), "roles": roles,
+        "description": render_markdown(actor.description) if actor.description else None,
+    }
+
+
+def channel_view(channel: Channel, chronology: Chronology) -> dict[str, Any]:
+    """A channel's identity for its page and for lists."""
+    return {
+        "id": channel.id, "url": urls.record_url("channel", channel.id), "name": channel.name,
+        "kind": CHANNEL_KINDS_FR[channel.kind],
+        "parties": [link(chronology.actors[p].name, urls.record_url("actor", p)) for p in channel.parties],
+        "established": date_view(channel.established) if channel.established else None,
+        "description": render_markdown(channel.description) if channel.description else None,
+        "events": len(chronology.by_channel.get(channel.id, ())),
+    }
+
+
+def source_view(source: Source, chronology: Chronology) -> dict[str, Any]:
+    """A source's identity for its page and for lists."""
+    return {
+        "id": source.id, "url": urls.record_url("source", source.id), "title": source.title,
+        "published": date_view(source.published), "basis": BASIS_FR[source.published_basis],
+        "note": source.published_note, "reports": list(source.reports), "link": source.url,
+        "language": source.language, "events": len(chronology.by_source.get(source.id, ())),
+    }
