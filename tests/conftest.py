@@ -1,0 +1,62 @@
+"""Fixture chain: content dir -> checked -> files (the whole site in memory)."""
+
+from __future__ import annotations
+
+import shutil
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from chronicle.pipeline import build_files
+
+REPO = Path(__file__).resolve().parents[1]
+FIXTURE = REPO / "tests" / "fixtures" / "chronology"
+SEEDS = REPO.parent / "shared" / "seeds"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    """``--update-golden`` rewrites the golden pages (review the diff before committing)."""
+    parser.addoption("--update-golden", action="store_true", help="rewrite tests/golden/ from the fixture")
+
+
+def make_project(tmp_path: Path, files: dict[str, str | bytes] | None = None,
+                 base: Path = FIXTURE) -> Path:
+    """A copy of the fixture project under ``tmp_path`` with ``files`` added or replaced.
+
+    Keys are paths relative to the project (``content/events/x.yaml``); a value of ``""``
+    with the key ending in ``!delete`` removes the file instead.
+    """
+    root = tmp_path / "project"
+    shutil.copytree(base / "content", root / "content")
+    for name in ("schema", "templates", "static"):
+        (root / name).symlink_to(REPO / name)
+    for path, text in (files or {}).items():
+        if path.endswith("!delete"):
+            (root / path.removesuffix("!delete")).unlink()
+            continue
+        target = root / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(text, bytes):
+            target.write_bytes(text)
+        else:
+            target.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+    return root
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A writable copy of the fixture chronology."""
+    return make_project(tmp_path)
+
+
+@pytest.fixture(scope="session")
+def fixture_files() -> dict[str, bytes]:
+    """The fixture chronology's whole site, rendered in memory."""
+    return build_files(FIXTURE)
+
+
+@pytest.fixture(scope="session")
+def real_files() -> dict[str, bytes]:
+    """The real chronology's whole site, rendered in memory."""
+    return build_files(REPO)
