@@ -21,7 +21,8 @@ class NewRecordError(ValueError):
 
 def slugify(text: str, limit: int = 60) -> str:
     """ASCII lower-case words joined by dashes: "Appel Austin–Choïgou" -> "appel-austin-choigou"."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    spaced = re.sub(r"[\W_]+", " ", text)  # dashes and apostrophes separate words
+    ascii_text = unicodedata.normalize("NFKD", spaced).encode("ascii", "ignore").decode("ascii")
     words = re.findall(r"[a-z0-9]+", ascii_text.lower())
     slug = ""
     for word in words:

@@ -76,7 +76,7 @@ def group_by_month(events: list[dict[str, Any]], originals: tuple[Event, ...]) -
     for view, event in zip(events, originals, strict=True):
         day = event.date.start or event.date.end
         assert day is not None
-        precise = event.date.precision in ("day", "month") and not event.date.interval
+        precise = event.date.precision in ("day", "month")
         label = f"{MONTHS[day.month - 1]} {day.year}" if precise else f"{day.year}, dates imprécises"
         if not groups or groups[-1]["label"] != label:
             groups.append({"label": label, "events": []})

@@ -1,0 +1,80 @@
+"""End to end: the built site, its links, its data export and its determinism."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.conftest import FIXTURE, REPO
+from tests.linkcheck import broken_links, parse
+
+EVENT_KEYS = {"id", "url", "title", "date", "date_start", "date_end", "precision", "approximate", "uncertain",
+              "date_basis", "kind", "actors", "channels", "initiator", "summary", "citations", "annotation"}
+
+
+def test_fixture_links_and_anchors_resolve(fixture_files: dict[str, bytes]) -> None:
+    assert broken_links(fixture_files) == []
+    assert sum(len(parse(body).links) for path, body in fixture_files.items() if path.endswith(".html")) > 300
+
+
+def test_real_content_links_and_anchors_resolve(real_files: dict[str, bytes]) -> None:
+    assert broken_links(real_files) == []
+
+
+def test_link_checker_finds_a_broken_link(fixture_files: dict[str, bytes]) -> None:
+    damaged = dict(fixture_files)
+    del damaged["acteurs/mark-milley/index.html"]
+    event = "evenements/2022-05-13-appel-austin-choigou/index.html"
+    damaged[event] = fixture_files[event].replace(b'id="citation-1"', b'id="citation-x"')
+    found = broken_links(damaged)
+    assert "acteurs/index.html -> mark-milley/" in found
+    assert ("sources/cnn-2022-05-13/index.html -> ../../evenements/2022-05-13-appel-austin-choigou/#citation-1 "
+            "(no anchor #citation-1)") in found
+
+
+def test_export_follows_the_public_contract(real_files: dict[str, bytes]) -> None:
+    data = json.loads(real_files["donnees/chronologie.json"])
+    assert set(data) == {"events", "actors", "channels", "sources"}
+    assert data["events"], "the real chronology has events"
+    for event in data["events"]:
+        assert set(event) == EVENT_KEYS
+        assert event["url"] == f"/evenements/{event['id']}/"
+        assert len(event["date_start"]) == 10 and len(event["date_end"]) == 10
+        for citation in event["citations"]:
+            assert set(citation) == {"source", "quote", "url"}
+    assert all(set(a) == {"id", "url", "name", "aliases", "type", "country"} for a in data["actors"])
+    assert all(set(c) == {"id", "url", "name", "kind", "parties", "established"} for c in data["channels"])
+    assert all(set(s) == {"id", "url", "title", "published", "language", "reports"} for s in data["sources"])
+    text = real_files["donnees/chronologie.json"].decode("utf-8")
+    assert text == json.dumps(data, ensure_ascii=False, sort_keys=True, indent=1) + "\n"
+
+
+def test_export_citation_urls_reach_their_passage(fixture_files: dict[str, bytes]) -> None:
+    data = json.loads(fixture_files["donnees/chronologie.json"])
+    for event in data["events"]:
+        for citation in event["citations"]:
+            path, _, anchor = citation["url"].partition("#")
+            assert anchor in parse(fixture_files[path.lstrip("/") + "index.html"]).ids
+
+
+def test_two_builds_are_byte_identical(tmp_path: Path) -> None:
+    outputs = []
+    for run, env in enumerate(({"TZ": "UTC", "PYTHONHASHSEED": "1", "LANG": "C"},
+                               {"TZ": "Asia/Tokyo", "PYTHONHASHSEED": "999", "LANG": "fr_FR.UTF-8"})):
+        out = tmp_path / f"site{run}"
+        subprocess.run([sys.executable, str(REPO / "build.py"), "--root", str(FIXTURE), "build", "--out", str(out)],
+                       check=True, capture_output=True, env={"PATH": "/usr/bin:/bin", **env})
+        outputs.append({p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*") if p.is_file()})
+    assert outputs[0] == outputs[1]
+
+
+def test_base_url_subpath_keeps_links_relative(tmp_path: Path) -> None:
+    from chronicle.pipeline import build_files
+
+    files = build_files(FIXTURE, "https://exemple.github.io/chronique/")
+    assert broken_links(files) == []
+    assert b'href="https://exemple.github.io/chronique/evenements/2022-05-13-appel-austin-choigou/"' in files[
+        "evenements/2022-05-13-appel-austin-choigou/index.html"]
+    assert b'href="/chronique/"' in files["404.html"]
