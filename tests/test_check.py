@@ -75,7 +75,7 @@ def test_impossible_date(tmp_path: Path) -> None:
 def test_reversed_interval(tmp_path: Path) -> None:
     found = event_with(tmp_path, "date: 2022-05-13", "date: 2022-11-29/2022-03-01")
     assert found == [f"{EVENT}:3:7: date: « 2022-11-29/2022-03-01 » : l'intervalle finit avant de commencer "
-                     "(29 novembre 2022 avant 1er mars 2022)."]
+                     "(fin : 1er mars 2022 ; début : 29 novembre 2022)."]
 
 
 def test_unknown_actor_suggests_closest_ids(tmp_path: Path) -> None:
