@@ -1,0 +1,459 @@
+"""Load stage: YAML record files -> raw records whose scalars all stay strings.
+
+Nothing is ever constructed from YAML: the parser's event stream is walked by hand, so
+tags, anchors and aliases are reported instead of obeyed, ``NO`` or ``012`` stay text, and
+every value keeps the line and column an error message will need later.
+"""
+
+from __future__ import annotations
+
+import gc
+import os
+import re
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+from unicodedata import normalize
+
+import yaml
+
+from chronicle.problems import Problem
+
+Position = tuple[int, int]
+
+FOLDERS = {
+    "events": "event",
+    "actors": "actor",
+    "channels": "channel",
+    "sources": "source",
+    "claims": "claim",
+}
+CONTENT_FILES = frozenset({"site.yaml", "published-urls.txt"})
+MAX_BYTES = 1_000_000
+MAX_DEPTH = 20
+MAX_SCALAR = 100_000
+MAX_ID = 80
+
+HINT_SYNTAX = "Vérifiez les guillemets, les deux-points et l'indentation autour de cette ligne."
+HINT_TAB = "Indentez avec des espaces (deux par niveau), jamais avec des tabulations."
+HINT_CONTROL = "Supprimez ce caractère invisible (souvent collé depuis un PDF)."
+HINT_UTF8 = "Enregistrez le fichier en UTF-8 (le réglage par défaut de la plupart des éditeurs)."
+MAPPING_EXPECTED = "le fichier doit contenir un seul mapping (des lignes « champ: valeur »)."
+ANCHORS = "les ancres et alias YAML (& et *) ne sont pas acceptés."
+BAD_KEY = "clé invalide : une clé doit être un simple nom de champ."
+TOO_DEEP = "imbrication trop profonde (plus de 20 niveaux)."
+_MAXIMUM_SCALAR = "caractères ; maximum 100 000"
+_FULL_TEXT = "(le texte intégral de l'article)."
+_WHERE = "les fiches vont dans events/, actors/, channels/, sources/ ou claims/."
+_YAML_PROBLEMS = {
+    "found unexpected end of stream": "fin de fichier inattendue (guillemet non refermé ?)",
+    "found character that cannot start any token": "caractère inattendu en début de valeur",
+    "mapping values are not allowed in this context": "deux-points inattendu dans une valeur",
+    "did not find expected key": "nom de champ attendu (indentation incohérente ?)",
+    "could not find expected ':'": "deux-points « : » attendu",
+    "did not find expected node content": "valeur attendue",
+    "did not find expected '-' indicator": "tiret « - » attendu (indentation de la liste ?)",
+    "block sequence entries are not allowed in this context": "tiret de liste inattendu ici",
+    "did not find expected ',' or ']'": "« , » ou « ] » attendu",
+    "did not find expected ',' or '}'": "« , » ou « } » attendu",
+    "found unknown escape character": "séquence d'échappement inconnue après « \\ »",
+    "did not find expected comment or line break": "commentaire ou fin de ligne attendu",
+}
+
+_PARSER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # the C parser when libyaml is there
+_BOM = b"\xef\xbb\xbf"
+_ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+# C0 (tab included; \r is gone once line ends are unified), DEL, C1, the two separators
+# YAML would count as line breaks, and the non-characters libyaml refuses without a mark.
+_FORBIDDEN = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029\ufffe\uffff]")
+_NULLS = frozenset({"", "~", "null", "Null", "NULL"})
+_SCALAR, _ALIAS = yaml.ScalarEvent, yaml.AliasEvent
+_MAPPING, _MAPPING_END = yaml.MappingStartEvent, yaml.MappingEndEvent
+_STARTS = (yaml.MappingStartEvent, yaml.SequenceStartEvent)
+_ENDS = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
+
+
+@dataclass(frozen=True)
+class RawRecord:
+    """One record file, untyped: every scalar a string (or None when left empty)."""
+
+    kind: str
+    id: str
+    path: str
+    data: dict[str, Any]
+    positions: dict[str, Position]
+    key_positions: dict[str, Position]
+    text: str | None = None
+
+
+@dataclass
+class ParsedYaml:
+    """A YAML file read as one mapping; ``data`` is None when it could not be."""
+
+    data: dict[str, Any] | None
+    positions: dict[str, Position]
+    key_positions: dict[str, Position]
+    problems: list[Problem]
+
+
+class _FatalError(Exception):
+    """Stops the event walk, carrying the problem why the file cannot become a mapping."""
+
+
+def parse_yaml(path: str, data: bytes) -> ParsedYaml:
+    """Bytes of a YAML file -> its mapping of strings, positions and every problem found.
+
+    Pure and total: any bytes give a result, never an exception.
+    """
+    if len(data) > MAX_BYTES:
+        return ParsedYaml(None, {}, {}, [_too_big(path, len(data))])
+    text, problem = decode_text(path, data)
+    if text is None:
+        return ParsedYaml(None, {}, {}, [problem] if problem else [])
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    problems = _scan_characters(path, text)
+    if problems:
+        text = _FORBIDDEN.sub(" ", text)  # one space per character: positions hold
+    walker = _Walker(path, text)
+    mapping = None
+    try:
+        mapping = walker.walk()
+    except _FatalError as fatal:
+        walker.problems.append(fatal.args[0])
+    except yaml.YAMLError as error:
+        if not problems:  # a tab or a stray character explains it already
+            walker.problems.append(_syntax_problem(path, error))
+    problems = sorted(problems + walker.problems)
+    return ParsedYaml(mapping, walker.positions, walker.key_positions, problems)
+
+
+def load_yaml_mapping(
+    path: str, data: bytes
+) -> tuple[dict[str, Any] | None, dict[str, Position], list[Problem]]:
+    """Bytes of a YAML file such as ``site.yaml`` -> (mapping or None, positions, problems)."""
+    parsed = parse_yaml(path, data)
+    return parsed.data, parsed.positions, parsed.problems
+
+
+def parse_record(path: str, data: bytes, kind: str) -> tuple[RawRecord | None, list[Problem]]:
+    """Path and bytes of a record file -> (the record, or None if unusable; its problems).
+
+    The id is the file name without ``.yaml``; an invalid id is a problem and no record.
+    """
+    record_id = path.rsplit("/", 1)[-1].removesuffix(".yaml")
+    parsed = parse_yaml(path, data)
+    if not valid_id(record_id):
+        return None, [_bad_id(path, record_id), *parsed.problems]
+    if parsed.data is None:
+        return None, parsed.problems
+    record = RawRecord(kind, record_id, path, parsed.data, parsed.positions, parsed.key_positions)
+    return record, parsed.problems
+
+
+def valid_id(record_id: str) -> bool:
+    """True when ``record_id`` is lower-case ASCII words joined by hyphens, at most 80 long."""
+    return len(record_id) <= MAX_ID and _ID.fullmatch(record_id) is not None
+
+
+def decode_text(path: str, data: bytes) -> tuple[str | None, Problem | None]:
+    """UTF-8 bytes (byte-order mark allowed) -> (text, None) or (None, the problem)."""
+    start = len(_BOM) if data.startswith(_BOM) else 0
+    try:
+        return data[start:].decode("utf-8"), None
+    except UnicodeDecodeError as error:
+        offset = start + error.start
+        line_start = max(data.rfind(b"\n", 0, offset) + 1, start)
+        column = len(data[line_start:offset].decode("utf-8", "replace")) + 1
+        message = f"le fichier n'est pas en UTF-8 valide (octet invalide à la position {offset})."
+        line = data.count(b"\n", 0, offset) + 1
+        return None, Problem(path, line, column, "", message, HINT_UTF8)
+
+
+def _scan_characters(path: str, text: str) -> list[Problem]:
+    """Tabs in indentation and forbidden characters, at most one of each kind per line."""
+    problems: list[Problem] = []
+    seen: set[tuple[int, bool]] = set()
+    line, line_start, cursor = 1, 0, 0
+    for match in _FORBIDDEN.finditer(text):
+        index = match.start()
+        breaks = text.count("\n", cursor, index)
+        if breaks:
+            line, line_start = line + breaks, text.rfind("\n", 0, index) + 1
+        cursor = index
+        char = match.group()
+        indent = char == "\t" and not text[line_start:index].strip(" \t")
+        if (line, indent) not in seen:
+            seen.add((line, indent))
+            message, hint = f"caractère de contrôle U+{ord(char):04X} interdit.", HINT_CONTROL
+            if indent:
+                message, hint = "tabulation dans l'indentation.", HINT_TAB
+            problems.append(Problem(path, line, index - line_start + 1, "", message, hint))
+    return problems
+
+
+def _syntax_problem(path: str, error: yaml.YAMLError) -> Problem:
+    """A parser error -> a problem at its mark, in French when the wording is known."""
+    mark = getattr(error, "problem_mark", None)
+    problem = " ".join(str(getattr(error, "problem", None) or error).split())
+    text = _YAML_PROBLEMS.get(problem, problem).rstrip(".")
+    context = getattr(error, "context_mark", None)
+    if problem == "found unexpected end of stream" and context is not None:
+        text = f"guillemet ouvert ligne {context.line + 1} jamais refermé"
+    line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+    return Problem(path, line, column, "", f"erreur de syntaxe YAML : {text}.", HINT_SYNTAX)
+
+
+def _position(event: yaml.Event) -> Position:
+    mark = event.start_mark
+    return mark.line + 1, mark.column + 1
+
+
+def _nfc(text: str) -> str:
+    return text if text.isascii() else normalize("NFC", text)
+
+
+def _show_tag(tag: str) -> str:
+    return "!!" + tag[18:] if tag.startswith("tag:yaml.org,2002:") else tag
+
+
+class _Walker:
+    """Builds the tree of one YAML document from the parser's events, reporting as it goes."""
+
+    def __init__(self, path: str, text: str) -> None:
+        self.path = path
+        self.next = _PARSER(text).get_event
+        self.positions: dict[str, Position] = {"": (1, 1)}
+        self.key_positions: dict[str, Position] = {}
+        self.problems: list[Problem] = []
+        self.anchor_lines: set[int] = set()
+
+    def walk(self) -> dict[str, Any]:
+        self.next()  # StreamStartEvent
+        if isinstance(self.next(), yaml.StreamEndEvent):
+            raise _FatalError(Problem(self.path, 0, 0, "", MAPPING_EXPECTED))
+        first = self.next()
+        root = self.node(first, "", 1)
+        if not isinstance(root, dict):
+            raise _FatalError(Problem(self.path, *_position(first), "", MAPPING_EXPECTED))
+        self.next()  # DocumentEndEvent
+        extra = self.next()
+        if isinstance(extra, yaml.DocumentStartEvent):
+            raise _FatalError(Problem(self.path, *_position(extra), "", MAPPING_EXPECTED))
+        return root
+
+    def add(self, position: Position, field: str, message: str) -> None:
+        self.problems.append(Problem(self.path, *position, field, message))
+
+    def node(self, event: yaml.Event, path: str, depth: int) -> Any:
+        mark = event.start_mark
+        position = (mark.line + 1, mark.column + 1)
+        self.positions.setdefault(path, position)  # first wins, like the data
+        kind = type(event)
+        reject = kind is _ALIAS or event.anchor is not None or event.tag is not None
+        if reject and not self.report_properties(event, path, position):
+            return None
+        if kind is _SCALAR:
+            value: str = event.value
+            if len(value) > MAX_SCALAR:
+                self.add(position, path, f"valeur trop longue ({len(value)} {_MAXIMUM_SCALAR}).")
+            if event.implicit[0] and value in _NULLS:  # plain, untagged: left empty on purpose
+                return None
+            return value if value.isascii() else normalize("NFC", value)
+        if depth > MAX_DEPTH:
+            raise _FatalError(Problem(self.path, *position, path, TOO_DEEP))
+        if kind is _MAPPING:
+            return self.mapping(path, depth)
+        items: list[Any] = []
+        prefix = f"{path}." if path else ""
+        while type(item := self.next()) is not yaml.SequenceEndEvent:
+            items.append(self.node(item, f"{prefix}{len(items)}", depth + 1))
+        return items
+
+    def report_properties(self, event: yaml.Event, path: str, position: Position) -> bool:
+        """Reports anchors, aliases and tags; False for an alias, which has no value of its own."""
+        is_alias = type(event) is _ALIAS
+        if (is_alias or event.anchor is not None) and position[0] not in self.anchor_lines:
+            self.anchor_lines.add(position[0])
+            self.add(position, path, ANCHORS)
+        tag = getattr(event, "tag", None)
+        if tag is not None:
+            message = f"les étiquettes YAML (« {_show_tag(tag)} ») ne sont pas acceptées."
+            self.add(position, path, message)
+        return not is_alias
+
+    def mapping(self, path: str, depth: int) -> dict[str, Any]:
+        result: dict[str, Any] = {}
+        seen: dict[str, Position] = {}
+        prefix = f"{path}." if path else ""
+        next_event = self.next
+        while type(event := next_event()) is not _MAPPING_END:
+            plain = type(event) is _SCALAR and event.tag is None and event.anchor is None
+            fits = plain and 0 < len(event.value) <= MAX_SCALAR
+            key = _nfc(event.value) if fits else self.key(event, path)
+            value = next_event()
+            if key is None:
+                self.skip(value)
+                continue
+            mark = event.start_mark
+            field, position = prefix + key, (mark.line + 1, mark.column + 1)
+            if key in seen:
+                first = seen[key][0]
+                self.add(position, field, f"champ « {key} » en double (déjà défini ligne {first}).")
+                self.node(value, field, depth + 1)  # for the problems inside; the first stays
+                continue
+            seen[key] = position
+            self.key_positions.setdefault(field, position)
+            result[key] = self.node(value, field, depth + 1)
+        return result
+
+    def key(self, event: yaml.Event, path: str) -> str | None:
+        """A mapping key as a string, or None after reporting why it cannot be one."""
+        if not self.report_properties(event, path, _position(event)):
+            return None
+        if type(event) is _SCALAR and 0 < len(event.value) <= MAX_SCALAR:
+            return _nfc(event.value)  # a tagged key is reported above, and kept as text
+        self.skip(event)
+        self.add(_position(event), path, BAD_KEY)
+        return None
+
+    def skip(self, event: yaml.Event) -> None:
+        """Consumes the rest of a node that is rejected whole, without looking inside."""
+        depth = int(isinstance(event, _STARTS))
+        while depth:
+            event = self.next()
+            depth += isinstance(event, _STARTS) - isinstance(event, _ENDS)
+
+
+def load_content(root: Path) -> tuple[list[RawRecord], list[Problem]]:
+    """Project root -> (every record under ``content/``, sorted by kind and id; every problem).
+
+    Never raises on bad content: unreadable files, stray folders and bad names are problems.
+    """
+    enabled = gc.isenabled()
+    gc.disable()  # trees of strings hold no cycles: collecting while loading only costs time
+    try:
+        return _load_content(root)
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _load_content(root: Path) -> tuple[list[RawRecord], list[Problem]]:
+    records: list[RawRecord] = []
+    problems: list[Problem] = []
+    try:
+        entries = sorted(os.scandir(root / "content"), key=lambda entry: entry.name)
+    except OSError:
+        return [], [_whole("content", "dossier « content » introuvable ou illisible.")]
+    for entry in entries:
+        name = _display(entry.name)
+        if entry.name.startswith("."):
+            continue
+        if entry.is_symlink():
+            message = "les liens symboliques ne sont pas acceptés."
+        elif entry.is_dir():
+            message = f"dossier « {name} » inconnu : {_WHERE}"
+            if entry.name in FOLDERS:
+                _load_folder(entry.path, entry.name, records, problems)
+                continue
+        elif entry.name in CONTENT_FILES:
+            continue
+        else:
+            message = f"fichier « {name} » hors dossier : {_WHERE}"
+        problems.append(_whole(f"content/{name}", message))
+    records.sort(key=lambda record: (record.kind, record.id))
+    return records, sorted(problems)
+
+
+def _load_folder(folder: str, name: str, records: list[RawRecord], problems: list[Problem]) -> None:
+    """Loads one record folder; for sources, pairs each ``<id>.yaml`` with its ``<id>.txt``."""
+    kind = FOLDERS[name]
+    files: dict[str, str] = {}
+    try:
+        entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
+    except OSError as error:
+        problems.append(_whole(f"content/{name}", f"dossier illisible ({error.strerror})."))
+        return
+    for entry in entries:
+        where = f"content/{name}/{_display(entry.name)}"
+        if entry.name.startswith("."):
+            continue
+        if entry.is_symlink() or not entry.is_file():
+            problems.append(_whole(where, "seuls des fichiers ordinaires sont acceptés ici."))
+        elif entry.name.endswith(".yaml"):
+            files[entry.name] = entry.path
+            data, problem = _read(entry.path, where)
+            record, found = parse_record(where, data, kind) if data is not None else (None, [])
+            problems.extend([problem] if problem else found)
+            records.extend([record] if record else [])
+        elif kind == "source" and entry.name.endswith(".txt"):
+            files[entry.name] = entry.path
+        else:
+            problems.append(_whole(where, _extension_message(entry.name)))
+    if kind == "source":
+        _pair_texts(files, records, problems)
+
+
+def _pair_texts(files: dict[str, str], records: list[RawRecord], problems: list[Problem]) -> None:
+    """Gives each source record its ``.txt``; a text missing or without ``.yaml`` is a problem."""
+    stems = {name.removesuffix(".yaml") for name in files if name.endswith(".yaml")}
+    texts = {name.removesuffix(".txt") for name in files if name.endswith(".txt")}
+    for stem in map(_display, sorted(stems - texts)):
+        message = f"texte de la source introuvable : ajoutez content/sources/{stem}.txt"
+        problems.append(_whole(f"content/sources/{stem}.yaml", f"{message} {_FULL_TEXT}"))
+    for stem in map(_display, sorted(texts - stems)):
+        where = f"content/sources/{stem}"
+        problems.append(_whole(f"{where}.txt", f"texte sans fiche : ajoutez {where}.yaml."))
+    for index, record in enumerate(records):
+        if record.kind != "source" or record.id not in texts:
+            continue
+        where = f"content/sources/{record.id}.txt"
+        data, problem = _read(files[f"{record.id}.txt"], where)
+        text, problem = decode_text(where, data) if data is not None else (None, problem)
+        if text is not None:
+            records[index] = replace(record, text=_nfc(text))
+        problems.extend([problem] if problem else [])
+
+
+def _read(file: str, where: str) -> tuple[bytes | None, Problem | None]:
+    """At most ``MAX_BYTES`` of a file, or the problem that stopped the reading."""
+    try:
+        with open(file, "rb", buffering=0) as handle:
+            size = os.fstat(handle.fileno()).st_size
+            if size > MAX_BYTES:  # refused unread
+                return None, _too_big(where, size)
+            return handle.read(MAX_BYTES + 1), None  # parse_yaml checks the size read again
+    except OSError as error:
+        return None, _whole(where, f"fichier illisible ({error.strerror}).")
+
+
+def _extension_message(name: str) -> str:
+    extension = os.path.splitext(name)[1]
+    if not extension:
+        return "fichier sans extension : les fiches s'écrivent en « .yaml »."
+    return f"extension « {_display(extension)} » non reconnue : les fiches s'écrivent en « .yaml »."
+
+
+def _bad_id(path: str, record_id: str) -> Problem:
+    message = (
+        f"identifiant « {_display(record_id)} » invalide : lettres minuscules sans accent,"
+        " chiffres et tirets seulement (ex. appel-austin-choigou-2022-05-13)."
+    )
+    return _whole(path, message)
+
+
+def _too_big(path: str, size: int) -> Problem:
+    return _whole(path, f"fichier trop volumineux ({size} octets ; maximum 1 000 000).")
+
+
+def _whole(path: str, message: str) -> Problem:
+    return Problem(path, 0, 0, "", message)
+
+
+def _display(name: str) -> str:
+    """A file name safe to print: undecodable bytes and control characters spelled out."""
+    if name.isprintable():
+        return name
+    name = name.encode("utf-8", "backslashreplace").decode("utf-8")
+    return "".join(char if char.isprintable() else f"\\u{ord(char):04x}" for char in name)
