@@ -262,7 +262,7 @@ def check_published(index: Index, published: list[tuple[int, str]], path: str) -
     planned = planned_urls(index)
     problems: list[Problem] = []
     for line, url in published:
-        prefixes = tuple(urls.SECTIONS.values()) + ("/annees/",)
+        prefixes = (*urls.SECTIONS.values(), "/annees/")
         if url.startswith(prefixes) and url not in planned:
             problems.append(Problem(path, line, 1, "", f"l'adresse publiée {url} disparaîtrait.",
                                     "Une adresse publiée doit rester valable : si vous avez renommé la "

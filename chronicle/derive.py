@@ -5,6 +5,7 @@ Pure functions of the model; the plan turns them into page contexts.
 
 from __future__ import annotations
 
+import itertools
 from collections import Counter
 from dataclasses import dataclass
 
@@ -61,7 +62,7 @@ def find_silences(chronology: Chronology, channel_id: str) -> tuple[Silence, ...
     """The gaps between consecutive contacts on a channel, longest first."""
     contacts = [e for e in chronology.by_channel.get(channel_id, ()) if e.kind in CONTACT_KINDS]
     silences = []
-    for before, after in zip(contacts, contacts[1:], strict=False):
+    for before, after in itertools.pairwise(contacts):
         if not (before.date.end and after.date.start and before.date.start and after.date.end):
             continue
         low = max(0, (after.date.start - before.date.end).days)
