@@ -13,7 +13,7 @@ import difflib
 import json
 import re
 from collections.abc import Callable
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +32,7 @@ TYPE_NAMES = {
 INTEGER = re.compile(r"^[0-9]{1,9}$")
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_schema(directory: str, kind: str) -> dict[str, Any]:
     """The parsed JSON Schema ``schema/<kind>.schema.json``."""
     return json.loads((Path(directory) / f"{kind}.schema.json").read_text(encoding="utf-8"))

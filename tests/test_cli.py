@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import REPO, make_project
+from tests.conftest import REPO
 
 
 def run(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
