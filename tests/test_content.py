@@ -1,0 +1,104 @@
+"""The real chronology held to the content issue: sourced, complete, consistent."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+
+from chronicle.check import Index
+from chronicle.derive import derive_facts
+from chronicle.model import Chronology, build_model
+from chronicle.pipeline import check_site
+from tests.conftest import REPO, SEEDS
+
+# Every spelling of a name the five articles use, and whose name it is.
+SPELLINGS = {
+    "Shoigu": "sergei-choigou", "Shoygu": "sergei-choigou", "Shoïgu": "sergei-choigou",
+    "Choïgu": "sergei-choigou", "Choïgou": "sergei-choigou",
+    "Gerasimov": "valeri-guerassimov", "Guérassimov": "valeri-guerassimov",
+    "Milley": "mark-milley", "Austin": "lloyd-austin", "Kirby": "john-kirby",
+    "Charles Brown": "charles-brown", "Poutine": "vladimir-poutine",
+}
+
+
+@pytest.fixture(scope="module")
+def index() -> Index:
+    checked = check_site(REPO)
+    assert checked.problems == []
+    assert checked.index is not None
+    return checked.index
+
+
+@pytest.fixture(scope="module")
+def chronology(index: Index) -> Chronology:
+    return build_model(index)
+
+
+def test_source_texts_are_the_seeds_byte_for_byte() -> None:
+    texts = sorted((REPO / "content" / "sources").glob("*.txt"))
+    seeds = sorted(SEEDS.glob("*.txt"))
+    assert len(texts) == len(seeds) == 5
+    assert sorted(t.read_bytes() for t in texts) == sorted(s.read_bytes() for s in seeds)
+
+
+def test_sources_dates_are_inferred_with_reasoning(chronology: Chronology) -> None:
+    for source in chronology.sources.values():
+        assert source.published_basis == "inferred"
+        assert source.published_note and len(source.published_note) > 40
+
+
+def test_every_source_is_cited_by_several_events(chronology: Chronology) -> None:
+    for source_id in chronology.sources:
+        assert len(chronology.by_source.get(source_id, ())) >= 2, source_id
+
+
+def test_every_actor_is_in_an_event(chronology: Chronology) -> None:
+    unused = [a for a in chronology.actors if a not in chronology.by_actor]
+    assert unused == []
+
+
+def test_every_event_has_a_citation_and_a_summary(chronology: Chronology) -> None:
+    assert 35 <= len(chronology.events) <= 60
+    for event in chronology.events:
+        assert event.citations, event.id
+        assert event.summary.strip(), event.id
+        if event.date_basis == "inferred":
+            assert event.date_note, event.id
+
+
+@pytest.mark.parametrize("spelling", sorted(SPELLINGS))
+def test_every_spelling_in_the_sources_resolves_to_its_actor(spelling: str, chronology: Chronology) -> None:
+    assert any(spelling in source.text for source in chronology.sources.values()), spelling
+    actor = chronology.actors[SPELLINGS[spelling]]
+    assert any(spelling in name for name in (actor.name, *actor.aliases)), (spelling, actor.aliases)
+
+
+def test_names_resolve_to_one_actor_only(chronology: Chronology) -> None:
+    names = Counter(name for actor in chronology.actors.values() for name in {actor.name, *actor.aliases})
+    assert [name for name, count in names.items() if count > 1] == []
+
+
+def test_every_claim_holds(chronology: Chronology) -> None:
+    checks = derive_facts(chronology).claim_checks
+    assert len(checks) >= 8
+    assert [c.claim.id for c in checks if not c.verdict.holds] == []
+
+
+def test_the_84_day_silence_is_computed(chronology: Chronology) -> None:
+    silences = derive_facts(chronology).silences["austin-choigou"]
+    longest = silences[0]
+    assert (longest.low, longest.high) == (84, 84)
+    assert longest.before.date.text == "2022-02-18" and longest.after.date.text == "2022-05-13"
+
+
+def test_key_events_are_at_the_right_date(chronology: Chronology) -> None:
+    dates = {event.id: event.date.text for event in chronology.events}
+    assert dates["2022-05-13-appel-austin-choigou"] == "2022-05-13"
+    assert dates["2022-02-18-appel-austin-choigou"] == "2022-02-18"
+    assert dates["2022-03-01-etablissement-ligne-deconfliction"] == "2022-03-01"
+    assert dates["2024-11-27-appel-brown-guerassimov"] == "2024-11-27"
+    assert dates["2021-09-rencontre-milley-guerassimov-helsinki"] == "2021-09"
+    brown = chronology.event("2024-11-27-appel-brown-guerassimov")
+    assert brown.initiator == "valeri-guerassimov"
+    assert brown.annotation and "première" in brown.annotation
