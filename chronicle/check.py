@@ -7,22 +7,23 @@ URLs already published. Nothing here raises on bad content: it returns problems.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from chronicle import urls
 from chronicle.claims import describe_claim, describe_days, evaluate
-from chronicle.config import Config, check_url
+from chronicle.config import Config
 from chronicle.dates import DateError, EdtfDate, parse_edtf
-from chronicle.load import RawRecord
-from chronicle.markdown import unsafe_links
+from chronicle.load import FOLDERS, RawRecord
+from chronicle.markdown import markdown_problem, url_problem
 from chronicle.problems import Problem
 from chronicle.quotes import QuoteFound, SourceText, find_quote, quote_problem_message
 from chronicle.schema import closest, load_schema, type_record
 
 KIND_NAMES = {"event": "événement", "actor": "acteur", "channel": "canal", "source": "source",
               "claim": "affirmation"}
+FEMININE = frozenset({"source", "claim"})
 UNITS = ("days", "weeks", "months")
 
 
@@ -67,14 +68,7 @@ def format_checks(config: Config) -> dict[str, Any]:
         near = ", ".join(closest(value, kinds, limit=len(kinds)) or kinds)
         return f"nature « {value} » inconnue ; natures possibles : {near}."
 
-    def markdown(value: str) -> str | None:
-        bad = unsafe_links(value)
-        if bad:
-            return (f"lien « {bad[0][:60]} » refusé : seuls les liens https:, http: et mailto: "
-                    "sont acceptés.")
-        return None
-
-    return {"edtf": edtf, "kind": kind, "markdown": markdown, "url": check_url}
+    return {"edtf": edtf, "kind": kind, "markdown": markdown_problem, "url": url_problem}
 
 
 def type_records(records: Iterable[RawRecord], config: Config) -> tuple[Index, list[Problem]]:
@@ -90,40 +84,56 @@ def type_records(records: Iterable[RawRecord], config: Config) -> tuple[Index, l
     return index, problems
 
 
-def check_reference(record: Checked, field: str, value: Any, target: dict[str, Checked],
+def check_reference(record: Checked, field: str, value: Any, target: Collection[str],
                     kind: str) -> list[Problem]:
     """A problem if ``value`` is not the id of a record of ``kind``."""
     if not isinstance(value, str) or value in target:
         return []
     near = closest(value, list(target))
+    e, none, it = ("e", "Aucune", "la") if kind in FEMININE else ("", "Aucun", "le")
     hint = f"Identifiants proches : {', '.join(near)}." if near else (
-        f"Aucun {KIND_NAMES[kind]} de ce nom : créez-le ou corrigez l'identifiant.")
-    return [problem_at(record, field, f"{KIND_NAMES[kind]} inconnu « {value} ».", hint)]
+        f"{none} {KIND_NAMES[kind]} de ce nom : créez-{it} ou corrigez l'identifiant.")
+    return [problem_at(record, field, f"{KIND_NAMES[kind]} inconnu{e} « {value} ».", hint)]
 
 
-def check_references(index: Index) -> list[Problem]:
+def known_ids(index: Index, broken: Iterable[str] = ()) -> dict[str, set[str]]:
+    """The ids of each kind: checked records, and record files that could not be loaded.
+
+    A file with a syntax error has its own problems; the records that refer to it are not
+    reported again for an id that exists.
+    """
+    known = {kind: set(records) for kind, records in index.items()}
+    for path in broken:
+        folder, _, name = path.removeprefix("content/").partition("/")
+        if folder in FOLDERS and name.endswith(".yaml"):
+            known[FOLDERS[folder]].add(name.removesuffix(".yaml"))
+    return known
+
+
+def check_references(index: Index, known: dict[str, set[str]] | None = None) -> list[Problem]:
     """Every id that points to another record must exist; the initiator is one of the actors."""
+    ids = known if known is not None else known_ids(index)
     problems: list[Problem] = []
     for event in index["event"].values():
         data = event.data
         for field, kind in (("actors", "actor"), ("channels", "channel")):
             for position, value in enumerate(data.get(field) or []):
-                problems += check_reference(event, f"{field}.{position}", value, index[kind], kind)
+                problems += check_reference(event, f"{field}.{position}", value, ids[kind], kind)
         for position, citation in enumerate(data.get("citations") or []):
             if citation:
                 problems += check_reference(event, f"citations.{position}.source", citation.get("source"),
-                                            index["source"], "source")
+                                            ids["source"], "source")
         initiator = data.get("initiator")
         if initiator and initiator not in (data.get("actors") or []):
             problems.append(problem_at(event, "initiator", f"« {initiator} » n'est pas parmi les acteurs.",
                                        "Ajoutez-le à actors ou corrigez initiator."))
     for channel in index["channel"].values():
         for position, value in enumerate(channel.data.get("parties") or []):
-            problems += check_reference(channel, f"parties.{position}", value, index["actor"], "actor")
+            problems += check_reference(channel, f"parties.{position}", value, ids["actor"], "actor")
     for claim in index["claim"].values():
-        problems += check_reference(claim, "source", claim.data.get("source"), index["source"], "source")
+        problems += check_reference(claim, "source", claim.data.get("source"), ids["source"], "source")
         for position, value in enumerate(claim.data.get("between") or []):
-            problems += check_reference(claim, f"between.{position}", value, index["event"], "event")
+            problems += check_reference(claim, f"between.{position}", value, ids["event"], "event")
     return problems
 
 
@@ -272,10 +282,14 @@ def check_published(index: Index, published: list[tuple[int, str]], path: str) -
 
 def check_content(records: list[RawRecord], config: Config,
                   published: list[tuple[int, str]] | None = None,
-                  published_path: str = "content/published-urls.txt") -> tuple[Index, list[Problem]]:
-    """Type and cross-check every record: the index of typed records and every problem, sorted."""
+                  published_path: str = "content/published-urls.txt",
+                  broken: Iterable[str] = ()) -> tuple[Index, list[Problem]]:
+    """Type and cross-check every record: the index of typed records and every problem, sorted.
+
+    ``broken`` are the paths of record files left out because they could not be loaded.
+    """
     index, problems = type_records(records, config)
-    problems += check_references(index)
+    problems += check_references(index, known_ids(index, broken))
     problems += check_aliases(index)
     problems += check_notes(index)
     problems += check_quotes(index)

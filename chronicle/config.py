@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from chronicle.load import parse_yaml
-from chronicle.markdown import is_safe_url
+from chronicle.markdown import markdown_problem, url_problem
 from chronicle.problems import Problem
 from chronicle.schema import load_schema, type_record
 
@@ -45,12 +45,7 @@ SITE_FILE = "content/site.yaml"
 
 def check_url(value: str) -> str | None:
     """A problem message for a URL field that is not plain http(s), or None."""
-    lowered = value.strip().lower()
-    if not lowered.startswith(("https://", "http://")) or not is_safe_url(value):
-        return f"adresse « {value} » refusée : seules les adresses https:// (ou http://) sont acceptées."
-    if any(ch.isspace() for ch in value):
-        return f"adresse « {value} » invalide : elle contient une espace."
-    return None
+    return url_problem(value)
 
 
 def load_config(root: Path, base_url: str | None = None) -> tuple[Config | None, list[Problem]]:
@@ -64,7 +59,8 @@ def load_config(root: Path, base_url: str | None = None) -> tuple[Config | None,
         return None, parsed.problems
     schema_dir = root / "schema"
     typed, problems = type_record(SITE_FILE, parsed.data, parsed.positions, parsed.key_positions,
-                                  load_schema(str(schema_dir), "site"), {"url": check_url})
+                                  load_schema(str(schema_dir), "site"),
+                                  {"url": check_url, "markdown": markdown_problem})
     if problems:
         return None, problems
     base = base_url if base_url is not None else typed["base_url"]

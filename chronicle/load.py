@@ -42,7 +42,11 @@ MAPPING_EXPECTED = "le fichier doit contenir un seul mapping (des lignes « cham
 ANCHORS = "les ancres et alias YAML (& et *) ne sont pas acceptés."
 BAD_KEY = "clé invalide : une clé doit être un simple nom de champ."
 TOO_DEEP = "imbrication trop profonde (plus de 20 niveaux)."
-_MAXIMUM_SCALAR = "caractères ; maximum 100 000"
+HINT_APOSTROPHE = ("Dans un texte entre apostrophes, doublez chaque apostrophe (l''invasion), ou entourez le "
+                   "texte de guillemets doubles.")
+HINT_ESCAPE = "Retirez cette séquence « \\… » : un texte ne contient pas de caractère de contrôle."
+HINT_COLON = "Entourez la valeur de guillemets doubles si elle contient « : » (\"Titre : sous-titre\")."
+HINT_QUOTE = "Dans un texte entre guillemets doubles, écrivez \\\" pour un guillemet, ou utilisez « »."
 _FULL_TEXT = "(le texte intégral de l'article)."
 _WHERE = "les fiches vont dans events/, actors/, channels/, sources/ ou claims/."
 _YAML_PROBLEMS = {
@@ -64,8 +68,12 @@ _PARSER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # the C parser when lib
 _BOM = b"\xef\xbb\xbf"
 _ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 # C0 (tab included; \r is gone once line ends are unified), DEL, C1, the two separators
-# YAML would count as line breaks, and the non-characters libyaml refuses without a mark.
-_FORBIDDEN = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029\ufffe\uffff]")
+# YAML would count as line breaks, the bidirectional embeddings, overrides and isolates that
+# make a text display otherwise than it reads ("Trojan Source"), and the non-characters
+# libyaml refuses without a mark.
+_FORBIDDEN = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufffe\uffff]")
+# In a plain text file (a source's article) tabs and line ends are text; the rest is not.
+_FORBIDDEN_IN_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufffe\uffff]")
 _NULLS = frozenset({"", "~", "null", "Null", "NULL"})
 _SCALAR, _ALIAS = yaml.ScalarEvent, yaml.AliasEvent
 _MAPPING, _MAPPING_END = yaml.MappingStartEvent, yaml.MappingEndEvent
@@ -123,7 +131,7 @@ def parse_yaml(path: str, data: bytes) -> ParsedYaml:
         walker.problems.append(fatal.args[0])
     except yaml.YAMLError as error:
         if not problems:  # a tab or a stray character explains it already
-            walker.problems.append(_syntax_problem(path, error))
+            walker.problems.append(_syntax_problem(path, error, text))
     problems = sorted(problems + walker.problems)
     return ParsedYaml(mapping, walker.positions, walker.key_positions, problems)
 
@@ -170,12 +178,12 @@ def decode_text(path: str, data: bytes) -> tuple[str | None, Problem | None]:
         return None, Problem(path, line, column, "", message, HINT_UTF8)
 
 
-def _scan_characters(path: str, text: str) -> list[Problem]:
+def _scan_characters(path: str, text: str, forbidden: re.Pattern[str] = _FORBIDDEN) -> list[Problem]:
     """Tabs in indentation and forbidden characters, at most one of each kind per line."""
     problems: list[Problem] = []
     seen: set[tuple[int, bool]] = set()
     line, line_start, cursor = 1, 0, 0
-    for match in _FORBIDDEN.finditer(text):
+    for match in forbidden.finditer(text):
         index = match.start()
         breaks = text.count("\n", cursor, index)
         if breaks:
@@ -192,16 +200,45 @@ def _scan_characters(path: str, text: str) -> list[Problem]:
     return problems
 
 
-def _syntax_problem(path: str, error: yaml.YAMLError) -> Problem:
+def _syntax_problem(path: str, error: yaml.YAMLError, source: str) -> Problem:
     """A parser error -> a problem at its mark, in French when the wording is known."""
     mark = getattr(error, "problem_mark", None)
     problem = " ".join(str(getattr(error, "problem", None) or error).split())
     text = _YAML_PROBLEMS.get(problem, problem).rstrip(".")
     context = getattr(error, "context_mark", None)
-    if problem == "found unexpected end of stream" and context is not None:
-        text = f"guillemet ouvert ligne {context.line + 1} jamais refermé"
     line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-    return Problem(path, line, column, "", f"erreur de syntaxe YAML : {text}.", HINT_SYNTAX)
+    if problem == "found unexpected end of stream" and context is not None:
+        # The fault is the quote left open, not the end of the file where the parser noticed.
+        opened = source.split("\n")[context.line][context.column:context.column + 1]
+        what = ("apostrophe ouverte ici et jamais refermée" if opened == "'"
+                else "guillemet ouvert ici et jamais refermé")
+        return Problem(path, context.line + 1, context.column + 1, "", f"erreur de syntaxe YAML : {what}.",
+                       HINT_SYNTAX)
+    closing = _closing_quote(source, mark) if problem == "did not find expected key" else None
+    if closing is not None:
+        return _quote_closed_early(path, line, column - 1, closing)
+    hint = HINT_COLON if problem == "mapping values are not allowed in this context" else HINT_SYNTAX
+    return Problem(path, line, column, "", f"erreur de syntaxe YAML : {text}.", hint)
+
+
+def _closing_quote(source: str, mark: yaml.Mark | None) -> str | None:
+    """The quote just before ``mark`` when it closed a quoted text a word too early (``'l'invasion'``)."""
+    if mark is None or mark.column == 0:
+        return None
+    lines = source.split("\n", mark.line + 1)
+    text = lines[mark.line] if mark.line < len(lines) else ""
+    before, after = text[mark.column - 1:mark.column], text[mark.column:mark.column + 1]
+    if before in ("'", '"') and after and (after.isalnum() or after in "'\"«»…,.;!?-"):
+        return before
+    return None
+
+
+def _quote_closed_early(path: str, line: int, column: int, quote: str) -> Problem:
+    if quote == "'":
+        message = "erreur de syntaxe YAML : cette apostrophe ferme le texte ouvert par une apostrophe."
+        return Problem(path, line, column, "", message, HINT_APOSTROPHE)
+    message = "erreur de syntaxe YAML : ce guillemet ferme le texte ouvert par un guillemet."
+    return Problem(path, line, column, "", message, HINT_QUOTE)
 
 
 def _position(event: yaml.Event) -> Position:
@@ -223,7 +260,7 @@ class _Walker:
     def __init__(self, path: str, text: str) -> None:
         self.path = path
         self.next = _PARSER(text).get_event
-        self.positions: dict[str, Position] = {"": (1, 1)}
+        self.positions: dict[str, Position] = {}  # "" gets the mapping's start: its first key
         self.key_positions: dict[str, Position] = {}
         self.problems: list[Problem] = []
         self.anchor_lines: set[int] = set()
@@ -242,8 +279,17 @@ class _Walker:
             raise _FatalError(Problem(self.path, *_position(extra), "", MAPPING_EXPECTED))
         return root
 
-    def add(self, position: Position, field: str, message: str) -> None:
-        self.problems.append(Problem(self.path, *position, field, message))
+    def add(self, position: Position, field: str, message: str, hint: str = "") -> None:
+        self.problems.append(Problem(self.path, *position, field, message, hint))
+
+    def escaped(self, event: yaml.ScalarEvent, field: str) -> str:
+        """The text of a scalar, its escaped control characters (``"\\x1b"``) reported and blanked."""
+        value: str = event.value
+        if event.style == '"' and (found := _FORBIDDEN.search(value)):
+            message = f"caractère de contrôle U+{ord(found.group()):04X} interdit (écrit avec « \\ »)."
+            self.add(_position(event), field, message, HINT_ESCAPE)
+            value = _FORBIDDEN.sub(" ", value)
+        return value
 
     def node(self, event: yaml.Event, path: str, depth: int) -> Any:
         mark = event.start_mark
@@ -254,9 +300,10 @@ class _Walker:
         if reject and not self.report_properties(event, path, position):
             return None
         if kind is _SCALAR:
-            value: str = event.value
+            value = self.escaped(event, path)
             if len(value) > MAX_SCALAR:
-                self.add(position, path, f"valeur trop longue ({len(value)} {_MAXIMUM_SCALAR}).")
+                self.add(position, path, f"valeur trop longue ({format_count(len(value))} caractères ; "
+                         f"maximum {format_count(MAX_SCALAR)}).")
             if event.implicit[0] and value in _NULLS:  # plain, untagged: left empty on purpose
                 return None
             return value if value.isascii() else normalize("NFC", value)
@@ -290,7 +337,7 @@ class _Walker:
         while type(event := next_event()) is not _MAPPING_END:
             plain = type(event) is _SCALAR and event.tag is None and event.anchor is None
             fits = plain and 0 < len(event.value) <= MAX_SCALAR
-            key = _nfc(event.value) if fits else self.key(event, path)
+            key = _nfc(self.escaped(event, path)) if fits else self.key(event, path)
             value = next_event()
             if key is None:
                 self.skip(value)
@@ -312,7 +359,7 @@ class _Walker:
         if not self.report_properties(event, path, _position(event)):
             return None
         if type(event) is _SCALAR and 0 < len(event.value) <= MAX_SCALAR:
-            return _nfc(event.value)  # a tagged key is reported above, and kept as text
+            return _nfc(self.escaped(event, path))  # a tagged key is reported above, and kept as text
         self.skip(event)
         self.add(_position(event), path, BAD_KEY)
         return None
@@ -377,8 +424,8 @@ def _load_folder(folder: str, name: str, records: list[RawRecord], problems: lis
         return
     for entry in entries:
         where = f"content/{name}/{_display(entry.name)}"
-        if entry.name.startswith("."):
-            continue
+        if entry.name.startswith(".") and not entry.name.endswith(".yaml"):
+            continue  # .gitkeep, .DS_Store, editors' swap files; a hidden record is reported
         if entry.is_symlink() or not entry.is_file():
             problems.append(_whole(where, "seuls des fichiers ordinaires sont acceptés ici."))
         elif entry.name.endswith(".yaml"):
@@ -413,6 +460,7 @@ def _pair_texts(files: dict[str, str], records: list[RawRecord], problems: list[
         text, problem = decode_text(where, data) if data is not None else (None, problem)
         if text is not None:
             records[index] = replace(record, text=_nfc(text))
+            problems.extend(_scan_characters(where, text.replace("\r\n", "\n"), _FORBIDDEN_IN_TEXT))
         problems.extend([problem] if problem else [])
 
 
@@ -444,7 +492,13 @@ def _bad_id(path: str, record_id: str) -> Problem:
 
 
 def _too_big(path: str, size: int) -> Problem:
-    return _whole(path, f"fichier trop volumineux ({size} octets ; maximum 1 000 000).")
+    return _whole(path, f"fichier trop volumineux ({format_count(size)} octets ; maximum "
+                        f"{format_count(MAX_BYTES)}).")
+
+
+def format_count(number: int) -> str:
+    """A count the French way, thousands apart: ``1 000 000``."""
+    return f"{number:,}".replace(",", " ")
 
 
 def _whole(path: str, message: str) -> Problem:

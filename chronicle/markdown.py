@@ -1,13 +1,16 @@
-"""Markdown for editors' prose: raw HTML off, only safe link schemes.
+"""Markdown for editors' prose: raw HTML off, no images, only absolute web and mail links.
 
-Content is never code: HTML typed in Markdown is shown as text, and links whose scheme is
-not http, https or mailto are refused by the check (and never rendered as links).
+Content is never code: HTML typed in Markdown is shown as text; images are not rendered
+(a page never loads anything from another host); links whose scheme is not http, https or
+mailto, and relative links that no check could follow, are refused by the check and never
+rendered as links.
 """
 
 from __future__ import annotations
 
 import re
 from functools import lru_cache
+from urllib.parse import urlsplit
 
 from markdown_it import MarkdownIt
 from markupsafe import Markup
@@ -15,6 +18,9 @@ from markupsafe import Markup
 SAFE_SCHEMES = ("http", "https", "mailto")
 SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.\-]*):")
 INVISIBLE = re.compile(r"[\x00-\x20\x7f-\x9f\u00ad\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]+")
+# Characters RFC 3986 never allows in a URL, spaces and invisible characters aside.
+NOT_IN_URL = re.compile(r"[\"<>\\^`{|}]")
+MAX_SHOWN = 60
 
 
 def link_scheme(url: str) -> str | None:
@@ -24,14 +30,14 @@ def link_scheme(url: str) -> str | None:
 
 
 def is_safe_url(url: str) -> bool:
-    """True for relative links, anchors and http(s)/mailto URLs."""
-    scheme = link_scheme(url)
-    return scheme is None or scheme in SAFE_SCHEMES
+    """True for absolute http(s) and mailto URLs: the only link targets a page may carry."""
+    return link_scheme(url) in SAFE_SCHEMES
 
 
 @lru_cache(maxsize=1)
 def _renderer() -> MarkdownIt:
     md = MarkdownIt("js-default", {"typographer": False})
+    md.disable("image")
     md.validateLink = is_safe_url  # type: ignore[method-assign]
     return md
 
@@ -54,12 +60,74 @@ def render_inline(text: str) -> Markup:
 
 
 def unsafe_links(text: str) -> list[str]:
-    """Every link or image target in ``text`` whose scheme is not allowed."""
-    found: list[str] = []
+    """Every link target in ``text`` whose scheme is not allowed, and every image source."""
+    return [target for kind, target in _targets(text) if kind == "image" or not is_safe_url(target)]
+
+
+def markdown_problem(text: str) -> str | None:
+    """A French message for the images and refused links of an editor's Markdown, or None."""
+    targets = _targets(text)
+    images = list(dict.fromkeys(target for kind, target in targets if kind == "image"))
+    links = list(dict.fromkeys(target for kind, target in targets if kind == "link" and not is_safe_url(target)))
+    relative = [target for target in links if link_scheme(target) is None]
+    schemes = [target for target in links if target not in relative]
+    sentences = []
+    if images:
+        sentences.append(f"{_refused('image', images)} : une page ne charge rien depuis un autre site ; "
+                         "mettez plutôt un lien, [texte](https://…).")
+    if schemes:
+        sentences.append(f"{_refused('lien', schemes)} : seuls les liens https:, http: et mailto: sont acceptés.")
+    if relative:
+        sentences.append(f"{_refused('lien', relative)} : écrivez l'adresse complète, qui commence par https://.")
+    return " ".join(sentences) or None
+
+
+def url_problem(value: str) -> str | None:
+    """A French message for a URL field that is not a plain absolute http(s) address, or None."""
+    shown = _shown(value)
+    if not value.lower().startswith(("https://", "http://")):
+        return f"adresse « {shown} » refusée : seules les adresses https:// (ou http://) sont acceptées."
+    if INVISIBLE.search(value):
+        space = any(char in " \u00a0" or char.isspace() for char in value)
+        return f"adresse « {shown} » invalide : elle contient {'une espace' if space else 'un caractère invisible'}."
+    bad = NOT_IN_URL.search(value)
+    if bad:
+        return f"adresse « {shown} » invalide : le caractère « {bad.group()} » n'est pas permis dans une adresse."
+    try:
+        parts = urlsplit(value)
+        host, _ = parts.hostname, parts.port
+    except ValueError:
+        return f"adresse « {shown} » invalide : nom de site ou port mal formé."
+    if "@" in parts.netloc:
+        return (f"adresse « {shown} » refusée : ce qui précède « @ » déguise le vrai site ; "
+                "donnez l'adresse sans nom d'utilisateur.")
+    if not host or "." not in host.strip("."):
+        return f"adresse « {shown} » invalide : le nom du site manque ou est incomplet."
+    return None
+
+
+def _targets(text: str) -> list[tuple[str, str]]:
+    """Every (``link`` or ``image``, target) of ``text``, in order."""
+    found: list[tuple[str, str]] = []
     for token in _inspector().parse(text):
         for child in token.children or ():
-            target = child.attrGet("href") if child.type == "link_open" else (
-                child.attrGet("src") if child.type == "image" else None)
-            if isinstance(target, str) and not is_safe_url(target):
-                found.append(target)
+            if child.type == "link_open":
+                found.append(("link", str(child.attrGet("href") or "")))
+            elif child.type == "image":
+                found.append(("image", str(child.attrGet("src") or "")))
     return found
+
+
+def _refused(noun: str, targets: list[str]) -> str:
+    """ "lien « a » refusé", "images « a » et « b » refusées"."""
+    shown = [f"« {_shown(target)} »" for target in targets]
+    listed = shown[0] if len(shown) == 1 else f"{', '.join(shown[:-1])} et {shown[-1]}"
+    plural = "s" if len(shown) > 1 else ""
+    ending = "e" if noun == "image" else ""
+    return f"{noun}{plural} {listed} refusé{ending}{plural}"
+
+
+def _shown(text: str) -> str:
+    """``text`` cut to ``MAX_SHOWN`` characters, invisible characters spelled out."""
+    short = text if len(text) <= MAX_SHOWN else text[:MAX_SHOWN] + "…"
+    return "".join(char if char.isprintable() else f"\\u{ord(char):04x}" for char in short)

@@ -17,6 +17,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from chronicle.load import format_count
 from chronicle.problems import Problem
 
 Position = tuple[int, int]
@@ -30,6 +31,12 @@ TYPE_NAMES = {
     "boolean": "true ou false",
 }
 INTEGER = re.compile(r"^[0-9]{1,9}$")
+EMPTY = "le champ est vide."
+EMPTY_HINTS = {
+    "required": "Ce champ est obligatoire : donnez-lui une valeur.",
+    "optional": "Donnez-lui une valeur, ou retirez la ligne.",
+    "item": "Donnez une valeur à cet élément, ou retirez-le.",
+}
 
 
 @cache
@@ -69,12 +76,14 @@ class Typer:
         line, column = table.get(probe, self.positions.get("", (1, 1)))
         self.problems.append(Problem(self.path, line, column, field, message, hint))
 
-    def value(self, raw: Any, schema: dict[str, Any], field: str) -> Any:
-        """The typed value of ``raw`` under ``schema``, or None after reporting why not."""
+    def value(self, raw: Any, schema: dict[str, Any], field: str, role: str = "item") -> Any:
+        """The typed value of ``raw`` under ``schema``, or None after reporting why not.
+
+        ``role`` (required, optional or item) says what an empty value should be told.
+        """
         kind = schema.get("type")
-        if raw is None:
-            self.report(field, "le champ est vide.",
-                        "Donnez une valeur, ou retirez la ligne si le champ est facultatif.")
+        if raw is None or (isinstance(raw, str) and kind not in ("object", "array") and not raw.strip()):
+            self.report(field, EMPTY, EMPTY_HINTS[role])
             return None
         if kind == "object":
             return self.mapping(raw, schema, field)
@@ -96,12 +105,13 @@ class Typer:
 
     def string(self, raw: str, schema: dict[str, Any], field: str) -> str | None:
         """Check a string's length, enumeration, pattern and format."""
-        if len(raw) < schema.get("minLength", 0) or not raw.strip():
-            self.report(field, "le champ est vide.", "Donnez une valeur.")
+        if len(raw) < schema.get("minLength", 0):
+            self.report(field, f"texte trop court (minimum {schema['minLength']} caractères).")
             return None
         maximum = schema.get("maxLength")
         if maximum is not None and len(raw) > maximum:
-            self.report(field, f"texte trop long ({len(raw)} caractères ; maximum {maximum}).",
+            self.report(field, f"texte trop long ({format_count(len(raw))} caractères ; maximum "
+                        f"{format_count(maximum)}).",
                         "Raccourcissez-le.")
             return None
         if "enum" in schema and raw not in schema["enum"]:
@@ -177,10 +187,11 @@ class Typer:
         typed: dict[str, Any] = {}
         prefix = f"{field}." if field else ""
         for key, value in raw.items():
+            role = "required" if key in schema.get("required", ()) else "optional"
             if key in properties:
-                typed[key] = self.value(value, properties[key], prefix + key)
+                typed[key] = self.value(value, properties[key], prefix + key, role)
             elif isinstance(extra, dict):
-                typed[key] = self.value(value, extra, prefix + key)
+                typed[key] = self.value(value, extra, prefix + key, role)
             else:
                 allowed = ", ".join(ordered_by_closeness(key, list(properties)))
                 self.report(prefix + key, f"champ inconnu « {key} ».", f"Champs acceptés : {allowed}.",

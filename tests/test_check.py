@@ -42,7 +42,7 @@ def test_fixture_is_clean(tmp_path: Path) -> None:
 
 def test_unknown_field_lists_allowed_fields_closest_first(tmp_path: Path) -> None:
     assert event_with(tmp_path, "summary:", "sumary:") == [
-        f"{EVENT}:1:1: summary: champ obligatoire manquant. Ajoutez une ligne « summary: … ».",
+        f"{EVENT}:2:1: summary: champ obligatoire manquant. Ajoutez une ligne « summary: … ».",
         f"{EVENT}:10:1: sumary: champ inconnu « sumary ». Champs acceptés : summary, actors, "
         "aliases, annotation, channels, citations, corrections, date, date_basis, date_note, initiator, "
         "kind, title.",
@@ -51,8 +51,7 @@ def test_unknown_field_lists_allowed_fields_closest_first(tmp_path: Path) -> Non
 
 def test_empty_title(tmp_path: Path) -> None:
     assert event_with(tmp_path, "title: Premier appel Austin–Choïgou depuis l'invasion", "title:") == [
-        f"{EVENT}:2:7: title: le champ est vide. Donnez une valeur, ou retirez la ligne si le champ est "
-        "facultatif."
+        f"{EVENT}:2:7: title: le champ est vide. Ce champ est obligatoire : donnez-lui une valeur."
     ]
 
 
@@ -158,9 +157,11 @@ def test_published_url_cannot_disappear(tmp_path: Path) -> None:
         "content/published-urls.txt": "/evenements/2022-05-13-appel-austin-choigou/\n/evenements/disparu/\n"
                                       "/evenements/ligne-deconfliction-mars/\n",
     })
-    assert found == ["content/published-urls.txt:2:1: l'adresse publiée /evenements/disparu/ disparaîtrait. "
-                     "Une adresse publiée doit rester valable : si vous avez renommé la fiche, ajoutez l'ancien "
-                     "identifiant dans aliases de la nouvelle."]
+    assert found == ["content/published-urls.txt:2:1: l'adresse publiée /evenements/disparu/ ne mènerait plus "
+                     "nulle part : aucun événement n'a l'identifiant ni l'alias « disparu ». Si vous avez renommé "
+                     "content/events/disparu.yaml, ajoutez « aliases: [disparu] » dans la nouvelle fiche : une "
+                     "redirection sera créée. Pour retirer un événement, mettez son identifiant dans les aliases "
+                     "de celui qui le remplace (voir CONTRIBUTING.md)."]
 
 
 def test_every_problem_at_once_sorted(tmp_path: Path) -> None:

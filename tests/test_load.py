@@ -154,9 +154,23 @@ def test_syntax_error_at_the_fault() -> None:
     ]
 
 
-def test_unclosed_quote_names_the_line_it_opened() -> None:
+def test_unclosed_quote_is_reported_where_it_opened() -> None:
     assert found("title: 'Premier appel\nsummary: x\n") == [
-        (3, 1, "", "erreur de syntaxe YAML : guillemet ouvert ligne 1 jamais refermé.")
+        (1, 8, "", "erreur de syntaxe YAML : apostrophe ouverte ici et jamais refermée.")
+    ]
+    assert found('title: x\nsummary: "Premier appel\n') == [
+        (2, 10, "", "erreur de syntaxe YAML : guillemet ouvert ici et jamais refermé.")
+    ]
+
+
+def test_apostrophe_closing_a_single_quoted_text() -> None:
+    assert parse("title: 'Premier appel depuis l'invasion'\n")[1] == [
+        Problem(PATH, 1, 31, "", "erreur de syntaxe YAML : cette apostrophe ferme le texte ouvert par une "
+                "apostrophe.", "Dans un texte entre apostrophes, doublez chaque apostrophe (l''invasion), ou "
+                "entourez le texte de guillemets doubles.")
+    ]
+    assert found('title: "Il a dit "oui" hier"\n') == [
+        (1, 18, "", "erreur de syntaxe YAML : ce guillemet ferme le texte ouvert par un guillemet.")
     ]
 
 
@@ -295,7 +309,7 @@ def test_tag_on_a_key_is_rejected() -> None:
 def test_file_over_one_megabyte_is_refused_unparsed() -> None:
     assert parse(b"a: [" + b"[" * 1_000_000) == (
         None,
-        [problem(PATH, "fichier trop volumineux (1000004 octets ; maximum 1 000 000).")],
+        [problem(PATH, "fichier trop volumineux (1 000 004 octets ; maximum 1 000 000).")],
     )
 
 
@@ -315,7 +329,7 @@ def test_very_deep_nesting_fails_fast() -> None:
 def test_scalar_over_100000_characters() -> None:
     assert parse("summary: " + "x" * 100_000 + "\n")[1] == []
     assert found("title: ok\nsummary: " + "x" * 100_001 + "\n") == [
-        (2, 10, "summary", "valeur trop longue (100001 caractères ; maximum 100 000).")
+        (2, 10, "summary", "valeur trop longue (100 001 caractères ; maximum 100 000).")
     ]
 
 
@@ -532,7 +546,7 @@ def test_every_file_problem_at_once_and_huge_files_unread(tmp_path: Path) -> Non
         ("content/events/a.yaml", 2),
         ("content/events/b.yaml", 2),
     ]
-    assert problems[0].message == "fichier trop volumineux (1000001 octets ; maximum 1 000 000)."
+    assert problems[0].message == "fichier trop volumineux (1 000 001 octets ; maximum 1 000 000)."
 
 
 def test_missing_content_folder_is_a_problem_not_a_crash(tmp_path: Path) -> None:
