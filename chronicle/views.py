@@ -6,6 +6,8 @@ site-root URLs (the ``rel`` filter makes those relative to the page).
 
 from __future__ import annotations
 
+import html
+import re
 from typing import Any
 
 from chronicle import urls
@@ -15,6 +17,7 @@ from chronicle.dates import EdtfDate, format_day
 from chronicle.derive import ClaimCheck, Passage, Silence
 from chronicle.markdown import render_markdown
 from chronicle.model import Actor, Channel, Chronology, Event, Source
+from chronicle.timeline import BAR_HEIGHT, RADIUS, Gap, Mark, Timeline
 
 PRECISION_FR = {"day": "au jour près", "month": "au mois près", "year": "à l'année près"}
 BASIS_FR = {"explicit": "donnée par la source", "inferred": "déduite"}
@@ -28,13 +31,28 @@ CHANNEL_KINDS_FR = {
 COUNTRIES_FR = {"US": "États-Unis", "RU": "Russie", "UA": "Ukraine", "FI": "Finlande", "PL": "Pologne",
                 "KP": "Corée du Nord", "KR": "Corée du Sud", "SY": "Syrie", "DE": "Allemagne",
                 "EG": "Égypte", "SE": "Suède", "FR": "France", "GB": "Royaume-Uni"}
+LANGUAGES_FR = {"fr": "français", "en": "anglais", "ru": "russe", "uk": "ukrainien", "de": "allemand"}
 MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
           "octobre", "novembre", "décembre")
+
+
+TAG = re.compile(r"<[^>]+>")
+PALETTE_SIZE = 10  # the stylesheet colours kinds k0..k9
 
 
 def link(name: str, url: str) -> dict[str, str]:
     """A link for the templates."""
     return {"name": name, "url": url}
+
+
+def plain_text(markdown: str) -> str:
+    """Editors' Markdown as one line of plain text (meta descriptions, exports)."""
+    return " ".join(html.unescape(TAG.sub("", str(render_markdown(markdown)))).split())
+
+
+def kind_slot(config: Config, kind_id: str) -> int:
+    """The colour of a kind: its position in the vocabulary, on a palette of ten."""
+    return [k.id for k in config.kinds].index(kind_id) % PALETTE_SIZE
 
 
 def date_view(date: EdtfDate) -> dict[str, Any]:
@@ -64,6 +82,9 @@ def event_summary(event: Event, chronology: Chronology, config: Config) -> dict[
         "date": date_view(event.date),
         "kind": event.kind,
         "kind_label": config.kind(event.kind).label,
+        "slot": kind_slot(config, event.kind),
+        "filter": {"acteur": " ".join(event.actors), "canal": " ".join(event.channels),
+                   "nature": event.kind, "annee": str(event.year)},
         "actors": [link(chronology.actors[a].name, urls.record_url("actor", a)) for a in event.actors],
         "channels": [link(chronology.channels[c].name, urls.record_url("channel", c)) for c in event.channels],
         "summary": render_markdown(event.summary),
@@ -84,11 +105,22 @@ def group_by_month(events: list[dict[str, Any]], originals: tuple[Event, ...]) -
     return groups
 
 
-def silence_view(silence: Silence) -> dict[str, Any]:
-    """"84 jours sans contact, du 18 février au 13 mai 2022", with the two contacts linked."""
+def silence_anchor(silence: Silence) -> str:
+    """The anchor of a silence on its channel page (named after the contact that opens it)."""
+    return f"silence-{silence.before.id}"
+
+
+def silence_text(silence: Silence) -> str:
+    """"84 jours sans contact, du 18 février au 13 mai 2022"."""
     length = describe_days(silence.low, silence.high)
+    return f"{length} sans contact, {span_text(silence.before.date, silence.after.date)}"
+
+
+def silence_view(silence: Silence) -> dict[str, Any]:
+    """A silence in words, with its anchor and the two contacts linked."""
     return {
-        "text": f"{length} sans contact, {span_text(silence.before.date, silence.after.date)}",
+        "anchor": silence_anchor(silence),
+        "text": silence_text(silence),
         "days": silence.high,
         "before": link(silence.before.title, urls.event_url(silence.before.id)),
         "after": link(silence.after.title, urls.event_url(silence.after.id)),
@@ -167,5 +199,93 @@ def source_view(source: Source, chronology: Chronology) -> dict[str, Any]:
         "id": source.id, "url": urls.record_url("source", source.id), "title": source.title,
         "published": date_view(source.published), "basis": BASIS_FR[source.published_basis],
         "note": source.published_note, "reports": list(source.reports), "link": source.url,
-        "language": source.language, "events": len(chronology.by_source.get(source.id, ())),
+        "language": source.language, "language_name": LANGUAGES_FR.get(source.language, source.language),
+        "events": len(chronology.by_source.get(source.id, ())),
+    }
+
+
+def mark_view(mark: Mark, chronology: Chronology, config: Config) -> dict[str, Any]:
+    """A mark of the timeline: its shape, its colour, its link and its accessible name."""
+    event = mark.event
+    date = event.date.display()
+    kind = config.kind(event.kind).label
+    shape = ({"dot": True, "cx": mark.x, "cy": mark.y, "r": RADIUS} if mark.width == 0 else
+             {"dot": False, "x": mark.x, "y": round(mark.y - BAR_HEIGHT / 2, 2), "w": mark.width, "h": BAR_HEIGHT})
+    return {
+        **shape,
+        "url": urls.event_url(event.id), "title": event.title, "date": date, "kind_label": kind,
+        "label": f"{date}, {kind.lower()} : {event.title}",
+        "slot": kind_slot(config, event.kind),
+        "vague": event.date.approximate or event.date.uncertain,
+        "filter": {"acteur": " ".join(event.actors), "canal": " ".join(event.channels),
+                   "nature": event.kind, "annee": str(event.year)},
+    }
+
+
+def gap_view(gap: Gap) -> dict[str, Any]:
+    """A silence on the timeline: a line, its length, and a link to it on the channel page."""
+    silence = gap.silence
+    return {
+        "path": f"M{gap.x1} {gap.y - 4}V{gap.y + 4}M{gap.x1} {gap.y}H{gap.x2}M{gap.x2} {gap.y - 4}V{gap.y + 4}",
+        "label": gap.label, "label_x": gap.label_x,
+        "label_y": gap.label_y, "text": silence_text(silence),
+        "url": f"{urls.record_url('channel', silence.channel)}#{silence_anchor(silence)}",
+    }
+
+
+def timeline_view(timeline: Timeline, chronology: Chronology, config: Config, label: str,
+                  link_lanes: bool = True) -> dict[str, Any]:
+    """The timeline ready to draw: lanes with names (linked to their channel), marks, silences, axis, legend."""
+    lanes = []
+    for lane in timeline.lanes:
+        channel = chronology.channels[lane.channel] if lane.channel else None
+        lanes.append({
+            "name": channel.name if channel else "Hors canal",
+            "url": urls.record_url("channel", channel.id) if channel and link_lanes else None,
+            "top": lane.top, "label_y": lane.label_y, "y": lane.y,
+            "marks": [mark_view(m, chronology, config) for m in lane.marks],
+            "gaps": [gap_view(g) for g in lane.gaps],
+        })
+    used = {mark.event.kind for lane in timeline.lanes for mark in lane.marks}
+    axis = timeline.axis_y
+    return {
+        "label": label, "width": timeline.width, "height": timeline.height, "axis_y": timeline.axis_y,
+        "left": timeline.left, "right": timeline.right, "lanes": lanes,
+        "ticks": [{"x": t.x, "label": t.label, "label_x": t.label_x, "major": t.major,
+                   "y1": 0 if t.major else axis, "y2": axis + (6 if t.major else 4),
+                   "label_y": axis + (26 if t.major else 14)} for t in timeline.ticks],
+        "legend": [{"label": k.label, "slot": kind_slot(config, k.id)} for k in config.kinds if k.id in used],
+        "has_bars": any(mark.width for lane in timeline.lanes for mark in lane.marks),
+        "has_gaps": any(lane.gaps for lane in timeline.lanes),
+    }
+
+
+def reference_view(event: Event, config: Config) -> dict[str, str]:
+    """The parts of "Citer cette page": author, title, site, date, address."""
+    return {"author": config.author or config.title, "title": event.title, "site": config.title,
+            "date": event.date.display(), "url": urls.absolute(config.base_url, urls.event_url(event.id))}
+
+
+def event_json_ld(event: Event, chronology: Chronology, config: Config) -> dict[str, Any]:
+    """schema.org metadata of an event page: an Article about an Event, citing its sources."""
+    page_url = urls.absolute(config.base_url, urls.event_url(event.id))
+    publisher = {"@type": "Organization", "name": config.author or config.title}
+    about: dict[str, Any] = {"@type": "Event", "name": event.title}
+    if event.date.iso_start():
+        about["startDate"] = event.date.iso_start()
+    if event.date.iso_end():
+        about["endDate"] = event.date.iso_end()
+    sources = dict.fromkeys(c.source for c in event.citations)
+    return {
+        "@context": "https://schema.org", "@type": "Article", "headline": event.title,
+        "description": plain_text(event.summary), "url": page_url, "mainEntityOfPage": page_url,
+        "inLanguage": config.language, "author": publisher, "publisher": publisher,
+        "isPartOf": {"@type": "WebSite", "name": config.title, "url": config.base_url},
+        "about": about,
+        "mentions": [{"@type": "Person" if chronology.actors[a].type == "person" else "Organization",
+                      "name": chronology.actors[a].name,
+                      "url": urls.absolute(config.base_url, urls.record_url("actor", a))} for a in event.actors],
+        "citation": [{"@type": "CreativeWork", "name": chronology.sources[s].title,
+                      "url": urls.absolute(config.base_url, urls.record_url("source", s))} for s in sources],
+        **({"license": config.license} if config.license else {}),
     }

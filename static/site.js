@@ -1,0 +1,88 @@
+/* Chronicle: the few lines of JavaScript. Every page works without them. */
+(function () {
+  "use strict";
+  var FIELDS = ["acteur", "canal", "nature", "annee"];
+
+  function matches(element, chosen) {
+    return FIELDS.every(function (name) {
+      if (!chosen[name]) return true;
+      return (element.getAttribute("data-" + name) || "").split(" ").indexOf(chosen[name]) !== -1;
+    });
+  }
+
+  function setUpFilters(form) {
+    var items = document.querySelectorAll(".event-item[data-acteur]");
+    var marks = document.querySelectorAll(".mark[data-acteur]");
+    var status = form.querySelector("[data-filter-status]");
+    var none = document.querySelector("[data-no-match]");
+
+    function chosen() {
+      var values = {};
+      FIELDS.forEach(function (name) { values[name] = form.elements[name].value; });
+      return values;
+    }
+
+    function apply(updateUrl) {
+      var values = chosen();
+      var shown = 0;
+      items.forEach(function (item) {
+        var ok = matches(item, values);
+        item.hidden = !ok;
+        if (ok) shown += 1;
+      });
+      marks.forEach(function (mark) { mark.classList.toggle("dim", !matches(mark, values)); });
+      document.querySelectorAll("[data-month]").forEach(function (month) {
+        month.hidden = !month.querySelector(".event-item:not([hidden])");
+      });
+      document.querySelectorAll("[data-year]").forEach(function (year) {
+        year.hidden = !year.querySelector(".event-item:not([hidden])");
+      });
+      var active = FIELDS.some(function (name) { return values[name]; });
+      status.textContent = active ? shown + " événement" + (shown > 1 ? "s" : "") + " sur " + items.length : "";
+      if (none) none.hidden = shown > 0;
+      if (updateUrl) {
+        var params = new URLSearchParams();
+        FIELDS.forEach(function (name) { if (values[name]) params.set(name, values[name]); });
+        var query = params.toString();
+        history.replaceState(null, "", location.pathname + (query ? "?" + query : "") + location.hash);
+      }
+    }
+
+    var params = new URLSearchParams(location.search);
+    FIELDS.forEach(function (name) {
+      var value = params.get(name);
+      var select = form.elements[name];
+      if (value && Array.prototype.some.call(select.options, function (o) { return o.value === value; })) {
+        select.value = value;
+      }
+    });
+    form.hidden = false;
+    form.addEventListener("change", function () { apply(true); });
+    form.addEventListener("submit", function (event) { event.preventDefault(); apply(true); });
+    form.addEventListener("reset", function () { setTimeout(function () { apply(true); }, 0); });
+    apply(false);
+  }
+
+  function setUpCitation() {
+    var today = new Date().toLocaleDateString("fr-FR", { day: "numeric", month: "long", year: "numeric" });
+    document.querySelectorAll("[data-today]").forEach(function (span) { span.textContent = today; });
+    document.querySelectorAll("[data-copy]").forEach(function (button) {
+      var target = document.getElementById(button.getAttribute("data-copy"));
+      var status = button.parentNode.querySelector("[data-copy-status]");
+      if (!target || !navigator.clipboard) return;
+      button.hidden = false;
+      button.addEventListener("click", function () {
+        var text = target.textContent.replace(/\s+/g, " ").trim();
+        navigator.clipboard.writeText(text).then(function () {
+          status.textContent = "Référence copiée.";
+        }, function () {
+          status.textContent = "La copie a échoué : sélectionnez le texte ci-dessus.";
+        });
+      });
+    });
+  }
+
+  var form = document.querySelector("[data-filters]");
+  if (form) setUpFilters(form);
+  setUpCitation();
+})();
