@@ -1,16 +1,23 @@
-"""The data export ``donnees/chronologie.json``: a public contract (see DESIGN.md).
+"""The data files: ``chronologie.json`` (a public contract, see DESIGN.md), a CSV and TimelineJS.
 
-Fields may be added; none renamed or removed. UTF-8, keys sorted, stable across builds.
+JSON: fields may be added; none renamed or removed. UTF-8, keys sorted, stable across builds.
+CSV: one row per event for a spreadsheet. TimelineJS: the format of that embeddable tool.
 """
 
 from __future__ import annotations
 
+import csv
+import html
+import io
 import json
+from datetime import date
 from typing import Any
 
 from chronicle import urls
+from chronicle.config import Config
+from chronicle.markdown import render_markdown
 from chronicle.model import Chronology, Event
-from chronicle.views import passage_anchor
+from chronicle.views import passage_anchor, plain_text
 
 
 def export_event(event: Event) -> dict[str, Any]:
@@ -49,3 +56,89 @@ def export_json(chronology: Chronology) -> bytes:
     """``chronologie.json`` as bytes: UTF-8, keys sorted, indented, newline at the end."""
     text = json.dumps(export_data(chronology), ensure_ascii=False, sort_keys=True, indent=1)
     return (text + "\n").encode("utf-8")
+
+
+PRECISION_FR = {"day": "jour", "month": "mois", "year": "année"}
+BASIS_FR = {"explicit": "donnée par la source", "inferred": "déduite"}
+CSV_COLUMNS = ("id", "date", "date_debut", "date_fin", "precision", "base_de_la_date", "note_sur_la_date",
+               "titre", "nature", "acteurs", "canaux", "initiateur", "resume", "sources", "citations",
+               "annotation", "adresse")
+
+
+def csv_row(event: Event, chronology: Chronology, config: Config) -> list[str]:
+    """One event as a spreadsheet row: names rather than ids, plain text rather than Markdown."""
+    date = event.date
+    return [
+        event.id, date.display(), date.iso_start() or "", date.iso_end() or "",
+        PRECISION_FR.get(date.precision, date.precision), BASIS_FR[event.date_basis], event.date_note or "",
+        event.title, config.kind(event.kind).label,
+        "; ".join(chronology.actors[a].name for a in event.actors),
+        "; ".join(chronology.channels[c].name for c in event.channels),
+        chronology.actors[event.initiator].name if event.initiator else "",
+        plain_text(event.summary),
+        "; ".join(dict.fromkeys(chronology.sources[c.source].title for c in event.citations)),
+        " | ".join(f"« {c.quote} »" for c in event.citations),
+        plain_text(event.annotation) if event.annotation else "",
+        urls.absolute(config.base_url, urls.event_url(event.id)),
+    ]
+
+
+def export_csv(chronology: Chronology, config: Config) -> bytes:
+    """``evenements.csv``: one row per event; UTF-8 with a byte-order mark and CRLF, as tablers expect."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS)
+    writer.writerows(csv_row(event, chronology, config) for event in chronology.events)
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def timelinejs_date(day: date, precision: str) -> dict[str, str]:
+    """A TimelineJS date object, no more precise than the date itself."""
+    parts = {"year": str(day.year)}
+    if precision in ("month", "day"):
+        parts["month"] = str(day.month)
+    if precision == "day":
+        parts["day"] = str(day.day)
+    return parts
+
+
+def timelinejs_event(event: Event, chronology: Chronology, config: Config) -> dict[str, Any]:
+    """One event as a TimelineJS3 slide; an interval or a vague date gets its end date too."""
+    first = event.date.start or event.date.end
+    assert first is not None
+    slide: dict[str, Any] = {
+        "unique_id": event.id,
+        "start_date": timelinejs_date(first, event.date.precision),
+        "display_date": event.date.display(),
+        "text": {"headline": html.escape(event.title, quote=False),
+                 "text": f"{render_markdown(event.summary)}<p><a href=\"{html.escape(page_url(event, config))}\">"
+                         "La fiche de l'événement et ses sources</a></p>"},
+        "group": chronology.channels[event.channels[0]].name if event.channels else "Hors canal",
+    }
+    if event.date.interval and event.date.end:
+        slide["end_date"] = timelinejs_date(event.date.end, event.date.precision)
+    return slide
+
+
+def page_url(event: Event, config: Config) -> str:
+    """The public address of an event page."""
+    return urls.absolute(config.base_url, urls.event_url(event.id))
+
+
+def export_timelinejs(chronology: Chronology, config: Config) -> bytes:
+    """``timelinejs.json``: the chronology in TimelineJS3's JSON format, to embed in that tool."""
+    data = {
+        "title": {"text": {"headline": html.escape(config.title, quote=False),
+                           "text": f"<p>{html.escape(config.subtitle, quote=False)}</p>"}},
+        "events": [timelinejs_event(event, chronology, config) for event in chronology.events],
+    }
+    return (json.dumps(data, ensure_ascii=False, sort_keys=True, indent=1) + "\n").encode("utf-8")
+
+
+def data_files(chronology: Chronology, config: Config) -> dict[str, bytes]:
+    """Every data file of the site: {path under site/: bytes}."""
+    return {
+        urls.EXPORT.lstrip("/"): export_json(chronology),
+        urls.EXPORT_CSV.lstrip("/"): export_csv(chronology, config),
+        urls.EXPORT_TIMELINEJS.lstrip("/"): export_timelinejs(chronology, config),
+    }

@@ -1,0 +1,92 @@
+"""The data files: the JSON contract, the CSV for spreadsheets and the TimelineJS3 file."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+from tests.linkcheck import parse
+
+EVENT = "2022-05-13-appel-austin-choigou"
+
+
+def read_csv(files: dict[str, bytes]) -> list[dict[str, str]]:
+    raw = files["donnees/evenements.csv"]
+    assert raw.startswith("\ufeff".encode()), "a byte-order mark, so that spreadsheets read UTF-8"
+    return list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"), newline="")))
+
+
+def test_csv_has_one_row_per_event_in_chronological_order(fixture_files: dict[str, bytes]) -> None:
+    rows = read_csv(fixture_files)
+    events = json.loads(fixture_files["donnees/chronologie.json"])["events"]
+    assert [row["id"] for row in rows] == [event["id"] for event in events]
+    assert b"\r\n" in fixture_files["donnees/evenements.csv"]
+
+
+def test_csv_rows_read_as_a_spreadsheet_user_expects(fixture_files: dict[str, bytes]) -> None:
+    row = next(r for r in read_csv(fixture_files) if r["id"] == EVENT)
+    assert row["date"] == "13 mai 2022"
+    assert (row["date_debut"], row["date_fin"], row["precision"]) == ("2022-05-13", "2022-05-13", "jour")
+    assert row["base_de_la_date"] == "déduite"
+    assert row["nature"] == "Appel"
+    assert row["acteurs"] == "Lloyd Austin; Sergueï Choïgou"
+    assert row["initiateur"] == "Lloyd Austin"
+    assert row["resume"] == ("Lloyd Austin obtient un appel d'une heure avec Sergueï Choïgou "
+                             "et demande un cessez-le-feu immédiat.")  # Markdown made plain
+    assert row["citations"] == "« L'appel a duré environ une heure et était à la demande d'Austin »"
+    assert row["adresse"] == f"https://chronicle.example.org/evenements/{EVENT}/"
+    interval = next(r for r in read_csv(fixture_files) if r["id"] == "2022-03-01-2022-05-13-tests-ligne")
+    assert (interval["date_debut"], interval["date_fin"]) == ("2022-03-01", "2022-05-13")
+
+
+def test_timelinejs_file_follows_that_tools_format(fixture_files: dict[str, bytes]) -> None:
+    data = json.loads(fixture_files["donnees/timelinejs.json"])
+    assert data["title"]["text"]["headline"].startswith("Les canaux militaires")
+    slides = {slide["unique_id"]: slide for slide in data["events"]}
+    assert len(slides) == 9
+    call = slides[EVENT]
+    assert call["start_date"] == {"year": "2022", "month": "5", "day": "13"}
+    assert "end_date" not in call
+    assert call["display_date"] == "13 mai 2022"
+    assert call["group"] == "Ministres de la Défense Austin–Choïgou"
+    assert call["text"]["headline"] == "Premier appel Austin–Choïgou depuis l'invasion"
+    assert f'href="https://chronicle.example.org/evenements/{EVENT}/"' in call["text"]["text"]
+    assert "<em>cessez-le-feu immédiat</em>" in call["text"]["text"]
+    # never more precise than the date: a month, a year, an interval
+    assert slides["2023-10-brown-prend-ses-fonctions"]["start_date"] == {"year": "2023", "month": "10"}
+    assert slides["2021-contacts-repetes"]["start_date"] == {"year": "2021"}
+    interval = slides["2022-03-01-2022-05-13-tests-ligne"]
+    assert interval["end_date"] == {"year": "2022", "month": "5", "day": "13"}
+    assert slides["2021-contacts-repetes"]["group"] == "Hors canal"
+
+
+def test_titles_are_escaped_in_timelinejs_html(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from chronicle.pipeline import build_files
+    from tests.conftest import make_project
+
+    root = make_project(tmp_path, {"content/events/2022-02-18-appel-austin-choigou.yaml": """
+        title: Appel <script>alert(1)</script>
+        date: 2022-02-18
+        date_basis: explicit
+        kind: call
+        channels: [austin-choigou]
+        actors: [lloyd-austin, sergei-choigou]
+        summary: Un appel <b>gras</b>.
+        citations:
+          - source: cnn-2022-05-13
+            quote: Les deux derniers se sont parlé le 18 février
+        """})
+    files = build_files(root)
+    text = files["donnees/timelinejs.json"].decode("utf-8")
+    assert "<script>" not in text and "<b>" not in text
+    assert "Appel &lt;script&gt;alert(1)&lt;/script&gt;" in text
+
+
+def test_data_files_are_linked_from_the_about_page_and_each_index(fixture_files: dict[str, bytes]) -> None:
+    for page in ("a-propos/index.html", "index.html", "acteurs/index.html", "canaux/index.html",
+                 "sources/index.html", "annees/2022/index.html"):
+        links = parse(fixture_files[page]).links
+        prefix = "../" * page.count("/")
+        for data in ("donnees/chronologie.json", "donnees/evenements.csv", "donnees/timelinejs.json"):
+            assert prefix + data in links, (page, data)
