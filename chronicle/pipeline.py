@@ -8,12 +8,13 @@ from pathlib import Path
 from chronicle.check import Index, check_content
 from chronicle.config import Config, load_config
 from chronicle.derive import derive_facts
-from chronicle.export import export_json
+from chronicle.export import data_files
 from chronicle.load import load_content
 from chronicle.model import build_model
 from chronicle.plan import DuplicateUrlError, plan_pages
 from chronicle.problems import ContentError, Problem
 from chronicle.render import make_environment, render_pages
+from chronicle.search import index_site
 from chronicle.write import write_site
 
 PUBLISHED_URLS = "content/published-urls.txt"
@@ -72,8 +73,9 @@ def build_files(root: Path, base_url: str | None = None) -> dict[str, bytes]:
     except DuplicateUrlError as error:
         raise ContentError(error.problems) from None
     files = render_pages(pages, make_environment(root / "templates"))
-    files["donnees/chronologie.json"] = export_json(chronology)
+    files.update(data_files(chronology, checked.config))
     files.update(static_files(root))
+    files.update(index_site(files))
     return files
 
 
