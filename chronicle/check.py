@@ -18,7 +18,7 @@ from chronicle.dates import DateError, EdtfDate, parse_edtf
 from chronicle.load import FOLDERS, RawRecord
 from chronicle.markdown import markdown_problem, url_problem
 from chronicle.problems import Problem
-from chronicle.quotes import QuoteFound, SourceText, find_quote, quote_problem_message
+from chronicle.quotes import PrefixMissing, QuoteFound, SourceText, find_quote, quote_problem_message
 from chronicle.schema import closest, load_schema, type_record
 
 KIND_NAMES = {"event": "événement", "actor": "acteur", "channel": "canal", "source": "source",
@@ -146,7 +146,11 @@ def check_aliases(index: Index) -> list[Problem]:
             if not isinstance(alias, str):
                 continue
             other = owners.get(alias)
-            if other is not None:
+            if other is event:
+                problems.append(problem_at(event, f"aliases.{position}",
+                                           f"« {alias} » est l'identifiant de cet événement même.",
+                                           "Un alias est un ancien identifiant, abandonné lors d'un renommage."))
+            elif other is not None:
                 what = "l'identifiant" if other.id == alias else "un alias"
                 problems.append(problem_at(event, f"aliases.{position}",
                                            f"« {alias} » est déjà {what} de {other.path}.",
@@ -179,6 +183,8 @@ def check_quote(record: Checked, field: str, texts: dict[str, SourceText], sourc
     if isinstance(result, QuoteFound):
         return []
     message, hint = quote_problem_message(result, source_id)
+    if isinstance(result, PrefixMissing):  # the passage is there: the prefix is what to fix
+        field = field.rpartition(".")[0] + ".prefix"
     return [problem_at(record, field, message, hint)]
 
 
@@ -267,16 +273,64 @@ def planned_urls(index: Index) -> set[str]:
     return found
 
 
-def check_published(index: Index, published: list[tuple[int, str]], path: str) -> list[Problem]:
-    """A URL once published must still resolve, directly or through an alias redirect."""
-    planned = planned_urls(index)
+FOLDER_OF_SECTION = {section: f"content/{folder}" for section, folder in (
+    (urls.SECTIONS["event"], "events"), (urls.SECTIONS["actor"], "actors"),
+    (urls.SECTIONS["channel"], "channels"), (urls.SECTIONS["source"], "sources"))}
+YEARS = "/annees/"
+
+
+def record_of_url(url: str) -> tuple[str, str] | None:
+    """The (section, id) of a record page or year page URL (``/evenements/<id>/``), or None."""
+    for section in (*FOLDER_OF_SECTION, YEARS):
+        rest = url.removeprefix(section)
+        if rest != url and rest.endswith("/") and rest.count("/") == 1 and len(rest) > 1:
+            return section, rest[:-1]
+    return None
+
+
+def vanished_url(url: str, index: Index, listed: set[str]) -> tuple[str, str]:
+    """What an editor reads when a published ``url`` would lead nowhere: (message, hint).
+
+    For an event, the likely new name is the closest id among the events not published yet.
+    """
+    lost = f"l'adresse publiée {url} ne mènerait plus nulle part"
+    found = record_of_url(url)
+    if found is None:
+        return f"{lost}.", "Cette page ne dépend d'aucune fiche : signalez-le aux mainteneurs du code."
+    section, name = found
+    if section == YEARS:
+        return (f"{lost} : plus aucun événement n'est daté de {name}.",
+                "Vérifiez la date de l'événement modifié ; si elle est juste, demandez conseil aux "
+                "mainteneurs : la page de l'année doit rester en ligne.")
+    if section != urls.SECTIONS["event"]:
+        return (f"{lost} : la fiche {FOLDER_OF_SECTION[section]}/{name}.yaml n'existe plus.",
+                "Une fiche publiée ne se renomme pas et ne se supprime pas (seuls les événements ont "
+                "des alias) : rétablissez-la, quitte à en corriger le contenu.")
+    near = closest(name, [e for e in index["event"] if urls.event_url(e) not in listed], limit=1)
+    where = f"la nouvelle fiche (content/events/{near[0]}.yaml ?)" if near else "la nouvelle fiche"
+    return (f"{lost} : aucun événement n'a l'identifiant ni l'alias « {name} ».",
+            f"Si vous avez renommé content/events/{name}.yaml, ajoutez « aliases: [{name}] » dans "
+            f"{where} : une redirection sera créée. Pour retirer un événement, mettez son identifiant "
+            "dans les aliases de celui qui le remplace (voir CONTRIBUTING.md).")
+
+
+def check_published(index: Index, published: list[tuple[int, str]], path: str,
+                    served: set[str] | None = None) -> list[Problem]:
+    """A URL once published must still resolve, directly or through an alias redirect.
+
+    ``served`` is every URL of the planned site; without it (the records have problems, so
+    there is no plan) only record and year pages are checked, against the records themselves.
+    """
+    planned = served if served is not None else planned_urls(index)
+    listed = {url for _, url in published}
     problems: list[Problem] = []
     for line, url in published:
-        prefixes = (*urls.SECTIONS.values(), "/annees/")
-        if url.startswith(prefixes) and url not in planned:
-            problems.append(Problem(path, line, 1, "", f"l'adresse publiée {url} disparaîtrait.",
-                                    "Une adresse publiée doit rester valable : si vous avez renommé la "
-                                    "fiche, ajoutez l'ancien identifiant dans aliases de la nouvelle."))
+        if not url.startswith("/") or any(ch.isspace() for ch in url):
+            problems.append(Problem(path, line, 1, "", f"ligne « {url[:80]} » mal formée.",
+                                    "Une adresse publiée s'écrit depuis la racine du site, ex. "
+                                    "/evenements/2022-05-13-appel-austin-choigou/."))
+        elif url not in planned and (served is not None or record_of_url(url) is not None):
+            problems.append(Problem(path, line, 1, "", *vanished_url(url, index, listed)))
     return problems
 
 

@@ -7,7 +7,7 @@ import sys
 import time
 from pathlib import Path
 
-from chronicle.pipeline import build_site, check_site
+from chronicle.pipeline import PUBLISHED_URLS, build_site, check_site, record_published
 from chronicle.problems import ContentError, Problem
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 70
@@ -25,15 +25,16 @@ def format_problem(problem: Problem, style: str) -> str:
     return problem.format()
 
 
-def report_problems(problems: list[Problem], style: str = "text") -> None:
-    """Print every problem, then how many (on stderr for text, stdout for GitHub)."""
+def report_problems(problems: list[Problem], style: str = "text",
+                    then: str = "le site n'a pas été modifié.") -> None:
+    """Print every problem, then how many and ``then`` (problems on stdout for GitHub, else stderr)."""
     stream = sys.stdout if style == "github" else sys.stderr
     for problem in problems:
         print(format_problem(problem, style), file=stream)
     count = len(problems)
     files = len({p.path for p in problems})
     print(f"{count} problème{'s' if count > 1 else ''} dans {files} fichier{'s' if files > 1 else ''} ; "
-          "le site n'a pas été modifié.", file=sys.stderr)
+          f"{then}", file=sys.stderr)
 
 
 def command_build(args: argparse.Namespace) -> int:
@@ -42,22 +43,28 @@ def command_build(args: argparse.Namespace) -> int:
     if sys.stderr.isatty():
         print("Construction du site…", file=sys.stderr, end="\r")
     try:
-        files = build_site(args.root, args.out, args.base_url)
+        site = build_site(args.root, args.out, args.base_url)
     except ContentError as error:
         report_problems(error.problems)
         return EXIT_CONTENT
-    pages = sum(1 for path in files if path.endswith(".html"))
+    pages = sum(1 for path in site.files if path.endswith(".html"))
     elapsed = f"{time.perf_counter() - started:.2f}".replace(".", ",")
-    print(f"Site construit : {pages} pages, {len(files)} fichiers dans {args.out} en {elapsed} s. "
+    print(f"Site construit : {pages} pages, {len(site.files)} fichiers dans {args.out} en {elapsed} s. "
           f"Ouvrez {args.out / 'index.html'} ou lancez « python build.py serve ».")
+    if args.record_urls:
+        added = record_published(args.root, site.permanent)
+        plural = "s" if len(added) > 1 else ""
+        print(f"{len(added)} adresse{plural} nouvelle{plural} enregistrée{plural} dans {PUBLISHED_URLS}"
+              + (" : ajoutez ce fichier à votre pull request." if added else "."))
     return EXIT_OK
 
 
 def command_check(args: argparse.Namespace) -> int:
     """Check the content without writing anything."""
-    checked = check_site(args.root)
+    checked = check_site(args.root, require_recorded=args.require_recorded_urls)
     if checked.problems:
-        report_problems(checked.problems, args.format)
+        report_problems(checked.problems, args.format, "corrigez puis relancez « python build.py check » "
+                        "(mode d'emploi : CONTRIBUTING.md).")
         return EXIT_CONTENT
     assert checked.index is not None
     counts = ", ".join(f"{len(checked.index[k])} {k}" for k in RECORD_KINDS)
@@ -69,7 +76,7 @@ def command_serve(args: argparse.Namespace) -> int:
     """Build, serve on 127.0.0.1 and rebuild on every change."""
     from chronicle.serve import serve  # imported here: only `serve` needs the watcher
 
-    return serve(args.root, args.out, args.port, args.open)
+    return serve(args.root, args.out, args.port, args.open, args.base_url)
 
 
 def command_new(args: argparse.Namespace) -> int:
@@ -81,8 +88,8 @@ def command_new(args: argparse.Namespace) -> int:
     except NewRecordError as error:
         print(f"build.py new : {error}", file=sys.stderr)
         return EXIT_USAGE
-    print(f"Fiche créée : {path.relative_to(args.root).as_posix()}. Complétez-la, puis lancez "
-          "« python build.py check ».")
+    print(f"Fiche créée : {path.relative_to(args.root).as_posix()}. Remplacez-y les textes en MAJUSCULES "
+          "(résumé, passages cités), puis lancez « python build.py check ». Mode d'emploi : CONTRIBUTING.md.")
     return EXIT_OK
 
 
@@ -98,10 +105,16 @@ def make_parser() -> argparse.ArgumentParser:
                                 description="Vérifie toutes les fiches et affiche tous les problèmes.")
     check.add_argument("--format", choices=("text", "github"), default="text",
                        help="text (par défaut) ou github (annotations de pull request)")
+    check.add_argument("--require-recorded-urls", action="store_true",
+                       help=f"échouer aussi si une adresse du site manque à {PUBLISHED_URLS} "
+                       "(avant une mise en ligne)")
+    build.add_argument("--record-urls", action="store_true",
+                       help=f"ajouter à {PUBLISHED_URLS} les adresses nouvelles du site construit")
     serve = commands.add_parser("serve", help="construire, servir en local et reconstruire à chaque "
                                 "modification", description="Sert site/ sur 127.0.0.1 et recharge la page "
                                 "ouverte à chaque modification de content/, templates/ ou static/.")
-    serve.add_argument("--port", type=int, default=8000, help="port (par défaut 8000)")
+    serve.add_argument("--port", type=int, default=8000,
+                       help="port (par défaut 8000 ; 0 pour un port libre, affiché au démarrage)")
     serve.add_argument("--open", action="store_true", help="ouvrir le navigateur")
     for sub in (build, serve):
         sub.add_argument("--out", type=Path, default=None, help="dossier de sortie (par défaut site/)")

@@ -1,32 +1,60 @@
-"""The build, one stage a line: load -> check -> model -> derive -> plan -> render -> write."""
+"""The build, one stage a line: load -> check -> model -> derive -> plan -> render -> write.
+
+The check goes as far as the plan: a URL listed in ``content/published-urls.txt`` must
+still be served by the planned site (a page, or an alias redirect), and two pages may not
+claim one URL. Nothing is rendered or written until every problem has been ruled out.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
-from chronicle.check import Index, check_content
+from chronicle import urls
+from chronicle.check import Index, check_content, check_published
 from chronicle.config import Config, load_config
 from chronicle.derive import derive_facts
 from chronicle.export import data_files
 from chronicle.load import load_content
-from chronicle.model import build_model
-from chronicle.plan import DuplicateUrlError, plan_pages
+from chronicle.model import Chronology, build_model
+from chronicle.plan import DuplicateUrlError, Page, plan_pages
 from chronicle.problems import ContentError, Problem
 from chronicle.render import make_environment, render_pages
 from chronicle.search import index_site
 from chronicle.write import write_site
 
 PUBLISHED_URLS = "content/published-urls.txt"
+EXPORT_SCHEMA = "donnees/chronologie.schema.json"
+PUBLISHED_HEADER = (
+    "# Toutes les adresses publiées par le site, une par ligne, depuis sa racine.\n"
+    "# Ne retirez jamais une ligne : « python build.py check » échoue si l'une d'elles ne mène plus\n"
+    "# nulle part (un événement renommé garde son ancien identifiant dans aliases).\n"
+    "# Ajoutez les nouvelles avec « python build.py build --record-urls ».\n"
+)
+REDIRECTS_FILE = "_redirects"
+REDIRECT_TEMPLATE = "redirect.html"
+MAX_LISTED = 10
 
 
 @dataclass(frozen=True)
 class Checked:
-    """The outcome of ``check``: the config and typed records when there was no problem."""
+    """The outcome of ``check``: when there was no problem, the typed records and the planned pages."""
 
     config: Config | None
     index: Index | None
     problems: list[Problem]
+    chronology: Chronology | None = None
+    pages: tuple[Page, ...] = ()
+    exports: dict[str, bytes] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Site:
+    """A rendered site: its files ({path under site/: bytes}) and the URLs it makes permanent."""
+
+    files: dict[str, bytes]
+    permanent: frozenset[str]
 
 
 def read_published(root: Path) -> list[tuple[int, str]] | None:
@@ -34,22 +62,78 @@ def read_published(root: Path) -> list[tuple[int, str]] | None:
     path = root / PUBLISHED_URLS
     if not path.is_file():
         return None
-    lines = path.read_text(encoding="utf-8").splitlines()
+    lines = path.read_text(encoding="utf-8-sig").splitlines()
     return [(number, line.strip()) for number, line in enumerate(lines, start=1)
-            if line.strip() and not line.startswith("#")]
+            if line.strip() and not line.lstrip().startswith("#")]
 
 
-def check_site(root: Path, base_url: str | None = None) -> Checked:
-    """Load and check everything under ``root``; every problem, sorted."""
+def export_files(chronology: Chronology, config: Config) -> dict[str, bytes]:
+    """The files made without a template (the data exports): {path under site/: bytes}."""
+    return data_files(chronology, config)
+
+
+def served_urls(pages: tuple[Page, ...] | list[Page], exports: dict[str, bytes]) -> set[str]:
+    """Every URL the planned site answers: its pages, alias redirects included, and the exports."""
+    return {page.url for page in pages} | {f"/{path}" for path in exports}
+
+
+def permanent_urls(pages: tuple[Page, ...] | list[Page], exports: dict[str, bytes]) -> frozenset[str]:
+    """The URLs readers may link to and that must keep working: all but redirects and the 404 page."""
+    return frozenset({page.url for page in pages if page.template != REDIRECT_TEMPLATE
+                      and page.url != urls.NOT_FOUND} | {f"/{path}" for path in exports})
+
+
+def check_recorded(published: list[tuple[int, str]] | None, permanent: frozenset[str]) -> list[Problem]:
+    """A problem when the site would publish URLs that ``content/published-urls.txt`` does not list yet."""
+    listed = {url for _, url in published or []}
+    missing = sorted(permanent - listed)
+    if not missing:
+        return []
+    shown = ", ".join(missing[:MAX_LISTED]) + (f" et {len(missing) - MAX_LISTED} autres"
+                                               if len(missing) > MAX_LISTED else "")
+    line = max((number for number, _ in published or []), default=0)
+    plural = "s" if len(missing) > 1 else ""
+    return [Problem(PUBLISHED_URLS, line, 1 if line else 0, "",
+                    f"{len(missing)} adresse{plural} nouvelle{plural} pas encore enregistrée{plural} : "
+                    f"{shown}.",
+                    "Lancez « python build.py build --record-urls » (ou ajoutez ces lignes à la main), puis "
+                    f"joignez {PUBLISHED_URLS} à votre pull request : ces adresses seront alors protégées.")]
+
+
+def plan_checked(index: Index, config: Config) -> tuple[Chronology, list[Page]]:
+    """The model and the planned pages of records that passed the check."""
+    chronology = build_model(index)
+    return chronology, plan_pages(chronology, derive_facts(chronology), config)
+
+
+def check_site(root: Path, base_url: str | None = None, require_recorded: bool = False) -> Checked:
+    """Load, check and plan everything under ``root``; every problem, sorted.
+
+    ``require_recorded`` also reports the URLs the site would publish without their being
+    listed in ``content/published-urls.txt`` (the gate before a deployment).
+    """
     config, problems = load_config(root, base_url)
     records, load_problems = load_content(root)
     problems += load_problems
     if config is None:
         return Checked(None, None, sorted(problems))
-    loaded = {(p.path) for p in load_problems}
-    index, check_problems = check_content([r for r in records if r.path not in loaded], config,
-                                          read_published(root), PUBLISHED_URLS)
-    return Checked(config, index, sorted(set(problems + check_problems)))
+    loaded = {p.path for p in load_problems}
+    index, check_problems = check_content([r for r in records if r.path not in loaded], config, broken=loaded)
+    problems += check_problems
+    published = read_published(root)
+    if problems:  # no plan to compare with: the published check judges from the records alone,
+        if not load_problems:  # and only if all of them could be read (an unreadable one is not gone)
+            problems += check_published(index, published or [], PUBLISHED_URLS)
+        return Checked(config, index, sorted(set(problems)))
+    try:
+        chronology, pages = plan_checked(index, config)
+    except DuplicateUrlError as error:
+        return Checked(config, index, sorted(set(error.problems)))
+    exports = export_files(chronology, config)
+    problems += check_published(index, published or [], PUBLISHED_URLS, served_urls(pages, exports))
+    if require_recorded:
+        problems += check_recorded(published, permanent_urls(pages, exports))
+    return Checked(config, index, sorted(set(problems)), chronology, tuple(pages), exports)
 
 
 def static_files(root: Path) -> dict[str, bytes]:
@@ -61,26 +145,53 @@ def static_files(root: Path) -> dict[str, bytes]:
             for path in sorted(folder.rglob("*")) if path.is_file() and not path.name.startswith(".")}
 
 
-def build_files(root: Path, base_url: str | None = None) -> dict[str, bytes]:
-    """The whole site in memory: {path under site/: bytes}; raises ContentError on any problem."""
+def redirect_rules(pages: tuple[Page, ...], base_url: str) -> bytes:
+    """``_redirects`` (Netlify, Cloudflare Pages): ``/old-path /new-path 301`` per alias, base path included."""
+    base_path = urlsplit(base_url).path.rstrip("/")
+    lines = sorted(f"{base_path}{page.url} {base_path}{page.context['target']} 301\n"
+                   for page in pages if page.template == REDIRECT_TEMPLATE)
+    header = "# Anciennes adresses d'événements renommés (aliases), pour les hébergeurs qui lisent ce fichier.\n"
+    return (header + "".join(lines)).encode("utf-8")
+
+
+def render_site(root: Path, base_url: str | None = None) -> Site:
+    """The whole site in memory; raises ContentError on any problem."""
     checked = check_site(root, base_url)
-    if checked.problems or checked.config is None or checked.index is None:
+    if checked.problems or checked.config is None or checked.chronology is None:
         raise ContentError(checked.problems)
-    chronology = build_model(checked.index)
-    facts = derive_facts(chronology)
-    try:
-        pages = plan_pages(chronology, facts, checked.config)
-    except DuplicateUrlError as error:
-        raise ContentError(error.problems) from None
-    files = render_pages(pages, make_environment(root / "templates"))
-    files.update(data_files(chronology, checked.config))
+    files = render_pages(list(checked.pages), make_environment(root / "templates"))
+    files.update(checked.exports)
+    files[EXPORT_SCHEMA] = (checked.config.schema_dir / "chronologie.schema.json").read_bytes()  # its contract
+    files[REDIRECTS_FILE] = redirect_rules(checked.pages, checked.config.base_url)
     files.update(static_files(root))
     files.update(index_site(files))
-    return files
+    return Site(files, permanent_urls(checked.pages, checked.exports))
 
 
-def build_site(root: Path, out_dir: Path, base_url: str | None = None) -> dict[str, bytes]:
+def build_files(root: Path, base_url: str | None = None) -> dict[str, bytes]:
+    """The whole site in memory: {path under site/: bytes}; raises ContentError on any problem."""
+    return render_site(root, base_url).files
+
+
+def build_site(root: Path, out_dir: Path, base_url: str | None = None) -> Site:
     """Build and write the site; ``out_dir`` is replaced only if everything succeeded."""
-    files = build_files(root, base_url)
-    write_site(files, out_dir)
-    return files
+    site = render_site(root, base_url)
+    write_site(site.files, out_dir)
+    return site
+
+
+def record_published(root: Path, permanent: frozenset[str]) -> list[str]:
+    """Add the URLs of ``permanent`` missing from ``content/published-urls.txt``; the ones added, sorted.
+
+    Nothing is ever removed: the comments stay at the top, then every URL, sorted.
+    """
+    path = root / PUBLISHED_URLS
+    known = {url for _, url in read_published(root) or []}
+    added = sorted(permanent - known)
+    if not added and path.is_file():
+        return []
+    text = path.read_text(encoding="utf-8-sig") if path.is_file() else PUBLISHED_HEADER
+    comments = [line for line in text.splitlines() if line.lstrip().startswith("#")]
+    listed = sorted(known | set(added))
+    path.write_text("\n".join(comments + listed) + "\n", encoding="utf-8")
+    return added

@@ -14,17 +14,20 @@ import time
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 from chronicle.pipeline import build_site
 from chronicle.problems import ContentError, Problem
 
-WATCHED = ("content", "templates", "static")
+WATCHED = ("content", "templates", "static", "schema")
 RELOAD_PATH = "/__chronicle__/wait"
 RELOAD_SCRIPT = (
     "<script>(function(){var v=%d;function w(){fetch('" + RELOAD_PATH + "?v='+v).then(function(r)"
     "{return r.text()}).then(function(t){if(+t!==v){location.reload()}else{w()}})"
     ".catch(function(){setTimeout(w,1000)})}w()})();</script>"
 )
+ERROR_STYLE = ("body{font:16px/1.5 system-ui,sans-serif;margin:2rem auto;max-width:60rem;padding:0 1rem}"
+               "h1{color:#a4000f}li{margin:.6rem 0}code{white-space:pre-wrap;word-break:break-word}")
 
 
 class BuildState:
@@ -51,25 +54,44 @@ class BuildState:
 
 def error_page(problems: list[Problem], version: int) -> bytes:
     """The page shown instead of the site while the content has problems."""
+    count = len(problems)
     items = "".join(f"<li><code>{html.escape(p.format())}</code></li>" for p in problems)
-    body = (f"<!doctype html><html lang=\"fr\"><head><meta charset=\"utf-8\"><title>Problèmes dans le "
-            f"contenu</title></head><body><main><h1>{len(problems)} problème(s) dans le contenu</h1>"
-            f"<p>Le site n'a pas été reconstruit. Corrigez ces fiches : la page se rechargera seule."
-            f"</p><ul>{items}</ul></main>{RELOAD_SCRIPT % version}</body></html>")
+    plural = "s" if count > 1 else ""
+    body = (f"<!doctype html><html lang=\"fr\"><head><meta charset=\"utf-8\"><title>{count} problème{plural}"
+            f" dans le contenu</title><style>{ERROR_STYLE}</style></head><body><main>"
+            f"<h1>{count} problème{plural} dans le contenu</h1>"
+            "<p>Le site n'a pas été reconstruit. Corrigez les fiches ci-dessous (chemin:ligne:colonne: "
+            "champ: message) et enregistrez : cette page se rechargera seule.</p>"
+            f"<ul>{items}</ul></main>{RELOAD_SCRIPT % version}</body></html>")
     return body.encode("utf-8")
 
 
-def rebuild(root: Path, out_dir: Path, state: BuildState) -> None:
-    """Build once and publish the outcome."""
+def rebuild(root: Path, out_dir: Path, state: BuildState, base_url: str | None = None) -> None:
+    """Build once and publish the outcome; a failed build leaves ``site/`` as it was."""
     started = time.perf_counter()
     try:
-        files = build_site(root, out_dir)
+        site = build_site(root, out_dir, base_url)
     except ContentError as error:
-        print(f"{len(error.problems)} problème(s) ; le navigateur les affiche.", file=sys.stderr)
+        for problem in error.problems:
+            print(problem.format(), file=sys.stderr)
+        print(f"{len(error.problems)} problème(s) ; le navigateur les affiche.", file=sys.stderr, flush=True)
         state.publish(error.problems)
         return
-    print(f"Reconstruit : {len(files)} fichiers en {time.perf_counter() - started:.2f} s.", file=sys.stderr)
+    except Exception as error:  # a bug (ours or a template's): shown, and the watcher goes on
+        problem = Problem("chronicle", 0, 0, "", f"erreur interne ({type(error).__name__} : {error}).",
+                          "Signalez-la aux mainteneurs avec la dernière modification faite.")
+        print(problem.format(), file=sys.stderr, flush=True)
+        state.publish([problem])
+        return
+    elapsed = f"{time.perf_counter() - started:.2f}".replace(".", ",")
+    print(f"Reconstruit : {len(site.files)} fichiers en {elapsed} s.", file=sys.stderr, flush=True)
     state.publish([])
+
+
+def seen_version(query: str) -> int:
+    """The build version a waiting page last saw (``?v=3``); -1 when absent or malformed."""
+    values = parse_qs(query).get("v") or ["-1"]
+    return int(values[0]) if values[0].lstrip("-").isdigit() else -1
 
 
 class Handler(SimpleHTTPRequestHandler):
@@ -80,25 +102,35 @@ class Handler(SimpleHTTPRequestHandler):
     def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - the stdlib's name
         """Quiet: the terminal shows builds, not requests."""
 
-    def do_GET(self) -> None:  # noqa: N802 - the stdlib's name
+    def do_GET(self) -> None:
         """Answer one request."""
-        if self.path.startswith(RELOAD_PATH):
-            seen = int(self.path.partition("v=")[2] or 0)
-            self.send_bytes(str(self.state.wait(seen)).encode(), "text/plain")
+        parts = urlsplit(self.path)
+        if parts.path == RELOAD_PATH:
+            self.send_bytes(str(self.state.wait(seen_version(parts.query))).encode(), "text/plain")
             return
         problems, version = self.state.problems, self.state.version
-        path = self.path.split("?", 1)[0]
-        if problems and (path.endswith("/") or path.endswith(".html")):
+        if problems and (parts.path.endswith("/") or parts.path.endswith(".html")):
             self.send_bytes(error_page(problems, version), "text/html; charset=utf-8", status=500)
             return
-        target = Path(self.translate_path(path))
+        target = Path(self.translate_path(parts.path))
         if target.is_dir():
             target = target / "index.html"
         if target.suffix == ".html" and target.is_file():
-            page = target.read_bytes().replace(b"</body>", (RELOAD_SCRIPT % version).encode() + b"</body>", 1)
-            self.send_bytes(page, "text/html; charset=utf-8")
-            return
-        super().do_GET()
+            self.send_page(target.read_bytes(), version)
+        elif not target.exists() and (self.directory_path / "404.html").is_file():
+            self.send_page((self.directory_path / "404.html").read_bytes(), version, status=404)
+        else:
+            super().do_GET()
+
+    @property
+    def directory_path(self) -> Path:
+        """The served folder."""
+        return Path(self.directory)
+
+    def send_page(self, page: bytes, version: int, status: int = 200) -> None:
+        """Send an HTML page with the reload script before ``</body>``."""
+        script = (RELOAD_SCRIPT % version).encode()
+        self.send_bytes(page.replace(b"</body>", script + b"</body>", 1), "text/html; charset=utf-8", status)
 
     def send_bytes(self, body: bytes, content_type: str, status: int = 200) -> None:
         """Send ``body`` with no caching."""
@@ -110,25 +142,38 @@ class Handler(SimpleHTTPRequestHandler):
         self.wfile.write(body)
 
 
-def watch(root: Path, out_dir: Path, state: BuildState, stop: threading.Event) -> None:
-    """Rebuild whenever a file under content/, templates/ or static/ changes."""
+def watch(root: Path, out_dir: Path, state: BuildState, stop: threading.Event, base_url: str | None) -> None:
+    """Rebuild whenever a file under content/, templates/, static/ or schema/ changes."""
     from watchfiles import watch as watch_files
 
     folders = [str(root / name) for name in WATCHED if (root / name).is_dir()]
     for _changes in watch_files(*folders, stop_event=stop, debounce=50, step=20):
-        rebuild(root, out_dir, state)
+        rebuild(root, out_dir, state, base_url)
 
 
-def serve(root: Path, out_dir: Path, port: int, open_browser: bool = False) -> int:
+def open_server(out_dir: Path, port: int, state: BuildState) -> ThreadingHTTPServer | None:
+    """The HTTP server on 127.0.0.1:``port`` (0: any free port), or None if the port is taken."""
+    handler = type("BoundHandler", (Handler,), {"state": state})
+    try:
+        server = ThreadingHTTPServer(("127.0.0.1", port), partial(handler, directory=str(out_dir)))
+    except OSError as error:
+        print(f"Impossible d'écouter sur le port {port} ({error.strerror}) : essayez --port {port + 1}, "
+              "ou --port 0 pour un port libre.", file=sys.stderr)
+        return None
+    server.daemon_threads = True
+    return server
+
+
+def serve(root: Path, out_dir: Path, port: int, open_browser: bool = False, base_url: str | None = None) -> int:
     """Serve until interrupted; returns the exit code."""
     state = BuildState()
-    rebuild(root, out_dir, state)
+    rebuild(root, out_dir, state, base_url)
     out_dir.mkdir(parents=True, exist_ok=True)
-    handler = type("BoundHandler", (Handler,), {"state": state})
-    server = ThreadingHTTPServer(("127.0.0.1", port), partial(handler, directory=str(out_dir)))
-    server.daemon_threads = True
+    server = open_server(out_dir, port, state)
+    if server is None:
+        return 2
     stop = threading.Event()
-    threading.Thread(target=watch, args=(root, out_dir, state, stop), daemon=True).start()
+    threading.Thread(target=watch, args=(root, out_dir, state, stop, base_url), daemon=True).start()
     address = f"http://127.0.0.1:{server.server_address[1]}/"
     print(f"Site servi sur {address} (Ctrl+C pour arrêter).", flush=True)
     if open_browser:
