@@ -1,0 +1,131 @@
+"""``build.py serve`` in a subprocess: the site, rebuilds on edits, the error page, the reload endpoint."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import REPO, make_project
+
+EVENT = "content/events/2022-05-13-appel-austin-choigou.yaml"
+PAGE = "evenements/2022-05-13-appel-austin-choigou/"
+TITLE = "Premier appel Austin–Choïgou depuis l'invasion"
+EDIT_TIMEOUT = 10.0
+START_TIMEOUT = 60.0
+
+
+@dataclass
+class Served:
+    """A running ``serve``: its project, address and log."""
+
+    root: Path
+    address: str
+    log: Path
+
+    def get(self, path: str, timeout: float = 5.0) -> tuple[int, str]:
+        """The status and body of ``GET path``, errors included."""
+        try:
+            with urllib.request.urlopen(self.address + path, timeout=timeout) as response:
+                return response.status, response.read().decode("utf-8")
+        except urllib.error.HTTPError as error:
+            return error.code, error.read().decode("utf-8")
+
+    def edit(self, old: str, new: str) -> None:
+        """Replace ``old`` by ``new`` in the served project's May 2022 event."""
+        path = self.root / EVENT
+        text = path.read_text(encoding="utf-8")
+        assert old in text
+        path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def wait_until(found: Callable[[], bool], timeout: float = EDIT_TIMEOUT) -> bool:
+    """Poll ``found`` until it holds or ``timeout`` seconds have passed."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if found():
+            return True
+        time.sleep(0.1)
+    return found()
+
+
+@pytest.fixture
+def served(tmp_path: Path) -> Iterator[Served]:
+    """``build.py serve --port 0`` on a copy of the fixture, stopped after the test."""
+    root = make_project(tmp_path)
+    log = tmp_path / "serve.log"
+    out = (tmp_path / "stdout.txt").open("w", encoding="utf-8")
+    errors = log.open("w", encoding="utf-8")
+    process = subprocess.Popen([sys.executable, str(REPO / "build.py"), "--root", str(root), "serve", "--port", "0"],
+                               stdout=out, stderr=errors, cwd=root)
+    try:
+        address = re.compile(r"Site servi sur (http://127\.0\.0\.1:\d+/) ")
+        started = wait_until(lambda: bool(address.search((tmp_path / "stdout.txt").read_text(encoding="utf-8")))
+                             or process.poll() is not None, START_TIMEOUT)
+        printed = (tmp_path / "stdout.txt").read_text(encoding="utf-8")
+        assert started and process.poll() is None, printed + log.read_text(encoding="utf-8")
+        match = address.search(printed)
+        assert match is not None
+        yield Served(root, match.group(1), log)
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=10)
+        out.close()
+        errors.close()
+
+
+def version_of(page: str) -> int:
+    """The build version the reload script of ``page`` waits on."""
+    match = re.search(r"var v=(\d+);", page)
+    assert match is not None, "no reload script in the page"
+    return int(match.group(1))
+
+
+def test_serves_the_site_with_the_reload_script(served: Served) -> None:
+    status, page = served.get(PAGE)
+    assert status == 200
+    assert f"<h1>{TITLE.replace(chr(39), '&#39;')}</h1>" in page
+    assert version_of(page) >= 1
+    status, missing = served.get("evenements/nulle-part/")
+    assert status == 404 and "var v=" in missing
+
+
+def test_an_edit_rebuilds_and_the_reload_endpoint_answers_a_new_version(served: Served) -> None:
+    seen = version_of(served.get(PAGE)[1])
+    served.edit(TITLE, "Appel Austin–Choïgou du 13 mai")
+    status, answer = served.get(f"__chronicle__/wait?v={seen}", timeout=30)
+    assert status == 200 and int(answer) > seen
+    assert wait_until(lambda: "<h1>Appel Austin–Choïgou du 13 mai</h1>" in served.get(PAGE)[1])
+
+
+def test_a_broken_edit_shows_the_problems_then_the_site_comes_back(served: Served) -> None:
+    served.edit("kind: call", "kind: cal")
+    expected = f"{EVENT}:6:7: kind: nature « cal » inconnue"
+    assert wait_until(lambda: expected in served.get(PAGE)[1])
+    status, page = served.get(PAGE)
+    assert status == 500
+    assert "<h1>1 problème dans le contenu</h1>" in page
+    assert f"<li><code>{expected}" in page
+    assert expected in served.get("")[1]  # every page shows the problems, not a stale site
+    assert version_of(page) >= 2  # the error page reloads itself too
+    served.edit("kind: cal", "kind: call")
+    assert wait_until(lambda: served.get(PAGE)[0] == 200)
+    assert TITLE.replace("'", "&#39;") in served.get(PAGE)[1]
+    assert expected in served.log.read_text(encoding="utf-8")  # the terminal shows them as well
+
+
+def test_the_reload_endpoint_tolerates_a_malformed_version(served: Served) -> None:
+    status, answer = served.get("__chronicle__/wait?v=abc", timeout=10)
+    assert status == 200 and int(answer) >= 1
