@@ -45,6 +45,7 @@ TOO_DEEP = "imbrication trop profonde (plus de 20 niveaux)."
 HINT_APOSTROPHE = ("Dans un texte entre apostrophes, doublez chaque apostrophe (l''invasion), ou entourez le "
                    "texte de guillemets doubles.")
 HINT_ESCAPE = "Retirez cette séquence « \\… » : un texte ne contient pas de caractère de contrôle."
+HINT_BIDI = "Supprimez ce caractère invisible (souvent collé depuis une page web)."
 HINT_COLON = "Entourez la valeur de guillemets doubles si elle contient « : » (\"Titre : sous-titre\")."
 HINT_QUOTE = "Dans un texte entre guillemets doubles, écrivez \\\" pour un guillemet, ou utilisez « »."
 _FULL_TEXT = "(le texte intégral de l'article)."
@@ -72,6 +73,7 @@ _ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 # make a text display otherwise than it reads ("Trojan Source"), and the non-characters
 # libyaml refuses without a mark.
 _FORBIDDEN = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufffe\uffff]")
+_BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
 # In a plain text file (a source's article) tabs and line ends are text; the rest is not.
 _FORBIDDEN_IN_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufffe\uffff]")
 _NULLS = frozenset({"", "~", "null", "Null", "NULL"})
@@ -194,6 +196,10 @@ def _scan_characters(path: str, text: str, forbidden: re.Pattern[str] = _FORBIDD
         if (line, indent) not in seen:
             seen.add((line, indent))
             message, hint = f"caractère de contrôle U+{ord(char):04X} interdit.", HINT_CONTROL
+            if _BIDI.match(char):
+                message = (f"caractère de contrôle U+{ord(char):04X} interdit : il inverse le sens d'affichage "
+                           "du texte, qui ne se lirait plus comme il s'écrit.")
+                hint = HINT_BIDI
             if indent:
                 message, hint = "tabulation dans l'indentation.", HINT_TAB
             problems.append(Problem(path, line, index - line_start + 1, "", message, hint))
@@ -416,7 +422,7 @@ def _load_content(root: Path) -> tuple[list[RawRecord], list[Problem]]:
 def _load_folder(folder: str, name: str, records: list[RawRecord], problems: list[Problem]) -> None:
     """Loads one record folder; for sources, pairs each ``<id>.yaml`` with its ``<id>.txt``."""
     kind = FOLDERS[name]
-    files: dict[str, str] = {}
+    files: dict[str, str | None] = {}
     try:
         entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
     except OSError as error:
@@ -428,6 +434,8 @@ def _load_folder(folder: str, name: str, records: list[RawRecord], problems: lis
             continue  # .gitkeep, .DS_Store, editors' swap files; a hidden record is reported
         if entry.is_symlink() or not entry.is_file():
             problems.append(_whole(where, "seuls des fichiers ordinaires sont acceptés ici."))
+            if kind == "source" and entry.name.endswith(".txt"):
+                files[entry.name] = None  # there, refused: not also "missing"
         elif entry.name.endswith(".yaml"):
             files[entry.name] = entry.path
             data, problem = _read(entry.path, where)
@@ -442,7 +450,7 @@ def _load_folder(folder: str, name: str, records: list[RawRecord], problems: lis
         _pair_texts(files, records, problems)
 
 
-def _pair_texts(files: dict[str, str], records: list[RawRecord], problems: list[Problem]) -> None:
+def _pair_texts(files: dict[str, str | None], records: list[RawRecord], problems: list[Problem]) -> None:
     """Gives each source record its ``.txt``; a text missing or without ``.yaml`` is a problem."""
     stems = {name.removesuffix(".yaml") for name in files if name.endswith(".yaml")}
     texts = {name.removesuffix(".txt") for name in files if name.endswith(".txt")}
@@ -453,10 +461,11 @@ def _pair_texts(files: dict[str, str], records: list[RawRecord], problems: list[
         where = f"content/sources/{stem}"
         problems.append(_whole(f"{where}.txt", f"texte sans fiche : ajoutez {where}.yaml."))
     for index, record in enumerate(records):
-        if record.kind != "source" or record.id not in texts:
+        file = files.get(f"{record.id}.txt")
+        if record.kind != "source" or file is None:
             continue
         where = f"content/sources/{record.id}.txt"
-        data, problem = _read(files[f"{record.id}.txt"], where)
+        data, problem = _read(file, where)
         text, problem = decode_text(where, data) if data is not None else (None, problem)
         if text is not None:
             records[index] = replace(record, text=_nfc(text))

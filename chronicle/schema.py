@@ -12,6 +12,7 @@ from __future__ import annotations
 import difflib
 import json
 import re
+import unicodedata
 from collections.abc import Callable
 from functools import cache
 from pathlib import Path
@@ -54,6 +55,20 @@ def ordered_by_closeness(word: str, candidates: list[str]) -> list[str]:
     """Every candidate, the close ones first, then the rest in alphabetical order."""
     near = closest(word, candidates, limit=len(candidates))
     return near + sorted(c for c in candidates if c not in near)
+
+
+SCRIPTS = {"CYRILLIC": "cyrillique", "GREEK": "grecque", "ARMENIAN": "arménienne"}
+
+
+def lookalike(key: str) -> str:
+    """A warning when ``key`` holds a letter that only looks Latin (Cyrillic "і", Greek "ο"...)."""
+    for char in key:
+        name = unicodedata.name(char, "")
+        if not char.isascii() and char.isalpha() and not name.startswith("LATIN"):
+            script = SCRIPTS.get(name.split()[0], "d'un autre alphabet")
+            return (f" Il contient « {char} » (U+{ord(char):04X}, lettre {script}), qui ressemble à une lettre "
+                    "latine sans en être une.")
+    return ""
 
 
 class Typer:
@@ -194,8 +209,8 @@ class Typer:
                 typed[key] = self.value(value, extra, prefix + key, role)
             else:
                 allowed = ", ".join(ordered_by_closeness(key, list(properties)))
-                self.report(prefix + key, f"champ inconnu « {key} ».", f"Champs acceptés : {allowed}.",
-                            at_key=True)
+                self.report(prefix + key, f"champ inconnu « {key} ».{lookalike(key)}",
+                            f"Champs acceptés : {allowed}.", at_key=True)
         for key in schema.get("required", []):
             if key not in raw:
                 self.report(prefix + key, "champ obligatoire manquant.",
