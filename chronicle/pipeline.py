@@ -21,7 +21,6 @@ from chronicle.model import Chronology, build_model
 from chronicle.plan import DuplicateUrlError, Page, plan_pages
 from chronicle.problems import ContentError, Problem
 from chronicle.render import make_environment, render_pages
-from chronicle.search import index_site
 from chronicle.write import write_site
 
 PUBLISHED_URLS = "content/published-urls.txt"
@@ -164,6 +163,8 @@ def render_site(root: Path, base_url: str | None = None) -> Site:
     files[EXPORT_SCHEMA] = (checked.config.schema_dir / "chronologie.schema.json").read_bytes()  # its contract
     files[REDIRECTS_FILE] = redirect_rules(checked.pages, checked.config.base_url)
     files.update(static_files(root))
+    from chronicle.search import index_site  # here: the check runs without Pagefind (the pre-commit hook)
+
     files.update(index_site(files))
     return Site(files, permanent_urls(checked.pages, checked.exports))
 
