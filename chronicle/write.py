@@ -8,12 +8,44 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import tempfile
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
+from types import FrameType
 
 
 class UnsafePathError(ValueError):
     """A file would be written outside the output directory."""
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM while writing: unwinds like Ctrl-C, so that the staging directory is removed."""
+
+
+@contextmanager
+def interruptions_unwind() -> Iterator[None]:
+    """While inside, SIGINT and SIGTERM raise once (KeyboardInterrupt, Terminated), then are
+    ignored until the cleanup is done; the previous handlers come back after. Main thread only.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    fired: list[int] = []
+
+    def interrupt(signum: int, frame: FrameType | None) -> None:
+        if not fired:
+            fired.append(signum)
+            raise Terminated if signum == signal.SIGTERM else KeyboardInterrupt
+
+    previous = {signum: signal.signal(signum, interrupt) for signum in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
 
 
 def safe_relative(path: str) -> PurePosixPath:
@@ -37,22 +69,30 @@ def write_tree(files: dict[str, bytes], directory: Path) -> None:
 
 
 def write_site(files: dict[str, bytes], out_dir: Path) -> None:
-    """Replace ``out_dir`` by exactly ``files``; on any failure ``out_dir`` is untouched."""
-    out_dir = out_dir.resolve()
+    """Replace ``out_dir`` by exactly ``files``; on any failure ``out_dir`` is untouched.
+
+    Ctrl-C (SIGINT) and SIGTERM while writing are failures like any other: the previous
+    site stays, the staging directory goes, and the interruption goes on up.
+    """
+    with interruptions_unwind():
+        _swap_in(files, out_dir.resolve())
+
+
+def _swap_in(files: dict[str, bytes], out_dir: Path) -> None:
+    """Write into ``.site-*/new``, move the old site to ``.site-*/old``, the new one in its place."""
     out_dir.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}-new-", dir=out_dir.parent))
-    retired = None
+    staging: Path | None = None
     try:
-        write_tree(files, staging)
+        staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}-", dir=out_dir.parent))
+        (staging / "new").mkdir()
+        write_tree(files, staging / "new")
         if out_dir.exists():
-            retired = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}-old-", dir=out_dir.parent))
-            os.rename(out_dir, retired / "site")
-        os.rename(staging, out_dir)
+            os.rename(out_dir, staging / "old")
+        os.rename(staging / "new", out_dir)
     except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        if retired is not None and not out_dir.exists():
-            os.rename(retired / "site", out_dir)
+        if staging is not None and not out_dir.exists() and (staging / "old").exists():
+            os.rename(staging / "old", out_dir)
         raise
     finally:
-        if retired is not None:
-            shutil.rmtree(retired, ignore_errors=True)
+        if staging is not None:
+            shutil.rmtree(staging, ignore_errors=True)

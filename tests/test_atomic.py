@@ -1,0 +1,147 @@
+"""Atomic output: a failure or an interruption while writing leaves the previous site whole.
+
+In process, a failure is injected at every stage of ``write_site`` (the n-th file, the
+retirement of the old site, the swap). Out of process, builds of a few thousand synthetic
+events are interrupted with SIGTERM and SIGINT while they write, several times.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from chronicle import write
+from chronicle.write import Terminated, write_site
+from tests.conftest import REPO
+
+OLD = {"index.html": b"ancien", "evenements/a/index.html": b"a", "static/site.css": b"css"}
+NEW = {f"evenements/e{n}/index.html": f"page {n}".encode() for n in range(50)} | {"index.html": b"nouveau"}
+
+
+def tree(directory: Path) -> dict[str, bytes]:
+    return {p.relative_to(directory).as_posix(): p.read_bytes() for p in sorted(directory.rglob("*"))
+            if p.is_file()}
+
+
+def leftovers(parent: Path) -> list[str]:
+    return sorted(path.name for path in parent.iterdir() if path.name.startswith(".site"))
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Path:
+    out = tmp_path / "site"
+    write_site(OLD, out)
+    assert tree(out) == OLD and leftovers(tmp_path) == []
+    return out
+
+
+@pytest.mark.parametrize("after", [0, 1, 25, 50])
+def test_failure_in_the_middle_of_writing_leaves_the_old_site(site: Path, after: int,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    written: list[Path] = []
+    real = Path.write_bytes
+
+    def failing(self: Path, data: bytes) -> int:
+        if len(written) == after:
+            raise OSError(28, "No space left on device")
+        written.append(self)
+        return real(self, data)
+
+    monkeypatch.setattr(Path, "write_bytes", failing)
+    with pytest.raises(OSError):
+        write_site(NEW, site)
+    assert tree(site) == OLD
+    assert leftovers(site.parent) == []
+
+
+@pytest.mark.parametrize("step", [1, 2])
+def test_failure_while_swapping_restores_the_old_site(site: Path, step: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Step 1: retiring the old site fails; step 2: moving the new one in fails."""
+    calls: list[str] = []
+    real = os.rename
+
+    def rename(source: str | Path, target: str | Path) -> None:
+        calls.append(str(target))
+        if len(calls) == step:
+            raise OSError(5, "Input/output error")
+        real(source, target)
+
+    monkeypatch.setattr(write.os, "rename", rename)
+    with pytest.raises(OSError):
+        write_site(NEW, site)
+    assert tree(site) == OLD
+    assert leftovers(site.parent) == []
+
+
+def test_unsafe_path_fails_before_the_old_site_is_touched(site: Path) -> None:
+    with pytest.raises(write.UnsafePathError):
+        write_site({**NEW, "../dehors.html": b"x"}, site)
+    assert tree(site) == OLD and leftovers(site.parent) == []
+    assert not (site.parent / "dehors.html").exists()
+
+
+def test_sigterm_while_writing_unwinds_and_the_handler_comes_back(site: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    before = signal.getsignal(signal.SIGTERM)
+    real = Path.write_bytes
+    count: list[int] = []
+
+    def signalling(self: Path, data: bytes) -> int:
+        count.append(1)
+        if len(count) == 10:
+            os.kill(os.getpid(), signal.SIGTERM)  # delivered to this (main) thread at once
+        return real(self, data)
+
+    monkeypatch.setattr(Path, "write_bytes", signalling)
+    with pytest.raises(Terminated):
+        write_site(NEW, site)
+    assert tree(site) == OLD and leftovers(site.parent) == []
+    assert signal.getsignal(signal.SIGTERM) == before
+
+
+# --- interrupting a real build --------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def big_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A synthetic chronology of 2,000 events (bench/generate.py), built once."""
+    root = tmp_path_factory.mktemp("big") / "project"
+    subprocess.run([sys.executable, str(REPO / "bench" / "generate.py"), "--events", "2000", "--out", str(root)],
+                   check=True, capture_output=True, timeout=300)
+    for name in ("schema", "templates", "static"):
+        if not (root / name).exists():
+            (root / name).symlink_to(REPO / name)
+    build = subprocess.run([sys.executable, str(REPO / "build.py"), "--root", str(root), "build"],
+                           capture_output=True, text=True, timeout=600)
+    assert build.returncode == 0, build.stderr
+    return root
+
+
+@pytest.mark.parametrize("run", range(4))
+def test_interrupted_build_leaves_the_old_site(big_project: Path, run: int) -> None:
+    """Kill a build once it has started writing, at a random moment; the site stays as it was."""
+    before = tree(big_project / "site")
+    rng = random.Random(run)
+    sig = (signal.SIGTERM, signal.SIGINT)[run % 2]
+    process = subprocess.Popen([sys.executable, str(REPO / "build.py"), "--root", str(big_project), "build"],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 300
+    while not leftovers(big_project) and process.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.005)
+    time.sleep(rng.uniform(0, 0.4))
+    process.send_signal(sig)
+    _, stderr = process.communicate(timeout=120)
+    assert "Traceback" not in stderr
+    if process.returncode == 0:  # the build won the race: the site is the new one, and whole
+        assert tree(big_project / "site") == before  # same content, same bytes
+    else:
+        assert process.returncode in (130, -sig), stderr
+        assert tree(big_project / "site") == before
+    assert leftovers(big_project) == []
