@@ -36,6 +36,7 @@ from chronicle.views import (
 
 NAVIGATION = (("Chronologie", urls.HOME), ("Acteurs", urls.ACTORS), ("Canaux", urls.CHANNELS),
               ("Sources", urls.SOURCES), ("Recherche", urls.SEARCH), ("À propos", urls.ABOUT))
+CHRONOLOGY_SECTIONS = (urls.SECTIONS["event"], "/annees/")  # pages under "Chronologie" in the navigation
 DATA_LINKS = ({"name": "JSON", "url": urls.EXPORT, "what": "toute la chronologie (format documenté)"},
               {"name": "CSV", "url": urls.EXPORT_CSV, "what": "un événement par ligne, pour un tableur"},
               {"name": "TimelineJS", "url": urls.EXPORT_TIMELINEJS,
@@ -66,7 +67,8 @@ def page(url: str, template: str, title: str, config: Config, description: str =
     ``search_type`` (the kind of page shown in search results) makes the page searchable;
     ``og_type`` and ``json_ld`` describe it to other sites.
     """
-    section = next((target for _, target in reversed(NAVIGATION) if url.startswith(target)), urls.HOME)
+    section = next((target for _, target in reversed(NAVIGATION) if target != urls.HOME and url.startswith(target)),
+                   urls.HOME if url == urls.HOME or url.startswith(CHRONOLOGY_SECTIONS) else None)
     shared = {
         "site": {"title": config.title, "subtitle": config.subtitle, "author": config.author,
                  "license": config.license, "base_url": config.base_url, "language": config.language,

@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import asyncio
 import tempfile
+from collections.abc import Coroutine
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 from pagefind.index import IndexConfig, PagefindIndex
 
@@ -38,6 +41,16 @@ async def _run_pagefind(pages: Path, out: Path) -> int:
     return int(result["page_count"])
 
 
+def run_apart(coroutine: Coroutine[Any, Any, int]) -> int:
+    """Run ``coroutine`` to its end, in a thread of its own if this one already runs an event loop."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(coroutine)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
+
+
 def index_site(files: dict[str, bytes]) -> dict[str, bytes]:
     """The Pagefind bundle for the searchable pages of ``files``: {``pagefind/...``: bytes}.
 
@@ -51,7 +64,7 @@ def index_site(files: dict[str, bytes]) -> dict[str, bytes]:
             (staged / path).parent.mkdir(parents=True, exist_ok=True)
             (staged / path).write_bytes(body)
         try:
-            count = asyncio.run(_run_pagefind(staged, out))
+            count = run_apart(_run_pagefind(staged, out))
         except (OSError, AssertionError) as error:
             raise SearchIndexError(f"Pagefind n'a pas pu indexer le site : {error}") from error
         if count != len(pages):

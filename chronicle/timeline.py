@@ -116,6 +116,7 @@ class Timeline:
     axis_y: float
     left: float     # the plot's extent
     right: float
+    focus: float    # x of the start of the busiest year (where a narrow screen should scroll to)
     lanes: tuple[Lane, ...]
     ticks: tuple[Tick, ...]
 
@@ -228,4 +229,6 @@ def build_timeline(chronology: Chronology, silences: dict[str, tuple[Silence, ..
         gaps = place_gaps(silences.get(channel, ()), scale, y) if channel is not None else ()
         lanes.append(Lane(channel, top, top + LANE_NAME, y, marks, gaps))
     axis_y = TOP + len(lanes) * LANE_HEIGHT
-    return Timeline(width, axis_y + AXIS_HEIGHT, axis_y, MARGIN, width - MARGIN, tuple(lanes), make_ticks(scale))
+    busiest = max(scale.years, key=lambda year: (len(chronology.by_year.get(year[0], ())), year[0]))
+    return Timeline(width, axis_y + AXIS_HEIGHT, axis_y, MARGIN, width - MARGIN, busiest[1], tuple(lanes),
+                    make_ticks(scale))

@@ -243,6 +243,8 @@ def timeline_view(timeline: Timeline, chronology: Chronology, config: Config, la
             "name": channel.name if channel else "Hors canal",
             "url": urls.record_url("channel", channel.id) if channel and link_lanes else None,
             "top": lane.top, "label_y": lane.label_y, "y": lane.y,
+            # the name again where a narrow screen starts (its busiest year), out of the reading order
+            "echo_x": round(timeline.focus + 4, 2) if timeline.focus - timeline.left > 200 else None,
             "marks": [mark_view(m, chronology, config) for m in lane.marks],
             "gaps": [gap_view(g) for g in lane.gaps],
         })
@@ -251,6 +253,7 @@ def timeline_view(timeline: Timeline, chronology: Chronology, config: Config, la
     return {
         "label": label, "width": timeline.width, "height": timeline.height, "axis_y": timeline.axis_y,
         "left": timeline.left, "right": timeline.right, "lanes": lanes,
+        "focus": round(timeline.focus / timeline.width, 4),
         "ticks": [{"x": t.x, "label": t.label, "label_x": t.label_x, "major": t.major,
                    "y1": 0 if t.major else axis, "y2": axis + (6 if t.major else 4),
                    "label_y": axis + (26 if t.major else 14)} for t in timeline.ticks],

@@ -71,6 +71,7 @@ async function search(query, updateUrl) {
 }
 
 form.hidden = false;
+document.querySelector("[data-nojs]").hidden = true;
 form.addEventListener("submit", (event) => {
   event.preventDefault();
   search(input.value.trim(), true);

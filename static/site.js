@@ -82,6 +82,13 @@
     });
   }
 
+  // On a narrow screen the timeline scrolls: start it at its busiest year rather than its first.
+  document.querySelectorAll(".timeline-scroll[data-focus]").forEach(function (box) {
+    if (box.scrollWidth > box.clientWidth) {
+      box.scrollLeft = parseFloat(box.getAttribute("data-focus")) * box.scrollWidth - 16;
+    }
+  });
+
   var form = document.querySelector("[data-filters]");
   if (form) setUpFilters(form);
   setUpCitation();
