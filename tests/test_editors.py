@@ -9,6 +9,7 @@ import shlex
 import subprocess
 import sys
 import tomllib
+from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -390,6 +391,35 @@ def test_pre_commit_runs_the_check_when_content_changes() -> None:
     project = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]
     needed = {re.split(r"[<>=\[ ]", dep)[0].lower() for dep in project["dependencies"]}
     assert needed - declared <= {"watchfiles", "pagefind"}, "the hook's environment lacks a dependency"
+
+
+def requirement(text: str) -> str:
+    """The distribution name of a requirement (``PyYAML>=6.0,<7`` -> ``pyyaml``)."""
+    return re.split(r"[<>=!~;\[ ]", text, maxsplit=1)[0].lower()
+
+
+def with_their_dependencies(names: set[str]) -> set[str]:
+    """``names`` and everything they require (extras left out), as installed here."""
+    found: set[str] = set()
+    todo = list(names)
+    while todo:
+        name = todo.pop()
+        if name not in found:
+            found.add(name)
+            todo += [requirement(r) for r in metadata.requires(name) or [] if "extra ==" not in r]
+    return found
+
+
+def test_check_needs_only_the_hooks_dependencies(project: Path) -> None:
+    script = ("import sys, importlib.metadata as m; before = set(sys.modules); from chronicle.cli import main; "
+              f"code = main(['--root', {str(project)!r}, 'check']); owners = m.packages_distributions(); "
+              "print(code, ' '.join(sorted({d.lower() for name in set(sys.modules) - before "
+              "for d in owners.get(name.partition('.')[0], [])})))")
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120, cwd=REPO)
+    code, _, used = result.stdout.splitlines()[-1].partition(" ")
+    assert code == "0", result.stderr
+    declared = {requirement(dep) for dep in pre_commit_hook()["additional_dependencies"]}
+    assert set(used.split()) - with_their_dependencies(declared) == set()
 
 
 def test_pre_commit_entry_passes_then_stops_a_broken_record(tmp_path: Path) -> None:
