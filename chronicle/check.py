@@ -268,8 +268,9 @@ def planned_urls(index: Index) -> set[str]:
         found.update(urls.event_url(alias) for alias in event.data.get("aliases") or []
                      if isinstance(alias, str))
         dates = event_range(event)
-        if dates and dates[0]:
-            found.add(urls.year_url(dates[0].year))
+        day = dates and (dates[0] or dates[1])  # an event is filed under its earliest known year
+        if day:
+            found.add(urls.year_url(day.year))
     return found
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from chronicle import urls
-from chronicle.check import Index, check_content, check_published
+from chronicle.check import Index, check_content, check_published, planned_urls
 from chronicle.config import Config, load_config
 from chronicle.derive import derive_facts
 from chronicle.export import data_files
@@ -31,6 +31,8 @@ PUBLISHED_HEADER = (
     "# nulle part (un événement renommé garde son ancien identifiant dans aliases).\n"
     "# Ajoutez les nouvelles avec « python build.py build --record-urls ».\n"
 )
+SITE_URLS = (urls.HOME, urls.ACTORS, urls.CHANNELS, urls.SOURCES, urls.SEARCH, urls.ABOUT, urls.CORRECTIONS,
+             urls.FEED, urls.SITEMAP, urls.ROBOTS, urls.NOT_FOUND)
 REDIRECTS_FILE = "_redirects"
 REDIRECT_TEMPLATE = "redirect.html"
 MAX_LISTED = 10
@@ -105,11 +107,24 @@ def plan_checked(index: Index, config: Config) -> tuple[Chronology, list[Page]]:
     return chronology, plan_pages(chronology, derive_facts(chronology), config)
 
 
-def check_site(root: Path, base_url: str | None = None, require_recorded: bool = False) -> Checked:
-    """Load, check and plan everything under ``root``; every problem, sorted.
+def predicted_urls(index: Index) -> set[str]:
+    """The URLs the site will serve, foreseen from the records without planning the pages.
 
-    ``require_recorded`` also reports the URLs the site would publish without their being
-    listed in ``content/published-urls.txt`` (the gate before a deployment).
+    Planning costs seconds on a large chronology; this does not. ``tests/test_editors.py``
+    holds it equal to the plan's URLs, so a new kind of page must be added here too.
+    """
+    data = (urls.EXPORT, urls.EXPORT_CSV, urls.EXPORT_TIMELINEJS)
+    return planned_urls(index) | set(SITE_URLS) | set(data)
+
+
+def check_site(root: Path, base_url: str | None = None, require_recorded: bool = False,
+               plan: bool = False) -> Checked:
+    """Load and check everything under ``root``; every problem, sorted.
+
+    The published URLs are checked against the URLs foreseen from the records, and only when
+    one seems gone against the planned pages themselves. ``plan`` (the build) plans the pages
+    in any case and returns them; ``require_recorded`` (the gate before a deployment) also
+    reports the URLs the site would publish without their being in ``content/published-urls.txt``.
     """
     config, problems = load_config(root, base_url)
     records, load_problems = load_content(root)
@@ -119,17 +134,20 @@ def check_site(root: Path, base_url: str | None = None, require_recorded: bool =
     loaded = {p.path for p in load_problems}
     index, check_problems = check_content([r for r in records if r.path not in loaded], config, broken=loaded)
     problems += check_problems
-    published = read_published(root)
+    published = read_published(root) or []
     if problems:  # no plan to compare with: the published check judges from the records alone,
         if not load_problems:  # and only if all of them could be read (an unreadable one is not gone)
-            problems += check_published(index, published or [], PUBLISHED_URLS)
+            problems += check_published(index, published, PUBLISHED_URLS)
         return Checked(config, index, sorted(set(problems)))
+    gone = check_published(index, published, PUBLISHED_URLS, predicted_urls(index))
+    if not (plan or require_recorded or gone):
+        return Checked(config, index, [])
     try:
         chronology, pages = plan_checked(index, config)
     except DuplicateUrlError as error:
         return Checked(config, index, sorted(set(error.problems)))
     exports = export_files(chronology, config)
-    problems += check_published(index, published or [], PUBLISHED_URLS, served_urls(pages, exports))
+    problems += check_published(index, published, PUBLISHED_URLS, served_urls(pages, exports))
     if require_recorded:
         problems += check_recorded(published, permanent_urls(pages, exports))
     return Checked(config, index, sorted(set(problems)), chronology, tuple(pages), exports)
@@ -155,7 +173,7 @@ def redirect_rules(pages: tuple[Page, ...], base_url: str) -> bytes:
 
 def render_site(root: Path, base_url: str | None = None) -> Site:
     """The whole site in memory; raises ContentError on any problem."""
-    checked = check_site(root, base_url)
+    checked = check_site(root, base_url, plan=True)
     if checked.problems or checked.config is None or checked.chronology is None:
         raise ContentError(checked.problems)
     files = render_pages(list(checked.pages), make_environment(root / "templates"))

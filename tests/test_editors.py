@@ -19,7 +19,14 @@ import yaml
 
 from chronicle.cli import format_problem, make_parser
 from chronicle.new import NewRecordError, date_prefix, record_id, slugify, write_new_record
-from chronicle.pipeline import PUBLISHED_URLS, check_site, record_published, render_site
+from chronicle.pipeline import (
+    PUBLISHED_URLS,
+    check_site,
+    predicted_urls,
+    record_published,
+    render_site,
+    served_urls,
+)
 from chronicle.problems import Problem
 from tests.conftest import FIXTURE, REPO, make_project
 
@@ -232,6 +239,26 @@ def test_an_unreadable_record_is_not_reported_as_gone(tmp_path: Path) -> None:
     found = messages(root)
     assert any(m.startswith(f"{EVENT}:2:3: erreur de syntaxe YAML") for m in found)
     assert not [m for m in found if m.startswith(PUBLISHED_URLS)]
+
+
+@pytest.mark.parametrize("base", [FIXTURE, REPO], ids=["fixture", "real"])
+def test_the_urls_foreseen_by_the_check_are_those_of_the_plan(tmp_path: Path, base: Path) -> None:
+    root = make_project(tmp_path, {"content/events/1999-ouvert.yaml": """
+        # yaml-language-server: $schema=../../schema/event.schema.json
+        title: Date ouverte au début
+        date: ../1999-03
+        date_basis: explicit
+        kind: call
+        actors: [lloyd-austin]
+        summary: Un événement sans début connu.
+        citations:
+          - source: cnn-2022-05-13
+            quote: a déclaré vendredi
+        """}, base=base)
+    checked = check_site(root, plan=True)
+    assert checked.problems == [] and checked.index is not None
+    assert predicted_urls(checked.index) == served_urls(checked.pages, checked.exports)
+    assert "/annees/1999/" in predicted_urls(checked.index)
 
 
 def test_record_urls_adds_new_ones_and_removes_none(tmp_path: Path) -> None:
