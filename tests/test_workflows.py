@@ -56,7 +56,10 @@ def test_pull_request_checks_with_annotations_then_runs_the_tests() -> None:
     run = commands(data)
     assert "python build.py check --format github" in run
     assert "python build.py check --format github --require-recorded-urls" in run
-    assert any(command.startswith("python -m pytest") for command in run)
+    assert "python -m pytest -q" in run  # the whole suite, browser tests included
+    tests = data["jobs"]["tests"]
+    assert tests["container"].endswith("-bookworm")  # Debian's Chromium, as the browser tests expect
+    assert any("chromium" in command and "default-jre-headless" in command for command in run)
     assert any(command.startswith("python build.py build --base-url") for command in run)
 
 
