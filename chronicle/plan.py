@@ -208,8 +208,8 @@ def plan_filters(chronology: Chronology, config: Config, years: list[dict[str, A
                 for c in chronology.channels.values() if c.id in chronology.by_channel]
     kinds = [{"value": k.id, "name": k.label} for k in config.kinds if k.id in used]
     by_year = [{"value": str(y["year"]), "name": str(y["year"]), "url": y["url"]} for y in years]
-    fields = [("acteur", "Acteur", "Tous les acteurs", actors), ("canal", "Canal", "Tous les canaux", channels),
-              ("nature", "Nature", "Toutes les natures", kinds), ("annee", "Année", "Toutes les années", by_year)]
+    fields = [("acteur", "Acteur", "Tous", actors), ("canal", "Canal", "Tous", channels),
+              ("nature", "Nature", "Toutes", kinds), ("annee", "Année", "Toutes", by_year)]
     return {"fields": [{"name": name, "label": label, "all": everything, "choices": choices}
                        for name, label, everything, choices in fields],
             "by_actor": actors, "by_channel": channels, "by_year": by_year}

@@ -5,12 +5,15 @@ plan turns the geometry into links and labels; the template only draws it.
 
 The axis is piecewise linear by year: every year gets a floor of room, and a year with many
 events gets more (in proportion to the square root of its count), so that the sparse early
-years stay readable and the dense year 2022 does not crush its marks together.
+years stay readable and the dense year 2022 does not crush its marks together. A run of two
+or more years where no event begins or ends is collapsed into one stretch ("2016–2020"): the
+axis stays short whatever the dates, even an interval from year 285 to 9999.
 """
 
 from __future__ import annotations
 
 import datetime
+import itertools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -33,32 +36,61 @@ BAR_HEIGHT = 8.0        # a mark for a month, a year or an interval
 MIN_BAR = 8.0
 YEAR_FLOOR = 1.6         # room every year gets, in shares
 YEAR_PER_SQRT = 1.6      # extra room per square root of the year's events
+RUN_SHARE = 2.0          # room for a collapsed run of empty years, in shares
 CHAR_WIDTH = 6.4         # average width of a character of the 11-unit labels
 MONTHS_SHORT = ("janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.",
                 "nov.", "déc.")
 
 
 @dataclass(frozen=True)
-class Scale:
-    """Days to x: each year ``year`` spans ``[x0, x1)``, linear within the year."""
+class Segment:
+    """A stretch of the axis: one year, or a run of years without any event, collapsed."""
 
-    years: tuple[tuple[int, float, float], ...]
+    first: int   # first year
+    last: int    # last year (== first for a single year)
+    x0: float
+    x1: float
+
+    def x(self, day: datetime.date) -> float:
+        """The x of the start of ``day``, linear within the segment."""
+        start = datetime.date(self.first, 1, 1).toordinal()
+        days = datetime.date(self.last, 12, 31).toordinal() + 1 - start
+        return self.x0 + (self.x1 - self.x0) * (day.toordinal() - start) / days
+
+
+@dataclass(frozen=True)
+class Scale:
+    """Days to x, segment by segment."""
+
+    segments: tuple[Segment, ...]
+
+    @property
+    def left(self) -> float:
+        """The x of the start of the axis."""
+        return self.segments[0].x0
+
+    @property
+    def right(self) -> float:
+        """The x of the end of the axis."""
+        return self.segments[-1].x1
 
     def x(self, day: datetime.date) -> float:
         """The x of the start of ``day`` (clamped to the axis)."""
-        first, last = self.years[0], self.years[-1]
-        if day.year < first[0]:
-            return first[1]
-        if day.year > last[0]:
-            return last[2]
-        _, x0, x1 = next(y for y in self.years if y[0] == day.year)
-        start = datetime.date(day.year, 1, 1)
-        length = (datetime.date(day.year + 1, 1, 1) - start).days
-        return x0 + (x1 - x0) * (day - start).days / length
+        if day.year < self.segments[0].first:
+            return self.left
+        if day.year > self.segments[-1].last:
+            return self.right
+        return next(s for s in self.segments if s.first <= day.year <= s.last).x(day)
+
+    def x_end(self, day: datetime.date) -> float:
+        """The x of the end of ``day`` (no day after it is built: 31 December 9999 has none)."""
+        if day == datetime.date.max:
+            return self.right
+        return self.x(day + datetime.timedelta(days=1))
 
     def span(self, first: datetime.date, last: datetime.date) -> tuple[float, float]:
         """The x of the start of ``first`` and of the end of ``last``."""
-        return self.x(first), self.x(last + datetime.timedelta(days=1))
+        return self.x(first), self.x_end(last)
 
 
 @dataclass(frozen=True)
@@ -119,6 +151,7 @@ class Timeline:
     focus: float    # x of the start of the busiest year (where a narrow screen should scroll to)
     lanes: tuple[Lane, ...]
     ticks: tuple[Tick, ...]
+    runs: tuple[tuple[float, float], ...] = ()  # x extents of the collapsed runs of empty years
 
 
 def event_days(event: Event) -> tuple[datetime.date, datetime.date]:
@@ -128,43 +161,63 @@ def event_days(event: Event) -> tuple[datetime.date, datetime.date]:
     return first, event.date.end or first
 
 
-def period(chronology: Chronology) -> tuple[int, int]:
-    """The first and last year of the chronology's events (this year alone when there is none)."""
-    if not chronology.events:
-        return 2000, 2000
-    days = [day for event in chronology.events for day in event_days(event)]
-    return min(days).year, max(days).year
+def occupied_years(chronology: Chronology) -> set[int]:
+    """The years where some event begins or ends (a long interval does not occupy its middle)."""
+    return {day.year for event in chronology.events for day in event_days(event)}
+
+
+def make_segments(occupied: set[int]) -> list[tuple[int, int]]:
+    """Years from the first to the last occupied one; runs of two or more empty years collapsed."""
+    if not occupied:
+        return [(2000, 2000)]
+    segments: list[tuple[int, int]] = []
+    ordered = sorted(occupied)
+    for year, following in itertools.pairwise([*ordered, ordered[-1] + 1]):
+        segments.append((year, year))
+        if following - year == 2:
+            segments.append((year + 1, year + 1))
+        elif following - year > 2:
+            segments.append((year + 1, following - 1))
+    return segments
 
 
 def make_scale(chronology: Chronology, width: float = WIDTH) -> Scale:
-    """A year-by-year scale giving each year a floor of room plus more for its events."""
-    first, last = period(chronology)
-    counts = {year: len(chronology.by_year.get(year, ())) for year in range(first, last + 1)}
-    shares = {year: YEAR_FLOOR + YEAR_PER_SQRT * math.sqrt(count) for year, count in counts.items()}
-    unit = (width - 2 * MARGIN) / sum(shares.values())
-    years, x = [], MARGIN
-    for year, share in shares.items():
-        years.append((year, round(x, 2), round(x + share * unit, 2)))
+    """A scale giving each year a floor of room plus more for its events; empty runs get one floor."""
+    spans = make_segments(occupied_years(chronology))
+    shares = [YEAR_FLOOR + YEAR_PER_SQRT * math.sqrt(len(chronology.by_year.get(first, ()))) if first == last
+              else RUN_SHARE for first, last in spans]
+    unit = (width - 2 * MARGIN) / sum(shares)
+    segments, x = [], MARGIN
+    for (first, last), share in zip(spans, shares, strict=True):
+        segments.append(Segment(first, last, round(x, 2), round(x + share * unit, 2)))
         x += share * unit
-    return Scale(tuple(years))
+    return Scale(tuple(segments))
+
+
+def segment_label(segment: Segment) -> str:
+    """"2022", "’22" or nothing, as room allows; "2016–2020" for a collapsed run."""
+    room = segment.x1 - segment.x0
+    full = str(segment.first) if segment.first == segment.last else f"{segment.first}–{segment.last}"
+    short = (f"’{segment.first % 100:02d}" if segment.first == segment.last
+             else f"’{segment.first % 100:02d}–’{segment.last % 100:02d}")
+    return full if room >= (len(full) + 1) * CHAR_WIDTH else short if room >= (len(short) + 1) * CHAR_WIDTH else ""
 
 
 def make_ticks(scale: Scale) -> tuple[Tick, ...]:
-    """A major tick per year (label centred), month ticks where a year has room for them."""
+    """A major tick per segment (label centred), month ticks where a single year has room for them."""
     ticks = []
-    for year, x0, x1 in scale.years:
-        label = str(year) if x1 - x0 >= 5 * CHAR_WIDTH else f"’{year % 100:02d}" if x1 - x0 >= 3 * CHAR_WIDTH else ""
-        ticks.append(Tick(x0, label, round((x0 + x1) / 2, 2), True))
+    for segment in scale.segments:
+        x0, x1 = segment.x0, segment.x1
+        ticks.append(Tick(x0, segment_label(segment), round((x0 + x1) / 2, 2), True))
         month_width = (x1 - x0) / 12
-        if month_width < 9:
+        if segment.first != segment.last or month_width < 9:
             continue
         every = 1 if month_width >= 5.5 * CHAR_WIDTH else 3 if month_width >= 2 * CHAR_WIDTH else 12
         for month in range(2, 13):
-            mx = scale.x(datetime.date(year, month, 1))
+            mx = segment.x(datetime.date(segment.first, month, 1))
             label = MONTHS_SHORT[month - 1] if (month - 1) % every == 0 else ""
             ticks.append(Tick(round(mx, 2), label, round(mx + month_width / 2, 2), False))
-    last = scale.years[-1][2]
-    ticks.append(Tick(last, "", last, True))
+    ticks.append(Tick(scale.right, "", scale.right, True))
     return tuple(ticks)
 
 
@@ -185,11 +238,11 @@ def place_gaps(silences: Sequence[Silence], scale: Scale, y: float) -> tuple[Gap
     gaps: list[Gap] = []
     taken: dict[float, list[tuple[float, float]]] = {}
     for silence in sorted(silences, key=lambda s: event_days(s.before)[1]):
-        x1 = scale.span(*event_days(silence.before))[1]
+        x1 = scale.x_end(event_days(silence.before)[1])
         x2 = scale.x(event_days(silence.after)[0])
         label = describe_days(silence.low, silence.high)
         half = len(label) * CHAR_WIDTH / 2
-        centre = min(max((x1 + x2) / 2, scale.years[0][1] + half), scale.years[-1][2] - half)
+        centre = min(max((x1 + x2) / 2, scale.left + half), scale.right - half)
         label_y = None
         for row in (y + offset for offset in LABEL_ROWS):
             if all(right < centre - half - 4 or left > centre + half + 4 for left, right in taken.get(row, [])):
@@ -229,6 +282,8 @@ def build_timeline(chronology: Chronology, silences: dict[str, tuple[Silence, ..
         gaps = place_gaps(silences.get(channel, ()), scale, y) if channel is not None else ()
         lanes.append(Lane(channel, top, top + LANE_NAME, y, marks, gaps))
     axis_y = TOP + len(lanes) * LANE_HEIGHT
-    busiest = max(scale.years, key=lambda year: (len(chronology.by_year.get(year[0], ())), year[0]))
-    return Timeline(width, axis_y + AXIS_HEIGHT, axis_y, MARGIN, width - MARGIN, busiest[1], tuple(lanes),
-                    make_ticks(scale))
+    busiest = max(scale.segments, key=lambda s: (len(chronology.by_year.get(s.first, ())) if s.first == s.last else -1,
+                                                 s.first))
+    runs = tuple((s.x0, s.x1) for s in scale.segments if s.first != s.last)
+    return Timeline(width, axis_y + AXIS_HEIGHT, axis_y, MARGIN, width - MARGIN, busiest.x0, tuple(lanes),
+                    make_ticks(scale), runs)

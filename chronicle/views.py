@@ -254,6 +254,7 @@ def timeline_view(timeline: Timeline, chronology: Chronology, config: Config, la
         "label": label, "width": timeline.width, "height": timeline.height, "axis_y": timeline.axis_y,
         "left": timeline.left, "right": timeline.right, "lanes": lanes,
         "focus": round(timeline.focus / timeline.width, 4),
+        "runs": [{"x": x0, "width": round(x1 - x0, 2)} for x0, x1 in timeline.runs],
         "ticks": [{"x": t.x, "label": t.label, "label_x": t.label_x, "major": t.major,
                    "y1": 0 if t.major else axis, "y2": axis + (6 if t.major else 4),
                    "label_y": axis + (26 if t.major else 14)} for t in timeline.ticks],

@@ -90,3 +90,26 @@ def test_data_files_are_linked_from_the_about_page_and_each_index(fixture_files:
         prefix = "../" * page.count("/")
         for data in ("donnees/chronologie.json", "donnees/evenements.csv", "donnees/timelinejs.json"):
             assert prefix + data in links, (page, data)
+
+
+def test_json_ld_cannot_be_closed_by_a_title(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from chronicle.pipeline import build_files
+    from tests.conftest import make_project
+
+    root = make_project(tmp_path, {"content/events/2022-02-18-appel-austin-choigou.yaml": """
+        title: Appel </script><script>alert(1)</script>
+        date: 2022-02-18
+        date_basis: explicit
+        kind: call
+        channels: [austin-choigou]
+        actors: [lloyd-austin, sergei-choigou]
+        summary: Un appel.
+        citations:
+          - source: cnn-2022-05-13
+            quote: Les deux derniers se sont parlé le 18 février
+        """})
+    page = build_files(root)["evenements/2022-02-18-appel-austin-choigou/index.html"].decode("utf-8")
+    block = page.split('<script type="application/ld+json">', 1)[1].split("</script>", 1)[0]
+    data = json.loads(block)
+    assert data["headline"] == "Appel </script><script>alert(1)</script>"
+    assert "<script>alert" not in page

@@ -11,7 +11,7 @@ import pytest
 from chronicle.derive import derive_facts
 from chronicle.model import Chronology, build_model
 from chronicle.pipeline import check_site
-from chronicle.timeline import MARGIN, WIDTH, build_timeline, make_scale
+from chronicle.timeline import MARGIN, WIDTH, build_timeline, make_scale, make_segments
 from tests.conftest import FIXTURE, make_project
 
 
@@ -38,14 +38,46 @@ def test_one_lane_per_channel_then_events_on_no_channel(chronology: Chronology) 
 
 def test_the_axis_covers_the_period_and_gives_dense_years_more_room(chronology: Chronology) -> None:
     scale = make_scale(chronology)
-    years = {year: x1 - x0 for year, x0, x1 in scale.years}
+    years = {segment.first: segment.x1 - segment.x0 for segment in scale.segments}
     assert list(years) == [2021, 2022, 2023, 2024]
-    assert scale.years[0][1] == MARGIN and scale.years[-1][2] == pytest.approx(WIDTH - MARGIN)
+    assert all(segment.first == segment.last for segment in scale.segments)
+    assert scale.left == MARGIN and scale.right == pytest.approx(WIDTH - MARGIN)
     assert years[2022] > years[2024] > years[2023]  # 6 events, then 2, then 1
     assert all(width >= 40 for width in years.values())  # an empty or sparse year stays readable
     # linear within a year, continuous across years
-    assert scale.x(datetime.date(2022, 1, 1)) == scale.years[1][1] == scale.years[0][2]
-    assert scale.x(datetime.date(2022, 7, 2)) == pytest.approx(scale.years[1][1] + years[2022] * 182 / 365)
+    assert scale.x(datetime.date(2022, 1, 1)) == scale.segments[1].x0 == scale.segments[0].x1
+    assert scale.x(datetime.date(2022, 7, 2)) == pytest.approx(scale.segments[1].x0 + years[2022] * 182 / 365)
+
+
+def test_runs_of_empty_years_are_collapsed() -> None:
+    assert make_segments({2015, 2021, 2022, 2024}) == [(2015, 2015), (2016, 2020), (2021, 2021), (2022, 2022),
+                                                       (2023, 2023), (2024, 2024)]
+    assert make_segments({285, 9999}) == [(285, 285), (286, 9998), (9999, 9999)]
+    assert make_segments(set()) == [(2000, 2000)]
+
+
+def test_extreme_dates_keep_the_drawing_small(tmp_path: Path) -> None:
+    checked = check_site(make_project(tmp_path, {"content/events/2021-contacts-repetes.yaml": """
+        title: De l'an 285 à la fin du calendrier
+        date: 0285/9999-12-31
+        date_basis: inferred
+        date_note: Un cas limite.
+        kind: statement
+        actors: [mark-milley]
+        summary: Un intervalle immense.
+        citations:
+          - source: cnn-2022-05-13
+            quote: Nous n’avons cessé d’essayer
+        """}))
+    assert checked.index is not None and not checked.problems, checked.problems
+    chronology = build_model(checked.index)
+    timeline = build_timeline(chronology, derive_facts(chronology).silences)
+    assert len(make_scale(chronology).segments) == 7  # 285, 286-2021, 2022, 2023, 2024, 2025-9998, 9999
+    assert len(timeline.ticks) < 100
+    bar = next(m for lane in timeline.lanes for m in lane.marks if m.event.id == "2021-contacts-repetes")
+    assert (bar.x, bar.x + bar.width) == pytest.approx((MARGIN, WIDTH - MARGIN), abs=0.02)
+    labels = [tick.label for tick in timeline.ticks if tick.major]
+    assert "2016" not in labels and any("–" in label for label in labels)
 
 
 def test_a_day_is_a_dot_and_a_vaguer_date_a_bar_over_its_range(chronology: Chronology) -> None:

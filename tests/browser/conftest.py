@@ -20,7 +20,7 @@ import pytest
 from playwright.sync_api import Browser, Page, Playwright, sync_playwright
 
 from chronicle.pipeline import build_site
-from tests.conftest import FIXTURE
+from tests.conftest import FIXTURE, REPO
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -58,10 +58,9 @@ def site_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
-@pytest.fixture(scope="session")
-def site_url(site_dir: Path) -> Iterator[str]:
-    """The built site served over HTTP on 127.0.0.1, on a free port."""
-    handler = functools.partial(QuietHandler, directory=str(site_dir))
+def serve(folder: Path) -> Iterator[str]:
+    """``folder`` served over HTTP on 127.0.0.1, on a free port, until the generator is closed."""
+    handler = functools.partial(QuietHandler, directory=str(folder))
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -71,7 +70,21 @@ def site_url(site_dir: Path) -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
-def playwright_instance(site_url: str) -> Iterator[Playwright]:
+def site_url(site_dir: Path) -> Iterator[str]:
+    """The fixture chronology served over HTTP."""
+    yield from serve(site_dir)
+
+
+@pytest.fixture(scope="session")
+def real_site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The real chronology (content/), built and served over HTTP."""
+    out = tmp_path_factory.mktemp("browser-real") / "site"
+    build_site(REPO, out)
+    yield from serve(out)
+
+
+@pytest.fixture(scope="session")
+def playwright_instance(site_url: str, real_site_url: str) -> Iterator[Playwright]:
     """Playwright, started after the site is built (the build runs an event loop of its own)."""
     install_chromium()
     with sync_playwright() as playwright:

@@ -108,3 +108,21 @@ def test_axe_does_find_a_violation_when_there_is_one(browser: Browser, site_url:
     }""")
     found = {violation["id"] for violation in run_axe(page)}
     assert {"image-alt", "color-contrast"} <= found
+
+
+REAL_PAGES = ["/", "/annees/2022/", "/canaux/", "/canaux/austin-choigou/", "/acteurs/", "/acteurs/sergei-choigou/",
+              "/evenements/2022-05-13-appel-austin-choigou/", "/sources/", "/sources/cnn-2022-05-13/"]
+
+
+def test_axe_on_the_real_chronology(browser: Browser, real_site_url: str) -> None:
+    """The real content has longer names and denser years than the fixture: axe it too."""
+    context = browser.new_context(viewport={"width": 375, "height": 900}, bypass_csp=True)
+    page = context.new_page()
+    found = []
+    for url in REAL_PAGES:
+        response = page.goto(real_site_url + url)
+        assert response is not None and response.ok, url
+        found += [f"{url}: {line}" for line in describe_violations(run_axe(page)).splitlines()]
+    save_screenshot(page, "reel-source-375")
+    context.close()
+    assert found == []
