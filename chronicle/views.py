@@ -235,16 +235,20 @@ def gap_view(gap: Gap) -> dict[str, Any]:
 
 def timeline_view(timeline: Timeline, chronology: Chronology, config: Config, label: str,
                   link_lanes: bool = True) -> dict[str, Any]:
-    """The timeline ready to draw: lanes with names (linked to their channel), marks, silences, axis, legend."""
+    """The timeline ready to draw: lanes with names (linked to their channel), marks, silences, axis, legend.
+
+    ``link_lanes`` False draws a channel's own activity strip: no lane name, no link to itself.
+    """
     lanes = []
     for lane in timeline.lanes:
         channel = chronology.channels[lane.channel] if lane.channel else None
         lanes.append({
-            "name": channel.name if channel else "Hors canal",
+            # a channel's own strip needs no name: the page is the channel's
+            "name": (channel.name if channel else "Hors canal") if link_lanes else "",
             "url": urls.record_url("channel", channel.id) if channel and link_lanes else None,
             "top": lane.top, "label_y": lane.label_y, "y": lane.y,
             # the name again where a narrow screen starts (its busiest year), out of the reading order
-            "echo_x": round(timeline.focus + 4, 2) if timeline.focus - timeline.left > 200 else None,
+            "echo_x": round(timeline.focus + 4, 2) if link_lanes and timeline.focus - timeline.left > 200 else None,
             "marks": [mark_view(m, chronology, config) for m in lane.marks],
             "gaps": [gap_view(g) for g in lane.gaps],
         })
