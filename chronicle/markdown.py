@@ -49,6 +49,7 @@ def _inspector() -> MarkdownIt:
     return md
 
 
+@lru_cache(maxsize=65536)
 def render_markdown(text: str) -> Markup:
     """HTML for ``text``: paragraphs, emphasis, lists and safe links; raw HTML escaped."""
     return Markup(_renderer().render(text))

@@ -136,13 +136,23 @@ class Chronology:
 
     def event(self, event_id: str) -> Event:
         """The event ``event_id``."""
-        return self.events[self._positions()[event_id]]
+        return self.events[self._positions(None)[event_id]]
 
-    def _positions(self) -> dict[str, int]:
-        cached = self.__dict__.get("_position_cache")
+    def neighbours(self, event_id: str, channel_id: str | None = None) -> tuple[Event | None, Event | None]:
+        """The events just before and after ``event_id``, in the chronology or on one channel."""
+        sequence = self.events if channel_id is None else self.by_channel[channel_id]
+        position = self._positions(channel_id)[event_id]
+        before = sequence[position - 1] if position > 0 else None
+        after = sequence[position + 1] if position + 1 < len(sequence) else None
+        return before, after
+
+    def _positions(self, channel_id: str | None) -> dict[str, int]:
+        """{event id: position} in the chronology or on one channel, computed once."""
+        caches: dict[str | None, dict[str, int]] = self.__dict__.setdefault("_position_caches", {})
+        cached = caches.get(channel_id)
         if cached is None:
-            cached = {event.id: position for position, event in enumerate(self.events)}
-            object.__setattr__(self, "_position_cache", cached)
+            sequence = self.events if channel_id is None else self.by_channel[channel_id]
+            cached = caches[channel_id] = {event.id: position for position, event in enumerate(sequence)}
         return cached
 
 

@@ -88,14 +88,6 @@ def page(url: str, template: str, title: str, config: Config, description: str =
     return Page(url, template, {**shared, **context})
 
 
-def neighbours(events: tuple[Event, ...], event: Event) -> tuple[Event | None, Event | None]:
-    """The events just before and after ``event`` in ``events``."""
-    position = events.index(event)
-    before = events[position - 1] if position > 0 else None
-    after = events[position + 1] if position + 1 < len(events) else None
-    return before, after
-
-
 def event_link(event: Event | None) -> dict[str, str] | None:
     """A link to ``event``, or None."""
     return link(event.title, urls.event_url(event.id)) if event else None
@@ -103,10 +95,10 @@ def event_link(event: Event | None) -> dict[str, str] | None:
 
 def plan_event(event: Event, chronology: Chronology, facts: Facts, config: Config) -> Page:
     """The page of one event."""
-    before, after = neighbours(chronology.events, event)
+    before, after = chronology.neighbours(event.id)
     in_channels = []
     for channel_id in event.channels:
-        prev_c, next_c = neighbours(chronology.by_channel[channel_id], event)
+        prev_c, next_c = chronology.neighbours(event.id, channel_id)
         in_channels.append({
             "channel": link(chronology.channels[channel_id].name, urls.record_url("channel", channel_id)),
             "previous": event_link(prev_c), "next": event_link(next_c),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import posixpath
+from functools import lru_cache
 
 HOME = "/"
 ACTORS = "/acteurs/"
@@ -47,14 +47,25 @@ def output_path(url: str) -> str:
 
 def relative(from_url: str, to_url: str) -> str:
     """A link from the page at ``from_url`` to ``to_url`` that works under any base path."""
-    base = from_url if from_url.endswith("/") else posixpath.dirname(from_url) + "/"
     target, _, fragment = to_url.partition("#")
-    link = posixpath.relpath(target or from_url, base)
-    if target.endswith("/") and link != ".":
-        link += "/"
-    elif link == ".":
-        link = "./"
+    link = _relative_path(from_url[: from_url.rfind("/") + 1], target or from_url)
     return f"{link}#{fragment}" if fragment else link
+
+
+@lru_cache(maxsize=262144)
+def _relative_path(base: str, target: str) -> str:
+    """The shortest relative path from the directory ``base`` (ending in /) to ``target``."""
+    base_parts = base.strip("/").split("/") if base != "/" else []
+    target_dir, _, name = target.rpartition("/")
+    target_parts = target_dir.strip("/").split("/") if target_dir.strip("/") else []
+    common = 0
+    for mine, theirs in zip(base_parts, target_parts, strict=False):
+        if mine != theirs:
+            break
+        common += 1
+    ups = "../" * (len(base_parts) - common)
+    downs = "".join(f"{part}/" for part in target_parts[common:])
+    return (ups + downs + name) or "./"
 
 
 def absolute(base_url: str, url: str) -> str:

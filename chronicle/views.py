@@ -74,7 +74,18 @@ def span_text(first: EdtfDate, second: EdtfDate) -> str:
 
 
 def event_summary(event: Event, chronology: Chronology, config: Config) -> dict[str, Any]:
-    """An event as a line of a list: date, title, kind, actors, channels, summary."""
+    """An event as a line of a list: date, title, kind, actors, channels, summary.
+
+    Computed once per event and build (lists show an event on many pages); templates only read it.
+    """
+    cache: dict[str, dict[str, Any]] = chronology.__dict__.setdefault("_summary_cache", {})
+    if event.id not in cache:
+        cache[event.id] = summarise_event(event, chronology, config)
+    return cache[event.id]
+
+
+def summarise_event(event: Event, chronology: Chronology, config: Config) -> dict[str, Any]:
+    """The line of a list for one event (see ``event_summary``)."""
     return {
         "id": event.id,
         "url": urls.event_url(event.id),
