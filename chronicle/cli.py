@@ -7,6 +7,7 @@ import sys
 import time
 from pathlib import Path
 
+from chronicle.cache import forget_build, is_up_to_date, remember_build
 from chronicle.pipeline import PUBLISHED_URLS, build_site, check_site, record_published
 from chronicle.problems import ContentError, Problem
 
@@ -40,6 +41,11 @@ def report_problems(problems: list[Problem], style: str = "text",
 def command_build(args: argparse.Namespace) -> int:
     """Build the site into ``--out``."""
     started = time.perf_counter()
+    options = {"base_url": args.base_url}
+    if not args.record_urls and is_up_to_date(args.root, args.out, options):
+        print(f"Rien à reconstruire : {args.out} est à jour.")
+        return EXIT_OK
+    forget_build(args.root)
     if sys.stderr.isatty():
         print("Construction du site…", file=sys.stderr, end="\r")
     try:
@@ -56,6 +62,7 @@ def command_build(args: argparse.Namespace) -> int:
         plural = "s" if len(added) > 1 else ""
         print(f"{len(added)} adresse{plural} nouvelle{plural} enregistrée{plural} dans {PUBLISHED_URLS}"
               + (" : ajoutez ce fichier à votre pull request." if added else "."))
+    remember_build(args.root, args.out, options)
     return EXIT_OK
 
 

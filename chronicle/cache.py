@@ -1,0 +1,90 @@
+"""Skip a build whose inputs and output are exactly as the last build left them.
+
+The key covers everything a page depends on: the files of content/, templates/, static/
+and schema/, the generator's own code, and the build's options. The output is checked too,
+so a hand-edited or deleted ``site/`` is rebuilt. Files are compared by size and
+modification time (nanoseconds), which every edit changes; CI starts without the cache and
+always builds in full.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from pathlib import Path
+
+CACHE_FILE = ".chronicle-cache/build.json"
+INPUTS = ("content", "templates", "static", "schema")
+GENERATOR = Path(__file__).resolve().parent
+
+
+def scan(folder: str, lines: list[str]) -> None:
+    """Append "path size mtime" for every file under ``folder``, in a stable order."""
+    try:
+        entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
+    except OSError:
+        return
+    for entry in entries:
+        if entry.is_dir(follow_symlinks=True):
+            scan(entry.path, lines)
+        else:
+            stat = entry.stat()
+            lines.append(f"{entry.path}\0{stat.st_size}\0{stat.st_mtime_ns}")
+
+
+def tree_fingerprint(folders: list[Path]) -> str:
+    """A digest of the names, sizes and modification times of every file under ``folders``."""
+    lines: list[str] = []
+    for folder in folders:
+        lines.append(f"\0{folder}")
+        scan(str(folder), lines)
+    return hashlib.sha256("\n".join(lines).encode()).hexdigest()
+
+
+def output_fingerprint(out_dir: Path) -> str:
+    """The output folder as the last build left it: its own entries and their times.
+
+    ``site/`` is never edited by hand (DESIGN.md); a build replaces it whole, which changes
+    these, so a deleted or swapped output is noticed without reading 20,000 files.
+    """
+    try:
+        entries = sorted((entry.name, entry.stat().st_mtime_ns) for entry in os.scandir(out_dir))
+        own = out_dir.stat()
+    except OSError:
+        return ""
+    return hashlib.sha256(repr((own.st_ino, own.st_mtime_ns, entries)).encode()).hexdigest()
+
+
+def build_key(root: Path, out_dir: Path, options: dict[str, object]) -> dict[str, str]:
+    """The fingerprints of a build's inputs and of its output folder."""
+    inputs = tree_fingerprint([root / name for name in INPUTS] + [GENERATOR])
+    settings = json.dumps({**options, "out": str(out_dir)}, sort_keys=True, default=str)
+    return {"inputs": hashlib.sha256(f"{inputs}{settings}".encode()).hexdigest(),
+            "output": output_fingerprint(out_dir)}
+
+
+def is_up_to_date(root: Path, out_dir: Path, options: dict[str, object]) -> bool:
+    """True when neither the inputs nor the output changed since the last recorded build."""
+    try:
+        recorded = json.loads((root / CACHE_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return out_dir.is_dir() and recorded == build_key(root, out_dir, options)
+
+
+def remember_build(root: Path, out_dir: Path, options: dict[str, object]) -> None:
+    """Record the fingerprints of a build that has just succeeded."""
+    path = root / CACHE_FILE
+    try:
+        path.parent.mkdir(exist_ok=True)
+        temporary = path.with_suffix(".tmp")
+        temporary.write_text(json.dumps(build_key(root, out_dir, options)), encoding="utf-8")
+        os.replace(temporary, path)
+    except OSError:
+        pass  # a read-only checkout builds in full every time: slower, never wrong
+
+
+def forget_build(root: Path) -> None:
+    """Drop the record, so that the next build runs in full."""
+    (root / CACHE_FILE).unlink(missing_ok=True)

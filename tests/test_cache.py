@@ -1,0 +1,98 @@
+"""The no-op fast path: a build is skipped only when nothing it depends on has changed."""
+
+from __future__ import annotations
+
+import os
+import random
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import REPO, make_project
+
+UP_TO_DATE = "Rien à reconstruire"
+
+
+def build(root: Path, *args: str) -> str:
+    """Run ``build.py build`` and return its standard output."""
+    result = subprocess.run([sys.executable, str(REPO / "build.py"), "--root", str(root), "build", *args],
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+def tree(directory: Path) -> dict[str, bytes]:
+    """Every file under ``directory`` with its bytes."""
+    return {p.relative_to(directory).as_posix(): p.read_bytes() for p in sorted(directory.rglob("*")) if p.is_file()}
+
+
+def touch_later(path: Path) -> None:
+    """Change a file's modification time as an editor's save would."""
+    stat = path.stat()
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000))
+
+
+def test_second_build_is_skipped_and_any_change_rebuilds(tmp_path: Path) -> None:
+    root = make_project(tmp_path)
+    assert build(root).startswith("Site construit")
+    assert build(root).startswith(UP_TO_DATE)
+    event = root / "content" / "events" / "2022-02-18-appel-austin-choigou.yaml"
+    event.write_text(event.read_text(encoding="utf-8").replace("Dernier entretien", "Ultime entretien"),
+                     encoding="utf-8")
+    assert build(root).startswith("Site construit")
+    assert "Ultime entretien" in (root / "site" / "evenements" / "2022-02-18-appel-austin-choigou" /
+                                  "index.html").read_text(encoding="utf-8")
+    assert build(root).startswith(UP_TO_DATE)
+    assert build(root, "--base-url", "https://exemple.org/chronique/").startswith("Site construit")
+
+
+@pytest.mark.parametrize("change", ["template", "static", "schema", "site-deleted", "page-deleted-with-folder"])
+def test_each_kind_of_input_invalidates(tmp_path: Path, change: str) -> None:
+    root = make_project(tmp_path)
+    for name in ("templates", "static", "schema"):  # real copies: the fixture links to the repository's
+        target = (root / name).resolve()
+        (root / name).unlink()
+        subprocess.run(["cp", "-r", str(target), str(root / name)], check=True)
+    build(root)
+    if change == "template":
+        touch_later(root / "templates" / "base.html")
+    elif change == "static":
+        touch_later(root / "static" / "site.css")
+    elif change == "schema":
+        touch_later(root / "schema" / "event.schema.json")
+    elif change == "site-deleted":
+        subprocess.run(["rm", "-rf", str(root / "site")], check=True)
+    else:
+        subprocess.run(["rm", "-rf", str(root / "site" / "acteurs")], check=True)
+    assert build(root).startswith("Site construit")
+
+
+def test_random_edits_give_the_clean_build_bytes(tmp_path: Path) -> None:
+    """After a sequence of edits, renames and deletions, the cached path equals a clean build."""
+    rng = random.Random(20261124)
+    root = make_project(tmp_path / "incremental")
+    build(root)
+    events = root / "content" / "events"
+    for step in range(6):
+        files = sorted(events.glob("*.yaml"))
+        chosen = rng.choice([f for f in files if "ligne-deconfliction" not in f.name])
+        action = rng.choice(["edit", "rename", "delete", "edit"])
+        text = chosen.read_text(encoding="utf-8")
+        if action == "edit":
+            chosen.write_text(text.replace("summary: ", f"summary: Étape {step}. ", 1), encoding="utf-8")
+        elif action == "rename":
+            chosen.rename(events / f"{chosen.stem}-{step}.yaml")
+        elif not any(chosen.stem in claim.read_text(encoding="utf-8")
+                     for claim in (root / "content" / "claims").glob("*.yaml")):
+            chosen.unlink()
+        build(root)
+        build(root)  # the no-op path
+        clean = tmp_path / f"clean-{step}"
+        subprocess.run(["cp", "-r", str(root / "content"), str(clean / "content")] if clean.mkdir() is None
+                       else [], check=True)
+        for name in ("schema", "templates", "static"):
+            (clean / name).symlink_to(REPO / name)
+        build(clean)
+        assert tree(root / "site") == tree(clean / "site")
