@@ -199,7 +199,10 @@ def test_display_and_range_agree(text: str) -> None:
 @given(title=TEXT, summary=TEXT, date=EDTF)
 @example(title="A", summary="A", date="0285/9999-01-01")  # found by this test: the timeline's year 10000
 def test_export_round_trips(tmp_path: Path, title: str, summary: str, date: str) -> None:
-    files = rendered(project_with(tmp_path, {"title": title, "summary": summary, "date": date}))
+    root = project_with(tmp_path, {"title": title, "summary": summary, "date": date})
+    for claim in (root / "content" / "claims").glob("*.yaml"):  # they pin this event's date
+        claim.unlink()
+    files = rendered(root)
     assume(files is not None)
     assert files is not None
     text = files["donnees/chronologie.json"].decode("utf-8")
