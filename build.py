@@ -3,7 +3,11 @@
 
 import sys
 
-from chronicle.cli import main
-
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    try:
+        from chronicle.cli import main
+
+        sys.exit(main(sys.argv[1:]))
+    except KeyboardInterrupt:  # Ctrl-C before the command started: nothing was written
+        print("Interrompu ; le site n'a pas été modifié.", file=sys.stderr)
+        sys.exit(130)

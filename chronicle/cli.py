@@ -42,7 +42,7 @@ def command_build(args: argparse.Namespace) -> int:
     """Build the site into ``--out``."""
     started = time.perf_counter()
     options = {"base_url": args.base_url}
-    if not args.record_urls and is_up_to_date(args.root, args.out, options):
+    if not (args.record_urls or args.force) and is_up_to_date(args.root, args.out, options):
         print(f"Rien à reconstruire : {args.out} est à jour.")
         return EXIT_OK
     forget_build(args.root)
@@ -117,6 +117,8 @@ def make_parser() -> argparse.ArgumentParser:
                        "(avant une mise en ligne)")
     build.add_argument("--record-urls", action="store_true",
                        help=f"ajouter à {PUBLISHED_URLS} les adresses nouvelles du site construit")
+    build.add_argument("--force", action="store_true",
+                       help="tout reconstruire, même si rien n'a changé depuis la dernière construction")
     serve = commands.add_parser("serve", help="construire, servir en local et reconstruire à chaque "
                                 "modification", description="Sert site/ sur 127.0.0.1 et recharge la page "
                                 "ouverte à chaque modification de content/, templates/ ou static/.")

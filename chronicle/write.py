@@ -48,6 +48,20 @@ def interruptions_unwind() -> Iterator[None]:
             signal.signal(signum, handler)
 
 
+@contextmanager
+def signals_held() -> Iterator[None]:
+    """SIGINT and SIGTERM ignored while inside (main thread only): for the last cleanup step."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = {signum: signal.signal(signum, signal.SIG_IGN) for signum in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+
+
 def safe_relative(path: str) -> PurePosixPath:
     """``path`` as a relative path that stays inside the output directory."""
     pure = PurePosixPath(path)
@@ -95,4 +109,5 @@ def _swap_in(files: dict[str, bytes], out_dir: Path) -> None:
         raise
     finally:
         if staging is not None:
-            shutil.rmtree(staging, ignore_errors=True)
+            with signals_held():  # a signal now must not leave half a staging directory behind
+                shutil.rmtree(staging, ignore_errors=True)

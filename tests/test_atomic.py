@@ -130,7 +130,8 @@ def test_interrupted_build_leaves_the_old_site(big_project: Path, run: int) -> N
     before = tree(big_project / "site")
     rng = random.Random(run)
     sig = (signal.SIGTERM, signal.SIGINT)[run % 2]
-    process = subprocess.Popen([sys.executable, str(REPO / "build.py"), "--root", str(big_project), "build"],
+    process = subprocess.Popen([sys.executable, str(REPO / "build.py"), "--root", str(big_project), "build",
+                                "--force"],
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 300
     while not leftovers(big_project) and process.poll() is None and time.monotonic() < deadline:

@@ -46,6 +46,8 @@ def test_second_build_is_skipped_and_any_change_rebuilds(tmp_path: Path) -> None
                                   "index.html").read_text(encoding="utf-8")
     assert build(root).startswith(UP_TO_DATE)
     assert build(root, "--base-url", "https://exemple.org/chronique/").startswith("Site construit")
+    assert build(root, "--base-url", "https://exemple.org/chronique/").startswith(UP_TO_DATE)
+    assert build(root, "--base-url", "https://exemple.org/chronique/", "--force").startswith("Site construit")
 
 
 @pytest.mark.parametrize("change", ["template", "static", "schema", "site-deleted", "page-deleted-with-folder"])
