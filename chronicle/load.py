@@ -495,7 +495,7 @@ def _extension_message(name: str) -> str:
 def _bad_id(path: str, record_id: str) -> Problem:
     message = (
         f"identifiant « {_display(record_id)} » invalide : lettres minuscules sans accent,"
-        " chiffres et tirets seulement (ex. appel-austin-choigou-2022-05-13)."
+        " chiffres et tirets seulement (ex. 2022-05-13-appel-austin-choigou)."
     )
     return _whole(path, message)
 

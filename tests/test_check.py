@@ -127,7 +127,7 @@ def test_alias_clashing_with_an_event_names_both_files(tmp_path: Path) -> None:
     found = event_with(tmp_path, "summary:", "aliases: [2022-02-18-appel-austin-choigou]\nsummary:")
     assert found == [f"{EVENT}:10:11: aliases.0: « 2022-02-18-appel-austin-choigou » est déjà l'identifiant "
                      "de content/events/2022-02-18-appel-austin-choigou.yaml. Un identifiant ne peut désigner "
-                     "qu'un seul événement."]
+                     "qu'un seul événement : retirez-le des aliases de l'un des deux."]
 
 
 def test_claim_that_cannot_hold(tmp_path: Path) -> None:

@@ -31,7 +31,7 @@ ANCHORS = "les ancres et alias YAML (& et *) ne sont pas acceptés."
 BAD_KEY = "clé invalide : une clé doit être un simple nom de champ."
 BAD_ID = (
     "identifiant « {} » invalide : lettres minuscules sans accent, chiffres et tirets seulement"
-    " (ex. appel-austin-choigou-2022-05-13)."
+    " (ex. 2022-05-13-appel-austin-choigou)."
 )
 WHERE = "les fiches vont dans events/, actors/, channels/, sources/ ou claims/."
 
