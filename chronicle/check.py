@@ -154,7 +154,8 @@ def check_aliases(index: Index) -> list[Problem]:
                 what = "l'identifiant" if other.id == alias else "un alias"
                 problems.append(problem_at(event, f"aliases.{position}",
                                            f"« {alias} » est déjà {what} de {other.path}.",
-                                           "Un identifiant ne peut désigner qu'un seul événement : retirez-le des aliases de l'un des deux."))
+                                           "Un identifiant ne peut désigner qu'un seul événement : "
+                                           "retirez-le des aliases de l'un des deux."))
             else:
                 owners[alias] = event
     return problems

@@ -171,8 +171,21 @@ def redirect_rules(pages: tuple[Page, ...], base_url: str) -> bytes:
     return (header + "".join(lines)).encode("utf-8")
 
 
-def render_site(root: Path, base_url: str | None = None) -> Site:
-    """The whole site in memory; raises ContentError on any problem."""
+def previous_search_bundle(out_dir: Path) -> dict[str, bytes]:
+    """The Pagefind bundle of the site already written in ``out_dir`` (empty if none)."""
+    folder = out_dir / "pagefind"
+    if not folder.is_dir():
+        return {}
+    return {f"pagefind/{path.relative_to(folder).as_posix()}": path.read_bytes()
+            for path in sorted(folder.rglob("*")) if path.is_file()}
+
+
+def render_site(root: Path, base_url: str | None = None, search_from: Path | None = None) -> Site:
+    """The whole site in memory; raises ContentError on any problem.
+
+    ``search_from`` (the live preview) reuses the search index of the site already there
+    instead of indexing again: the slowest step at scale, and stale only in the preview.
+    """
     checked = check_site(root, base_url, plan=True)
     if checked.problems or checked.config is None or checked.chronology is None:
         raise ContentError(checked.problems)
@@ -183,7 +196,8 @@ def render_site(root: Path, base_url: str | None = None) -> Site:
     files.update(static_files(root))
     from chronicle.search import index_site  # here: the check runs without Pagefind (the pre-commit hook)
 
-    files.update(index_site(files))
+    reused = previous_search_bundle(search_from) if search_from is not None else {}
+    files.update(reused or index_site(files))
     return Site(files, permanent_urls(checked.pages, checked.exports))
 
 
@@ -192,9 +206,9 @@ def build_files(root: Path, base_url: str | None = None) -> dict[str, bytes]:
     return render_site(root, base_url).files
 
 
-def build_site(root: Path, out_dir: Path, base_url: str | None = None) -> Site:
+def build_site(root: Path, out_dir: Path, base_url: str | None = None, reuse_search: bool = False) -> Site:
     """Build and write the site; ``out_dir`` is replaced only if everything succeeded."""
-    site = render_site(root, base_url)
+    site = render_site(root, base_url, out_dir if reuse_search else None)
     write_site(site.files, out_dir)
     return site
 

@@ -67,10 +67,14 @@ def error_page(problems: list[Problem], version: int) -> bytes:
 
 
 def rebuild(root: Path, out_dir: Path, state: BuildState, base_url: str | None = None) -> None:
-    """Build once and publish the outcome; a failed build leaves ``site/`` as it was."""
+    """Build once and publish the outcome; a failed build leaves ``site/`` as it was.
+
+    After the first build, the search index is carried over rather than rebuilt (Pagefind
+    takes seconds on a large chronology): search in the preview may lag behind the edits.
+    """
     started = time.perf_counter()
     try:
-        site = build_site(root, out_dir, base_url)
+        site = build_site(root, out_dir, base_url, reuse_search=state.version > 0)
     except ContentError as error:
         for problem in error.problems:
             print(problem.format(), file=sys.stderr)

@@ -98,3 +98,22 @@ def test_random_edits_give_the_clean_build_bytes(tmp_path: Path) -> None:
             (clean / name).symlink_to(REPO / name)
         build(clean)
         assert tree(root / "site") == tree(clean / "site")
+
+
+def test_preview_rebuild_carries_the_search_index_over(tmp_path: Path) -> None:
+    from chronicle.pipeline import build_site
+
+    root = make_project(tmp_path)
+    out = root / "site"
+    first = build_site(root, out)
+    bundle = {path: body for path, body in first.files.items() if path.startswith("pagefind/")}
+    assert bundle, "the first build indexes the site"
+    event = root / "content" / "events" / "2022-02-18-appel-austin-choigou.yaml"
+    event.write_text(event.read_text(encoding="utf-8").replace("Dernier entretien", "Ultime entretien"),
+                     encoding="utf-8")
+    again = build_site(root, out, reuse_search=True)
+    assert {path: body for path, body in again.files.items() if path.startswith("pagefind/")} == bundle
+    assert "Ultime entretien" in again.files["evenements/2022-02-18-appel-austin-choigou/index.html"].decode()
+    (out / "pagefind").rename(tmp_path / "moved")
+    fresh = build_site(root, out, reuse_search=True)
+    assert any(path.startswith("pagefind/") for path in fresh.files), "no index to reuse: it indexes"
