@@ -1,0 +1,78 @@
+"""Where a clean build's time goes, stage by stage, in one process.
+
+    python bench/stages.py --events 10000
+
+Generates the synthetic chronology (bench/generate.py) unless it exists, then times each
+stage of the pipeline once (warm imports, cold caches) and prints seconds per stage.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from generate import generate
+
+from chronicle.check import check_content
+from chronicle.config import load_config
+from chronicle.derive import derive_facts
+from chronicle.export import data_files
+from chronicle.load import load_content
+from chronicle.model import build_model
+from chronicle.plan import plan_pages
+from chronicle.render import make_environment, render_pages
+from chronicle.search import index_site
+from chronicle.write import write_site
+
+
+def main() -> None:
+    """Time each stage and print a table."""
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--events", type=int, default=10000)
+    parser.add_argument("--dir", type=Path, default=Path(tempfile.gettempdir()))
+    args = parser.parse_args()
+    root = args.dir / f"chronicle-stages-{args.events}"
+    if not (root / "content").is_dir():
+        generate(root, args.events)
+    figures: list[tuple[str, float]] = []
+    clock = time.perf_counter()
+
+    def lap(name: str) -> None:
+        nonlocal clock
+        now = time.perf_counter()
+        figures.append((name, now - clock))
+        clock = now
+
+    config, _ = load_config(root)
+    assert config is not None
+    records, _ = load_content(root)
+    lap("load (YAML, positions)")
+    index, problems = check_content(records, config)
+    assert not problems, problems[:3]
+    lap("check (schemas, references, quotes, claims)")
+    chronology = build_model(index)
+    lap("model")
+    facts = derive_facts(chronology)
+    lap("derive (silences, claims, passages)")
+    pages = plan_pages(chronology, facts, config)
+    lap(f"plan ({len(pages)} pages)")
+    files = render_pages(pages, make_environment(root / "templates"))
+    files.update(data_files(chronology, config))
+    lap("render (Jinja, exports)")
+    files.update(index_site(files))
+    lap("search index (Pagefind)")
+    write_site(files, root / "site-stages")
+    lap(f"write ({len(files)} files)")
+    total = sum(seconds for _, seconds in figures)
+    for name, seconds in figures:
+        print(f"{name:48} {seconds:7.2f} s  {100 * seconds / total:5.1f} %")
+    print(f"{'total':48} {total:7.2f} s")
+
+
+if __name__ == "__main__":
+    main()
