@@ -7,6 +7,7 @@ URLs already published. Nothing here raises on bad content: it returns problems.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -262,16 +263,41 @@ def check_roles(index: Index) -> list[Problem]:
 
 
 def planned_urls(index: Index) -> set[str]:
-    """Every URL the site will serve for these records, redirects included."""
+    """Every URL the site will serve for these records, redirects and the pages of split lists included."""
     found = {urls.record_url(kind, record_id) for kind in ("event", "actor", "channel", "source")
              for record_id in index[kind]}
+    filed: list[tuple[int, int | None, list[str], list[str]]] = []
     for event in index["event"].values():
         found.update(urls.event_url(alias) for alias in event.data.get("aliases") or []
                      if isinstance(alias, str))
-        dates = event_range(event)
-        day = dates and (dates[0] or dates[1])  # an event is filed under its earliest known year
+        try:
+            parsed: EdtfDate = parse_edtf(event.data["date"])
+        except (DateError, KeyError, TypeError):
+            continue
+        day = parsed.start or parsed.end  # an event is filed under its earliest known year
         if day:
             found.add(urls.year_url(day.year))
+            filed.append((day.year, urls.filing_month(parsed.precision, day.month),
+                          list(event.data.get("actors") or []), list(event.data.get("channels") or [])))
+    return found | split_list_urls(filed)
+
+
+def split_list_urls(filed: list[tuple[int, int | None, list[str], list[str]]]) -> set[str]:
+    """The pages of the lists too long for one page: months of a year, years of an actor or a channel."""
+    years = Counter(year for year, _, _, _ in filed)
+    months = Counter((year, month) for year, month, _, _ in filed)
+    records = Counter((kind, record_id) for _, _, actors, channels in filed
+                      for kind, ids in (("actor", actors), ("channel", channels)) for record_id in ids)
+    record_years = Counter((kind, record_id, year) for year, _, actors, channels in filed
+                           for kind, ids in (("actor", actors), ("channel", channels))
+                           for record_id in ids)
+    found: set[str] = set()
+    for (year, month), count in months.items():
+        if urls.is_split(years[year]):
+            found.update(urls.list_urls(urls.month_url(year, month), count))
+    for (kind, record_id, year), count in record_years.items():
+        if urls.is_split(records[kind, record_id]):
+            found.update(urls.list_urls(urls.record_year_url(kind, record_id, year), count))
     return found
 
 

@@ -11,12 +11,14 @@ from typing import Any
 
 from chronicle import urls
 from chronicle.config import Config
-from chronicle.derive import CONTACT_KINDS, Facts
+from chronicle.derive import CONTACT_KINDS, Facts, Silence
 from chronicle.markdown import render_markdown
 from chronicle.model import Chronology, Event
 from chronicle.problems import Problem
 from chronicle.timeline import build_timeline
 from chronicle.views import (
+    MONTHS,
+    TallyUrl,
     actor_view,
     channel_view,
     claim_view,
@@ -33,6 +35,9 @@ from chronicle.views import (
     source_view,
     timeline_view,
 )
+
+LATEST = 10       # the latest events shown above the links of a list split into pages
+SILENCES = 20     # the longest silences a channel page lists (and timelines draw)
 
 NAVIGATION = (("Chronologie", urls.HOME), ("Acteurs", urls.ACTORS), ("Canaux", urls.CHANNELS),
               ("Sources", urls.SOURCES), ("Recherche", urls.SEARCH), ("À propos", urls.ABOUT))
@@ -140,6 +145,44 @@ def plan_year_groups(events: tuple[Event, ...], chronology: Chronology, config: 
             for year, group in years.items()]
 
 
+def part_link(name: str, url: str, count: int) -> dict[str, Any]:
+    """A link to one part of a split list, with its count of events."""
+    return {"name": name, "url": url, "count": count, "events": f"{count} événement{'s' if count > 1 else ''}"}
+
+
+def plan_listing(url: str, title: str, up: dict[str, str], events: tuple[Event, ...],
+                 chronology: Chronology, config: Config) -> list[Page]:
+    """One part of a split list at ``url``, itself in pages of ``urls.LIST_LIMIT`` events if it needs them."""
+    addresses = urls.list_urls(url, len(events))
+    pages = []
+    for number, address in enumerate(addresses):
+        chunk = events[number * urls.LIST_LIMIT:(number + 1) * urls.LIST_LIMIT]
+        pagination = [{"name": str(n), "url": other, "current": other == address}
+                      for n, other in enumerate(addresses, start=1)] if len(addresses) > 1 else []
+        heading = f"{title}, page {number + 1}" if number else title
+        pages.append(page(address, "listing.html", heading, config, heading=title, up=up, count=len(events),
+                          years=plan_year_groups(chunk, chronology, config), pagination=pagination))
+    return pages
+
+
+def plan_record_years(kind: str, record_id: str, name: str, events: tuple[Event, ...],
+                      chronology: Chronology, config: Config) -> tuple[dict[str, Any], list[Page]]:
+    """The events of an actor or a channel: all of them, or past ``urls.LIST_LIMIT`` the latest
+    and a page per year ({years, parts} for the record's page, and the pages of the years)."""
+    if not urls.is_split(len(events)):
+        return {"years": plan_year_groups(events, chronology, config), "parts": []}, []
+    by_year: dict[int, list[Event]] = {}
+    for event in events:
+        by_year.setdefault(event.year, []).append(event)
+    up = link(name, urls.record_url(kind, record_id))
+    parts, pages = [], []
+    for year, group in by_year.items():
+        address = urls.record_year_url(kind, record_id, year)
+        parts.append(part_link(str(year), address, len(group)))
+        pages += plan_listing(address, f"{name} en {year}", up, tuple(group), chronology, config)
+    return {"years": plan_year_groups(events[-LATEST:], chronology, config), "parts": parts}, pages
+
+
 def plan_actors(chronology: Chronology, facts: Facts, config: Config) -> list[Page]:
     """The actors' index and one page per actor."""
     actors = [actor_view(actor) for actor in chronology.actors.values()]
@@ -150,32 +193,55 @@ def plan_actors(chronology: Chronology, facts: Facts, config: Config) -> list[Pa
                     if actor.id in c.parties or any(c.id in e.channels for e in events)]
         contacts = [{"actor": link(chronology.actors[other].name, urls.record_url("actor", other)),
                      "count": count} for other, count in facts.contacts[actor.id]]
-        view = actor_view(actor)
+        listed, year_pages = plan_record_years("actor", actor.id, actor.name, events, chronology, config)
         pages.append(page(urls.record_url("actor", actor.id), "actor.html", actor.name, config,
                           description=f"{actor.name} : rôles, canaux, contacts et événements.",
-                          search_type="Acteur", actor=view, count=len(events),
-                          years=plan_year_groups(events, chronology, config),
-                          channels=channels, contacts=contacts))
+                          search_type="Acteur", actor=actor_view(actor), count=len(events), latest=LATEST,
+                          **listed, channels=channels, contacts=contacts))
+        pages += year_pages
     return pages
+
+
+def tally_target(chronology: Chronology) -> TallyUrl:
+    """Where a yearly count of a large timeline leads: the channel's events of that year."""
+    def target(channel_id: str | None, year: int) -> str:
+        if channel_id is None:
+            return urls.year_url(year)
+        if urls.is_split(len(chronology.by_channel.get(channel_id, ()))):
+            return urls.record_year_url("channel", channel_id, year)
+        return f"{urls.record_url('channel', channel_id)}#annee-{year}"
+    return target
+
+
+def longest_silences(facts: Facts) -> dict[str, tuple[Silence, ...]]:
+    """The silences the channel pages list, and so the only ones a timeline can link to."""
+    return {channel: silences[:SILENCES] for channel, silences in facts.silences.items()}
 
 
 def plan_channels(chronology: Chronology, facts: Facts, config: Config) -> list[Page]:
     """The channels' index and one page per channel, with its activity strip and silences."""
     channels = [channel_view(channel, chronology) for channel in chronology.channels.values()]
+    tally_url = tally_target(chronology)
+
     pages = [page(urls.CHANNELS, "channels.html", "Canaux", config, channels=channels)]
     for channel in chronology.channels.values():
         events = chronology.by_channel.get(channel.id, ())
         claims = [claim_view(check, chronology) for check in facts.claim_checks
                   if set(check.first.channels) & set(check.second.channels) & {channel.id}]
-        strip = build_timeline(chronology, facts.silences, [channel.id])
-        contacts = [event_summary(e, chronology, config) for e in events if e.kind in CONTACT_KINDS]
+        strip = build_timeline(chronology, longest_silences(facts), [channel.id])
+        contacts = [e for e in events if e.kind in CONTACT_KINDS]
+        listed, year_pages = plan_record_years("channel", channel.id, channel.name, events, chronology, config)
+        silences = facts.silences[channel.id]
         pages.append(page(urls.record_url("channel", channel.id), "channel.html", channel.name, config,
                           description=f"{channel.name} : activité, silences et contacts.",
                           search_type="Canal", channel=channel_view(channel, chronology),
-                          strip=timeline_view(strip, chronology, config, f"Activité du canal {channel.name}", False),
-                          contacts=contacts,
-                          years=plan_year_groups(events, chronology, config),
-                          silences=[silence_view(s) for s in facts.silences[channel.id]], claims=claims))
+                          strip=timeline_view(strip, chronology, config, f"Activité du canal {channel.name}", False,
+                                              tally_url),
+                          contact_count=len(contacts), latest=LATEST,
+                          contacts=[] if listed["parts"] else [event_summary(e, chronology, config) for e in contacts],
+                          **listed, silence_count=len(silences),
+                          silences=[silence_view(s) for s in silences[:SILENCES]], claims=claims))
+        pages += year_pages
     return pages
 
 
@@ -223,17 +289,55 @@ def plan_feed(chronology: Chronology, config: Config, corrections: list[dict[str
                 updated=max(dates, default="2000-01-01"))
 
 
+def month_label(year: int, month: int | None) -> str:
+    """"mai 2022", or "2022, dates imprécises" for the events dated vaguer than a month."""
+    return f"{year}, dates imprécises" if month is None else f"{MONTHS[month - 1]} {year}"
+
+
+def plan_year(year: dict[str, Any], events: tuple[Event, ...], all_years: list[dict[str, str]],
+              chronology: Chronology, config: Config) -> list[Page]:
+    """A year's page: its events by month, or past ``urls.LIST_LIMIT`` a page per month."""
+    number = year["year"]
+    if not urls.is_split(len(events)):
+        return [page(year["url"], "year.html", f"Année {number}", config, year=year, all_years=all_years,
+                     parts=[], count=len(events))]
+    by_month: dict[int | None, list[Event]] = {}
+    for event in events:
+        day = event.date.start or event.date.end
+        assert day is not None
+        by_month.setdefault(urls.filing_month(event.date.precision, day.month), []).append(event)
+    up = link(f"Année {number}", year["url"])
+    parts, pages = [], []
+    for month, group in by_month.items():
+        address = urls.month_url(number, month)
+        parts.append(part_link(month_label(number, month), address, len(group)))
+        pages += plan_listing(address, month_label(number, month).capitalize(), up, tuple(group), chronology, config)
+    return [page(year["url"], "year.html", f"Année {number}", config, year={**year, "months": []},
+                 all_years=all_years, parts=parts, count=len(events)), *pages]
+
+
+def plan_home(chronology: Chronology, facts: Facts, config: Config, years: list[dict[str, Any]]) -> Page:
+    """The chronology: introduction, timeline, and every event by year, or past ``urls.LIST_LIMIT`` the
+    latest events and a link per year."""
+    timeline = timeline_view(build_timeline(chronology, longest_silences(facts)), chronology, config,
+                             f"Frise des canaux, {len(chronology.events)} événements",
+                             tally_url=tally_target(chronology))
+    split = urls.is_split(len(chronology.events))
+    parts = [part_link(str(y["year"]), y["url"], len(chronology.by_year[y["year"]])) for y in years] if split else []
+    return page(urls.HOME, "index.html", config.title, config,
+                introduction=render_markdown(config.description), timeline=timeline,
+                years=plan_year_groups(chronology.events[-LATEST:], chronology, config) if split else years,
+                parts=parts, latest=LATEST, filters=plan_filters(chronology, config, years),
+                count=len(chronology.events))
+
+
 def plan_site_pages(chronology: Chronology, facts: Facts, config: Config) -> list[Page]:
     """The home page, years, search, about, corrections, 404 and the machine-readable files."""
     years = plan_year_groups(chronology.events, chronology, config)
-    timeline = timeline_view(build_timeline(chronology, facts.silences), chronology, config,
-                             f"Frise des canaux, {len(chronology.events)} événements")
-    pages = [page(urls.HOME, "index.html", config.title, config,
-                  introduction=render_markdown(config.description), years=years, timeline=timeline,
-                  filters=plan_filters(chronology, config, years), count=len(chronology.events))]
+    pages = [plan_home(chronology, facts, config, years)]
+    all_years = [link(str(y["year"]), y["url"]) for y in years]
     for year in years:
-        pages.append(page(year["url"], "year.html", f"Année {year['year']}", config, year=year,
-                          all_years=[link(str(y["year"]), y["url"]) for y in years]))
+        pages += plan_year(year, chronology.by_year[year["year"]], all_years, chronology, config)
     corrections = plan_corrections(chronology)
     pages += [
         page(urls.SEARCH, "search.html", "Recherche", config, bundle=urls.SEARCH_BUNDLE),

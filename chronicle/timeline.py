@@ -38,6 +38,9 @@ YEAR_FLOOR = 1.6         # room every year gets, in shares
 YEAR_PER_SQRT = 1.6      # extra room per square root of the year's events
 RUN_SHARE = 2.0          # room for a collapsed run of empty years, in shares
 CHAR_WIDTH = 6.4         # average width of a character of the 11-unit labels
+DETAIL_LIMIT = 200       # above this many marks, a drawing counts events by lane and year instead
+MAX_LANES = 12           # ... and keeps only the busiest channels, so that it stays bounded and readable
+TALLY_HEIGHT = 12.0
 MONTHS_SHORT = ("janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.",
                 "nov.", "déc.")
 
@@ -128,6 +131,17 @@ class Gap:
 
 
 @dataclass(frozen=True)
+class Tally:
+    """The events of a lane in one year, drawn as one bar with their count (large chronologies)."""
+
+    year: int
+    count: int
+    x: float
+    width: float
+    y: float
+
+
+@dataclass(frozen=True)
 class Lane:
     """One channel (None: the events on no channel) across the whole period."""
 
@@ -137,6 +151,7 @@ class Lane:
     y: float        # centre line of its marks
     marks: tuple[Mark, ...]
     gaps: tuple[Gap, ...]
+    tallies: tuple[Tally, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -267,23 +282,52 @@ def lane_order(chronology: Chronology, channels: Sequence[str] | None) -> list[s
     return order
 
 
+def lane_events(chronology: Chronology, channel: str | None) -> tuple[Event, ...]:
+    """The events of a lane: those of a channel, or those on no channel."""
+    if channel is not None:
+        return chronology.by_channel.get(channel, ())
+    return tuple(e for e in chronology.events if not e.channels)
+
+
+def tally_events(events: Sequence[Event], scale: Scale, y: float) -> tuple[Tally, ...]:
+    """One bar per year over the year's stretch of the axis, with the count of ``events`` in it."""
+    counts: dict[int, int] = {}
+    for event in events:
+        counts[event.year] = counts.get(event.year, 0) + 1
+    years = {s.first: s for s in scale.segments if s.first == s.last}
+    return tuple(Tally(year, count, round(years[year].x0 + 1, 2), round(years[year].x1 - years[year].x0 - 2, 2), y)
+                 for year, count in sorted(counts.items()) if year in years)
+
+
 def build_timeline(chronology: Chronology, silences: dict[str, tuple[Silence, ...]],
                    channels: Sequence[str] | None = None, width: float = WIDTH) -> Timeline:
-    """The timeline of ``channels`` (default: every channel, and a lane for events on none)."""
+    """The timeline of ``channels`` (default: every channel, and a lane for events on none).
+
+    Past ``DETAIL_LIMIT`` events, each lane shows a count per year (and only the ``MAX_LANES``
+    busiest channels get one): the drawing stays the same size whatever the chronology's.
+    """
     scale = make_scale(chronology, width)
+    order = lane_order(chronology, channels)
+    events_of = {channel: lane_events(chronology, channel) for channel in order}
+    tallied = sum(len(events) for events in events_of.values()) > DETAIL_LIMIT
+    if tallied and len(order) > MAX_LANES:
+        busiest = set(sorted(order, key=lambda c: -len(events_of[c]))[:MAX_LANES])
+        order = [channel for channel in order if channel in busiest]
     lanes = []
-    for position, channel in enumerate(lane_order(chronology, channels)):
+    for position, channel in enumerate(order):
         top = TOP + position * LANE_HEIGHT
         y = top + LANE_LINE
-        events = (chronology.by_channel.get(channel, ()) if channel is not None
-                  else tuple(e for e in chronology.events if not e.channels))
+        events = events_of[channel]
+        if tallied:
+            lanes.append(Lane(channel, top, top + LANE_NAME, y, (), (), tally_events(events, scale, y)))
+            continue
         # bars under dots: a long interval never hides an event dated to the day
         marks = tuple(sorted((place_mark(event, scale, y) for event in events), key=lambda m: -m.width))
         gaps = place_gaps(silences.get(channel, ()), scale, y) if channel is not None else ()
         lanes.append(Lane(channel, top, top + LANE_NAME, y, marks, gaps))
     axis_y = TOP + len(lanes) * LANE_HEIGHT
-    busiest = max(scale.segments, key=lambda s: (len(chronology.by_year.get(s.first, ())) if s.first == s.last else -1,
-                                                 s.first))
+    busiest_year = max(scale.segments, key=lambda s: (len(chronology.by_year.get(s.first, ()))
+                                                      if s.first == s.last else -1, s.first))
     runs = tuple((s.x0, s.x1) for s in scale.segments if s.first != s.last)
-    return Timeline(width, axis_y + AXIS_HEIGHT, axis_y, MARGIN, width - MARGIN, busiest.x0, tuple(lanes),
+    return Timeline(width, axis_y + AXIS_HEIGHT, axis_y, MARGIN, width - MARGIN, busiest_year.x0, tuple(lanes),
                     make_ticks(scale), runs)

@@ -39,6 +39,36 @@ def year_url(year: int) -> str:
     return f"/annees/{year:04d}/"
 
 
+LIST_LIMIT = 50  # a list longer than this is split into pages (the real chronology stays whole)
+IMPRECISE = "dates-imprecises"  # the "month" of the events dated only to the year or vaguer
+
+
+def is_split(count: int) -> bool:
+    """Whether a list of ``count`` events is too long for one page."""
+    return count > LIST_LIMIT
+
+
+def filing_month(precision: str, month: int) -> int | None:
+    """The month an event is listed under (that of its earliest day), None when dated vaguer than a month."""
+    return month if precision in ("day", "month") else None
+
+
+def month_url(year: int, month: int | None) -> str:
+    """The events of one month of a split year: ``/annees/2022/03/`` (``dates-imprecises/`` for the vague ones)."""
+    return f"{year_url(year)}{IMPRECISE if month is None else f'{month:02d}'}/"
+
+
+def record_year_url(kind: str, record_id: str, year: int) -> str:
+    """The events of one year of a split actor or channel: ``/acteurs/<id>/2022/``."""
+    return f"{record_url(kind, record_id)}{year:04d}/"
+
+
+def list_urls(url: str, count: int) -> list[str]:
+    """The pages of a list of ``count`` events at ``url``: ``url``, then ``url/page-2/``, ..."""
+    pages = max(1, -(-count // LIST_LIMIT))
+    return [url] + [f"{url}page-{number}/" for number in range(2, pages + 1)]
+
+
 def output_path(url: str) -> str:
     """The file under ``site/`` that serves ``url``: directories get ``index.html``."""
     path = url.lstrip("/")

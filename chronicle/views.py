@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Callable
 from typing import Any
 
 from chronicle import urls
@@ -17,7 +18,7 @@ from chronicle.dates import EdtfDate, format_day
 from chronicle.derive import ClaimCheck, Passage, Silence
 from chronicle.markdown import render_markdown
 from chronicle.model import Actor, Channel, Chronology, Event, Source
-from chronicle.timeline import BAR_HEIGHT, RADIUS, Gap, Mark, Timeline
+from chronicle.timeline import BAR_HEIGHT, RADIUS, TALLY_HEIGHT, Gap, Mark, Tally, Timeline
 
 PRECISION_FR = {"day": "au jour près", "month": "au mois près", "year": "à l'année près"}
 BASIS_FR = {"explicit": "donnée par la source", "inferred": "déduite"}
@@ -244,15 +245,33 @@ def gap_view(gap: Gap) -> dict[str, Any]:
     }
 
 
+def tally_view(tally: Tally, lane: str, url: str, most: int) -> dict[str, Any]:
+    """A year of a lane on a large timeline: a bar shaded by its count, the count above it, a link."""
+    events = f"{tally.count} événement{'s' if tally.count > 1 else ''}"
+    return {
+        "x": tally.x, "y": round(tally.y - TALLY_HEIGHT / 2, 2), "w": tally.width, "h": TALLY_HEIGHT,
+        "text_x": round(tally.x + tally.width / 2, 2), "text_y": round(tally.y - TALLY_HEIGHT / 2 - 4, 2),
+        "shade": round(0.2 + 0.8 * tally.count / max(most, 1), 2), "count": tally.count, "year": tally.year,
+        "url": url, "label": f"{tally.year}, {lane} : {events}" if lane else f"{tally.year} : {events}",
+    }
+
+
+TallyUrl = Callable[[str | None, int], str]  # (channel or None, year) -> the page listing those events
+
+
 def timeline_view(timeline: Timeline, chronology: Chronology, config: Config, label: str,
-                  link_lanes: bool = True) -> dict[str, Any]:
+                  link_lanes: bool = True, tally_url: TallyUrl | None = None) -> dict[str, Any]:
     """The timeline ready to draw: lanes with names (linked to their channel), marks, silences, axis, legend.
 
     ``link_lanes`` False draws a channel's own activity strip: no lane name, no link to itself.
+    ``tally_url`` links the yearly counts of a large timeline (by default, to the year's page).
     """
     lanes = []
+    most = max((t.count for lane in timeline.lanes for t in lane.tallies), default=0)
     for lane in timeline.lanes:
         channel = chronology.channels[lane.channel] if lane.channel else None
+        lane_name = channel.name if channel else "Hors canal"
+        target = tally_url or (lambda _channel, year: urls.year_url(year))
         lanes.append({
             # a channel's own strip needs no name: the page is the channel's
             "name": (channel.name if channel else "Hors canal") if link_lanes else "",
@@ -262,6 +281,8 @@ def timeline_view(timeline: Timeline, chronology: Chronology, config: Config, la
             "echo_x": round(timeline.focus + 4, 2) if link_lanes and timeline.focus - timeline.left > 200 else None,
             "marks": [mark_view(m, chronology, config) for m in lane.marks],
             "gaps": [gap_view(g) for g in lane.gaps],
+            "tallies": [tally_view(t, lane_name if link_lanes else "", target(lane.channel, t.year), most)
+                        for t in lane.tallies],
         })
     used = {mark.event.kind for lane in timeline.lanes for mark in lane.marks}
     axis = timeline.axis_y
@@ -276,6 +297,7 @@ def timeline_view(timeline: Timeline, chronology: Chronology, config: Config, la
         "legend": [{"label": k.label, "slot": kind_slot(config, k.id)} for k in config.kinds if k.id in used],
         "has_bars": any(mark.width for lane in timeline.lanes for mark in lane.marks),
         "has_gaps": any(lane.gaps for lane in timeline.lanes),
+        "tallied": most > 0,
     }
 
 

@@ -1,0 +1,71 @@
+"""Scale: no page grows with the chronology; long lists are split into pages by year or month.
+
+A synthetic chronology (``bench/generate.py``) of 200 and of 2,000 events, built in memory.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+from chronicle.pipeline import build_files, check_site, predicted_urls, served_urls
+from tests.linkcheck import broken_links
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
+from generate import generate
+
+BOUND = 200 * 1024
+GROWTH = 1.5
+KINDS = {"chronologie": ("index.html",), "année": ("annees/",), "acteur": ("acteurs/",), "canal": ("canaux/",)}
+
+
+def heaviest(files: dict[str, bytes], prefixes: tuple[str, ...]) -> tuple[int, str]:
+    """The size and path of the heaviest HTML page under ``prefixes`` (the index pages aside)."""
+    return max((len(body), path) for path, body in files.items()
+               if (path.endswith(".html") and path.startswith(prefixes) and path.count("/") > 1)
+               or path in prefixes)
+
+
+@pytest.fixture(scope="module")
+def sites(tmp_path_factory: pytest.TempPathFactory) -> dict[int, tuple[Path, dict[str, bytes]]]:
+    """{events: (project root, built files)} for 200 and 2,000 events."""
+    built = {}
+    for events in (200, 2000):
+        root = tmp_path_factory.mktemp(f"scale-{events}")
+        generate(root, events)
+        built[events] = (root, build_files(root))
+    return built
+
+
+@pytest.mark.parametrize("kind", sorted(KINDS))
+def test_no_page_is_heavier_than_the_bound(kind: str, sites: dict[int, tuple[Path, dict[str, bytes]]]) -> None:
+    size, path = heaviest(sites[2000][1], KINDS[kind])
+    assert size < BOUND, f"{path}: {size} octets"
+
+
+@pytest.mark.parametrize("kind", sorted(KINDS))
+def test_pages_do_not_grow_with_the_chronology(kind: str, sites: dict[int, tuple[Path, dict[str, bytes]]]) -> None:
+    small, _ = heaviest(sites[200][1], KINDS[kind])
+    large, path = heaviest(sites[2000][1], KINDS[kind])
+    assert large <= GROWTH * small, f"{path}: {large} octets à 2 000 événements, {small} à 200"
+
+
+def test_long_lists_are_split_into_pages(sites: dict[int, tuple[Path, dict[str, bytes]]]) -> None:
+    files = sites[2000][1]
+    assert "annees/2024/01/index.html" in files
+    assert "acteurs/acteur-0000/2024/index.html" in files
+    assert "canaux/canal-0000/2024/index.html" in files
+    assert b'href="annees/2024/"' in files["index.html"]
+    assert "annees/2024/01/index.html" not in sites[200][1]
+
+
+def test_every_internal_link_resolves(sites: dict[int, tuple[Path, dict[str, bytes]]]) -> None:
+    assert broken_links(sites[2000][1]) == []
+
+
+def test_the_urls_foreseen_by_the_check_are_those_of_the_plan(sites: dict[int, tuple[Path, dict[str, bytes]]]) -> None:
+    checked = check_site(sites[2000][0], plan=True)
+    assert checked.index is not None
+    assert predicted_urls(checked.index) == served_urls(checked.pages, checked.exports)
