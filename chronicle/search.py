@@ -8,14 +8,11 @@ write stage swaps it in with the rest of the site, atomically.
 
 from __future__ import annotations
 
-import asyncio
+import re
+import subprocess
+import sys
 import tempfile
-from collections.abc import Coroutine
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any
-
-from pagefind.index import IndexConfig, PagefindIndex
 
 # Determinism: Pagefind 1.5 writes its bundle byte for byte the same for the same pages, except
 # for filters (``data-pagefind-filter``), whose files come out in a random order: the site uses
@@ -35,20 +32,22 @@ def searchable_pages(files: dict[str, bytes]) -> dict[str, bytes]:
     return {path: body for path, body in sorted(files.items()) if path.endswith(".html") and MARKER in body}
 
 
-async def _run_pagefind(pages: Path, out: Path) -> int:
-    async with PagefindIndex(IndexConfig(output_path=str(out))) as index:
-        result = await index.add_directory(str(pages), glob="**/*.html")
-    return int(result["page_count"])
+INDEXED = re.compile(r"Indexed (\d+) pages?\b")
 
 
-def run_apart(coroutine: Coroutine[Any, Any, int]) -> int:
-    """Run ``coroutine`` to its end, in a thread of its own if this one already runs an event loop."""
-    try:
-        asyncio.get_running_loop()
-    except RuntimeError:
-        return asyncio.run(coroutine)
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(asyncio.run, coroutine).result()
+def run_pagefind(pages: Path, out: Path) -> int:
+    """Index the HTML files under ``pages`` into ``out`` with Pagefind's own binary; pages indexed.
+
+    The binary is run to completion (``python -m pagefind``, the PyPI package's entry): its
+    Python service API could return before every file of the bundle was written.
+    """
+    command = [sys.executable, "-m", "pagefind", "--site", str(pages), "--output-path", str(out),
+               "--glob", "**/*.html"]
+    result = subprocess.run(command, capture_output=True, text=True, check=False)
+    counts = INDEXED.findall(result.stdout)
+    if result.returncode != 0 or not counts:
+        raise OSError((result.stderr or result.stdout).strip()[-500:] or f"exit code {result.returncode}")
+    return int(counts[-1])
 
 
 def index_site(files: dict[str, bytes]) -> dict[str, bytes]:
@@ -64,7 +63,7 @@ def index_site(files: dict[str, bytes]) -> dict[str, bytes]:
             (staged / path).parent.mkdir(parents=True, exist_ok=True)
             (staged / path).write_bytes(body)
         try:
-            count = run_apart(_run_pagefind(staged, out))
+            count = run_pagefind(staged, out)
         except (OSError, AssertionError) as error:
             raise SearchIndexError(f"Pagefind n'a pas pu indexer le site : {error}") from error
         if count != len(pages):

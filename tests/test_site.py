@@ -65,3 +65,12 @@ def test_base_url_subpath_keeps_links_relative(tmp_path: Path) -> None:
     assert b'href="https://exemple.github.io/chronique/evenements/2022-05-13-appel-austin-choigou/"' in files[
         "evenements/2022-05-13-appel-austin-choigou/index.html"]
     assert b'href="/chronique/"' in files["404.html"]
+
+
+def test_search_bundle_is_complete(fixture_files: dict[str, bytes]) -> None:
+    bundle = {path: body for path, body in fixture_files.items() if path.startswith("pagefind/")}
+    assert "pagefind/pagefind-entry.json" in bundle
+    assert [path for path, body in bundle.items() if not body] == []  # every file written in full
+    entry = json.loads(bundle["pagefind/pagefind-entry.json"])
+    assert entry["languages"]["fr"]["page_count"] == sum(
+        1 for path, body in fixture_files.items() if path.endswith(".html") and b"data-pagefind-body" in body)
