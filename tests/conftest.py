@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
 import textwrap
 from pathlib import Path
 
@@ -42,6 +44,18 @@ def make_project(tmp_path: Path, files: dict[str, str | bytes] | None = None,
         else:
             target.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
     return root
+
+
+def run_cli(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """``python build.py --root ROOT ARGS`` in a subprocess, and its outcome."""
+    return subprocess.run([sys.executable, str(REPO / "build.py"), "--root", str(root), *args],
+                          capture_output=True, text=True, timeout=120, cwd=root)
+
+
+def tree(directory: Path) -> dict[str, bytes]:
+    """Every file under ``directory`` with its bytes."""
+    return {p.relative_to(directory).as_posix(): p.read_bytes() for p in sorted(directory.rglob("*"))
+            if p.is_file()}
 
 
 @pytest.fixture

@@ -19,15 +19,10 @@ import pytest
 
 from chronicle import write
 from chronicle.write import Terminated, write_site
-from tests.conftest import REPO
+from tests.conftest import REPO, tree
 
 OLD = {"index.html": b"ancien", "evenements/a/index.html": b"a", "static/site.css": b"css"}
 NEW = {f"evenements/e{n}/index.html": f"page {n}".encode() for n in range(50)} | {"index.html": b"nouveau"}
-
-
-def tree(directory: Path) -> dict[str, bytes]:
-    return {p.relative_to(directory).as_posix(): p.read_bytes() for p in sorted(directory.rglob("*"))
-            if p.is_file()}
 
 
 def leftovers(parent: Path) -> list[str]:

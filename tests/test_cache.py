@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import REPO, make_project
+from tests.conftest import REPO, make_project, tree
 
 UP_TO_DATE = "Rien à reconstruire"
 
@@ -21,11 +21,6 @@ def build(root: Path, *args: str) -> str:
                             capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr
     return result.stdout
-
-
-def tree(directory: Path) -> dict[str, bytes]:
-    """Every file under ``directory`` with its bytes."""
-    return {p.relative_to(directory).as_posix(): p.read_bytes() for p in sorted(directory.rglob("*")) if p.is_file()}
 
 
 def touch_later(path: Path) -> None:

@@ -2,25 +2,12 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import REPO
-
-
-def run(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    """``python build.py --root ROOT ARGS`` and its outcome."""
-    return subprocess.run([sys.executable, str(REPO / "build.py"), "--root", str(root), *args],
-                          capture_output=True, text=True, timeout=120, cwd=root)
-
-
-def tree(directory: Path) -> dict[str, bytes]:
-    """Every file under ``directory`` with its bytes."""
-    return {p.relative_to(directory).as_posix(): p.read_bytes() for p in sorted(directory.rglob("*"))
-            if p.is_file()}
+from tests.conftest import run_cli as run
+from tests.conftest import tree
 
 
 def test_check_ok(project: Path) -> None:

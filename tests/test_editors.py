@@ -29,17 +29,12 @@ from chronicle.pipeline import (
 )
 from chronicle.problems import Problem
 from tests.conftest import FIXTURE, REPO, make_project
+from tests.conftest import run_cli as run
 
 EVENT = "content/events/2022-05-13-appel-austin-choigou.yaml"
 RENAMED = "content/events/2022-05-13-premier-appel-austin-choigou.yaml"
 KINDS = ("event", "actor", "channel", "source", "claim")
 FOLDERS = {"event": "events", "actor": "actors", "channel": "channels", "source": "sources", "claim": "claims"}
-
-
-def run(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    """``python build.py --root ROOT ARGS`` and its outcome."""
-    return subprocess.run([sys.executable, str(REPO / "build.py"), "--root", str(root), *args],
-                          capture_output=True, text=True, timeout=120, cwd=root)
 
 
 def messages(root: Path, require_recorded: bool = False) -> list[str]:

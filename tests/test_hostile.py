@@ -18,31 +18,18 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import REPO, make_project
+from tests.conftest import REPO, make_project, tree
+from tests.conftest import run_cli as run
 from tests.test_output_scan import scan_site
 
 HOSTILE = REPO / "tests" / "hostile"
 CASES = sorted(path.name for path in HOSTILE.iterdir() if path.is_dir())
 EVENT = "content/events/2022-05-13-appel-austin-choigou.yaml"
-
-
-def run(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    """``python build.py --root ROOT ARGS`` in a subprocess."""
-    return subprocess.run([sys.executable, str(REPO / "build.py"), "--root", str(root), *args],
-                          capture_output=True, text=True, timeout=120, cwd=root)
-
-
-def tree(directory: Path) -> dict[str, bytes]:
-    """Every file under ``directory`` with its bytes."""
-    return {p.relative_to(directory).as_posix(): p.read_bytes() for p in sorted(directory.rglob("*"))
-            if p.is_file()}
 
 
 # --- inputs made at run time -------------------------------------------------------------
