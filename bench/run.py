@@ -21,6 +21,7 @@ import sys
 import tempfile
 import time
 import urllib.request
+from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -89,25 +90,31 @@ def serve_round_trip(project: Path, runs: int) -> float:
         server.wait(timeout=10)
 
 
-def bench_chronicle(project: Path, runs: int, trash: Path) -> dict[str, float]:
-    """Clean, no-op and one-edit builds of ``project``, medians of ``runs``."""
-    command = [sys.executable, str(REPO / "build.py"), "--root", str(project), "build"]
-    timed(command, project)  # warm-up
+def measure(command: list[str], cwd: Path, output: Path, edit: Callable[[int], object], runs: int,
+            trash: Path) -> dict[str, float]:
+    """Clean, no-op and one-edit builds by ``command`` (writing ``output``), medians of ``runs``."""
+    timed(command, cwd)  # warm-up
     clean, memory = [], []
     for _ in range(runs):
-        move_aside(project / "site", trash)
-        seconds, peak = timed(command, project)
+        move_aside(output, trash)
+        seconds, peak = timed(command, cwd)
         clean.append(seconds)
         memory.append(peak)
-    noop = [timed(command, project)[0] for _ in range(runs)]
+    noop = [timed(command, cwd)[0] for _ in range(runs)]
     edits = []
     for run in range(runs):
-        edit_event(project, run)
-        edits.append(timed(command, project)[0])
-    pages = sum(1 for p in (project / "site").rglob("*.html"))
+        edit(run)
+        edits.append(timed(command, cwd)[0])
     return {"full_s": statistics.median(clean), "noop_s": statistics.median(noop),
-            "edit_s": statistics.median(edits), "serve_s": serve_round_trip(project, runs),
-            "peak_mb": max(memory), "pages": pages}
+            "edit_s": statistics.median(edits), "peak_mb": max(memory),
+            "pages": sum(1 for _ in output.rglob("*.html"))}
+
+
+def bench_chronicle(project: Path, runs: int, trash: Path) -> dict[str, float]:
+    """Chronicle on ``project``: the builds, then the ``serve`` round-trip."""
+    command = [sys.executable, str(REPO / "build.py"), "--root", str(project), "build"]
+    figures = measure(command, project, project / "site", lambda run: edit_event(project, run), runs, trash)
+    return {**figures, "serve_s": serve_round_trip(project, runs)}
 
 
 def hugo_binary() -> Path:
@@ -124,23 +131,13 @@ def bench_hugo(project: Path, runs: int, trash: Path) -> dict[str, float]:
     """The same chronology built by Hugo: clean, no-op and one-edit, medians of ``runs``."""
     site = project.parent / f"{project.name}-hugo"
     convert(project, site)
-    command = [str(hugo_binary()), "--quiet", "--source", str(site)]
-    timed(command, site)
-    clean, memory = [], []
-    for _ in range(runs):
-        move_aside(site / "public", trash)
-        seconds, peak = timed(command, site)
-        clean.append(seconds)
-        memory.append(peak)
-    noop = [timed(command, site)[0] for _ in range(runs)]
-    edits = []
-    for run in range(runs):
+
+    def edit(run: int) -> None:
         page = sorted((site / "content" / "evenements").glob("*.md"))[0]
         page.write_text(page.read_text(encoding="utf-8") + f"\nModifié {run}\n", encoding="utf-8")
-        edits.append(timed(command, site)[0])
-    pages = sum(1 for p in (site / "public").rglob("*.html"))
-    return {"full_s": statistics.median(clean), "noop_s": statistics.median(noop),
-            "edit_s": statistics.median(edits), "peak_mb": max(memory), "pages": pages}
+
+    command = [str(hugo_binary()), "--quiet", "--source", str(site)]
+    return measure(command, site, site / "public", edit, runs, trash)
 
 
 def print_table(rows: dict[str, dict[str, float]]) -> None:
