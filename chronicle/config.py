@@ -43,11 +43,6 @@ class Config:
 SITE_FILE = "content/site.yaml"
 
 
-def check_url(value: str) -> str | None:
-    """A problem message for a URL field that is not plain http(s), or None."""
-    return url_problem(value)
-
-
 def load_config(root: Path, base_url: str | None = None) -> tuple[Config | None, list[Problem]]:
     """Read and type ``content/site.yaml``; ``base_url`` overrides the file's (deployments)."""
     path = root / SITE_FILE
@@ -60,7 +55,7 @@ def load_config(root: Path, base_url: str | None = None) -> tuple[Config | None,
     schema_dir = root / "schema"
     typed, problems = type_record(SITE_FILE, parsed.data, parsed.positions, parsed.key_positions,
                                   load_schema(str(schema_dir), "site"),
-                                  {"url": check_url, "markdown": markdown_problem})
+                                  {"url": url_problem, "markdown": markdown_problem})
     if problems:
         return None, problems
     base = base_url if base_url is not None else typed["base_url"]

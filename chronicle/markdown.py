@@ -55,16 +55,6 @@ def render_markdown(text: str) -> Markup:
     return Markup(_renderer().render(text))
 
 
-def render_inline(text: str) -> Markup:
-    """HTML for one line of ``text`` without the surrounding paragraph."""
-    return Markup(_renderer().renderInline(text))
-
-
-def unsafe_links(text: str) -> list[str]:
-    """Every link target in ``text`` whose scheme is not allowed, and every image source."""
-    return [target for kind, target in _targets(text) if kind == "image" or not is_safe_url(target)]
-
-
 def markdown_problem(text: str) -> str | None:
     """A French message for the images and refused links of an editor's Markdown, or None."""
     targets = _targets(text)

@@ -134,26 +134,19 @@ class Chronology:
     by_source: dict[str, tuple[Event, ...]] = field(default_factory=dict)
     by_year: dict[int, tuple[Event, ...]] = field(default_factory=dict)
 
+    positions: dict[str | None, dict[str, int]] = field(default_factory=dict)  # None: the whole chronology
+
     def event(self, event_id: str) -> Event:
         """The event ``event_id``."""
-        return self.events[self._positions(None)[event_id]]
+        return self.events[self.positions[None][event_id]]
 
     def neighbours(self, event_id: str, channel_id: str | None = None) -> tuple[Event | None, Event | None]:
         """The events just before and after ``event_id``, in the chronology or on one channel."""
         sequence = self.events if channel_id is None else self.by_channel[channel_id]
-        position = self._positions(channel_id)[event_id]
+        position = self.positions[channel_id][event_id]
         before = sequence[position - 1] if position > 0 else None
         after = sequence[position + 1] if position + 1 < len(sequence) else None
         return before, after
-
-    def _positions(self, channel_id: str | None) -> dict[str, int]:
-        """{event id: position} in the chronology or on one channel, computed once."""
-        caches: dict[str | None, dict[str, int]] = self.__dict__.setdefault("_position_caches", {})
-        cached = caches.get(channel_id)
-        if cached is None:
-            sequence = self.events if channel_id is None else self.by_channel[channel_id]
-            cached = caches[channel_id] = {event.id: position for position, event in enumerate(sequence)}
-        return cached
 
 
 def optional_date(value: str | None) -> EdtfDate | None:
@@ -208,6 +201,8 @@ def build_model(index: Index) -> Chronology:
                          r.data["published_basis"], r.text or "", r.data.get("published_note"),
                          tuple(r.data.get("reports") or ()), r.data.get("url"))
                for i, r in sorted(index["source"].items())}
+    by_channel = group(events, lambda e: e.channels)
+    sequences: dict[str | None, Any] = {None: events, **by_channel}
     return Chronology(
         events=tuple(events),
         actors={i: make_actor(i, r.data) for i, r in sorted(index["actor"].items())},
@@ -215,7 +210,9 @@ def build_model(index: Index) -> Chronology:
         sources=sources,
         claims={i: make_claim(i, r.data) for i, r in sorted(index["claim"].items())},
         by_actor=group(events, lambda e: e.actors),
-        by_channel=group(events, lambda e: e.channels),
+        by_channel=by_channel,
         by_source=group(events, lambda e: dict.fromkeys(c.source for c in e.citations)),
         by_year=group(events, lambda e: (e.year,)),
+        positions={key: {event.id: position for position, event in enumerate(sequence)}
+                   for key, sequence in sequences.items()},
     )

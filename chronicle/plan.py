@@ -283,7 +283,7 @@ def plan_corrections(chronology: Chronology) -> list[dict[str, Any]]:
 
 def plan_feed(chronology: Chronology, config: Config, corrections: list[dict[str, Any]]) -> Page:
     """The Atom feed: the latest events and the latest corrections, dated by the newest of them."""
-    entries = [event_summary(e, chronology, config) for e in reversed(chronology.events)][:50]
+    entries = [event_summary(e, chronology, config) for e in chronology.events[::-1][:50]]
     dates = [e["date"]["iso"] for e in entries] + [c["date"]["iso"] for c in corrections]
     return page(urls.FEED, "feed.xml", config.title, config, entries=entries, corrections=corrections[:50],
                 updated=max(dates, default="2000-01-01"))

@@ -6,7 +6,6 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import jinja2
-from markupsafe import Markup
 
 from chronicle import urls
 from chronicle.plan import Page
@@ -34,7 +33,6 @@ def make_environment(template_dir: Path) -> jinja2.Environment:
         keep_trailing_newline=True,
     )
     environment.filters["rel"] = relative_link
-    environment.globals["Markup"] = Markup
     return environment
 
 

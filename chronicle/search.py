@@ -16,7 +16,7 @@ from pathlib import Path
 
 # Determinism: Pagefind 1.5 writes its bundle byte for byte the same for the same pages, except
 # for filters (``data-pagefind-filter``), whose files come out in a random order: the site uses
-# metadata (``data-pagefind-meta``) only, and tests/test_site.py checks two builds are identical.
+# metadata (``data-pagefind-meta``) only, and tests/test_determinism.py checks builds are identical.
 BUNDLE = "pagefind"
 MARKER = b"data-pagefind-body"
 # Pagefind's ready-made interfaces: the site has its own search page, so they are not published.

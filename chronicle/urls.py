@@ -19,7 +19,6 @@ FEED = "/flux.xml"
 SITEMAP = "/sitemap.xml"
 ROBOTS = "/robots.txt"
 NOT_FOUND = "/404.html"
-STATIC = "/static/"
 
 SECTIONS = {"event": "/evenements/", "actor": ACTORS, "channel": CHANNELS, "source": SOURCES}
 
