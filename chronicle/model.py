@@ -135,6 +135,9 @@ class Chronology:
     by_year: dict[int, tuple[Event, ...]] = field(default_factory=dict)
 
     positions: dict[str | None, dict[str, int]] = field(default_factory=dict)  # None: the whole chronology
+    # Each event's line in lists, by id, filled as pages are planned (views.event_summary): lists show an
+    # event on many pages. A live rebuild hands the unchanged events' lines over to the next chronology.
+    summaries: dict[str, dict[str, Any]] = field(default_factory=dict, compare=False, repr=False)
 
     def event(self, event_id: str) -> Event:
         """The event ``event_id``."""

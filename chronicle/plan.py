@@ -13,7 +13,7 @@ from chronicle import urls
 from chronicle.config import Config
 from chronicle.derive import CONTACT_KINDS, Facts, Silence
 from chronicle.markdown import render_markdown
-from chronicle.model import Chronology, Event
+from chronicle.model import Actor, Channel, Chronology, Event, Source
 from chronicle.problems import Problem
 from chronicle.timeline import build_timeline
 from chronicle.views import (
@@ -46,6 +46,9 @@ DATA_LINKS = ({"name": "JSON", "url": urls.EXPORT, "what": "toute la chronologie
               {"name": "CSV", "url": urls.EXPORT_CSV, "what": "un événement par ligne, pour un tableur"},
               {"name": "TimelineJS", "url": urls.EXPORT_TIMELINEJS,
                "what": "à charger dans l'outil TimelineJS pour intégrer la frise"})
+
+
+PlanKey = tuple[str, str]  # a part of the site: ("event", id), ("actor", id), ("year", "2022"), ("home", "")...
 
 
 @dataclass(frozen=True)
@@ -183,23 +186,18 @@ def plan_record_years(kind: str, record_id: str, name: str, events: tuple[Event,
     return {"years": plan_year_groups(events[-LATEST:], chronology, config), "parts": parts}, pages
 
 
-def plan_actors(chronology: Chronology, facts: Facts, config: Config) -> list[Page]:
-    """The actors' index and one page per actor."""
-    actors = [actor_view(actor) for actor in chronology.actors.values()]
-    pages = [page(urls.ACTORS, "actors.html", "Acteurs", config, actors=actors)]
-    for actor in chronology.actors.values():
-        events = chronology.by_actor.get(actor.id, ())
-        channels = [channel_view(c, chronology) for c in chronology.channels.values()
-                    if actor.id in c.parties or any(c.id in e.channels for e in events)]
-        contacts = [{"actor": link(chronology.actors[other].name, urls.record_url("actor", other)),
-                     "count": count} for other, count in facts.contacts[actor.id]]
-        listed, year_pages = plan_record_years("actor", actor.id, actor.name, events, chronology, config)
-        pages.append(page(urls.record_url("actor", actor.id), "actor.html", actor.name, config,
-                          description=f"{actor.name} : rôles, canaux, contacts et événements.",
-                          search_type="Acteur", actor=actor_view(actor), count=len(events), latest=LATEST,
-                          **listed, channels=channels, contacts=contacts))
-        pages += year_pages
-    return pages
+def plan_actor(actor: Actor, chronology: Chronology, facts: Facts, config: Config) -> list[Page]:
+    """An actor's page, and the pages of its years when its events are split."""
+    events = chronology.by_actor.get(actor.id, ())
+    channels = [channel_view(c, chronology) for c in chronology.channels.values()
+                if actor.id in c.parties or any(c.id in e.channels for e in events)]
+    contacts = [{"actor": link(chronology.actors[other].name, urls.record_url("actor", other)),
+                 "count": count} for other, count in facts.contacts[actor.id]]
+    listed, year_pages = plan_record_years("actor", actor.id, actor.name, events, chronology, config)
+    return [page(urls.record_url("actor", actor.id), "actor.html", actor.name, config,
+                 description=f"{actor.name} : rôles, canaux, contacts et événements.",
+                 search_type="Acteur", actor=actor_view(actor), count=len(events), latest=LATEST,
+                 **listed, channels=channels, contacts=contacts), *year_pages]
 
 
 def tally_target(chronology: Chronology) -> TallyUrl:
@@ -218,46 +216,35 @@ def longest_silences(facts: Facts) -> dict[str, tuple[Silence, ...]]:
     return {channel: silences[:SILENCES] for channel, silences in facts.silences.items()}
 
 
-def plan_channels(chronology: Chronology, facts: Facts, config: Config) -> list[Page]:
-    """The channels' index and one page per channel, with its activity strip and silences."""
-    channels = [channel_view(channel, chronology) for channel in chronology.channels.values()]
-    tally_url = tally_target(chronology)
-
-    pages = [page(urls.CHANNELS, "channels.html", "Canaux", config, channels=channels)]
-    for channel in chronology.channels.values():
-        events = chronology.by_channel.get(channel.id, ())
-        claims = [claim_view(check, chronology) for check in facts.claim_checks
-                  if set(check.first.channels) & set(check.second.channels) & {channel.id}]
-        strip = build_timeline(chronology, longest_silences(facts), [channel.id])
-        contacts = [e for e in events if e.kind in CONTACT_KINDS]
-        listed, year_pages = plan_record_years("channel", channel.id, channel.name, events, chronology, config)
-        silences = facts.silences[channel.id]
-        pages.append(page(urls.record_url("channel", channel.id), "channel.html", channel.name, config,
-                          description=f"{channel.name} : activité, silences et contacts.",
-                          search_type="Canal", channel=channel_view(channel, chronology),
-                          strip=timeline_view(strip, chronology, config, f"Activité du canal {channel.name}", False,
-                                              tally_url),
-                          contact_count=len(contacts), latest=LATEST,
-                          contacts=[] if listed["parts"] else [event_summary(e, chronology, config) for e in contacts],
-                          **listed, silence_count=len(silences),
-                          silences=[silence_view(s) for s in silences[:SILENCES]], claims=claims))
-        pages += year_pages
-    return pages
+def plan_channel(channel: Channel, chronology: Chronology, facts: Facts, config: Config) -> list[Page]:
+    """A channel's page with its activity strip and silences, and the pages of its years when split."""
+    events = chronology.by_channel.get(channel.id, ())
+    claims = [claim_view(check, chronology) for check in facts.claim_checks
+              if set(check.first.channels) & set(check.second.channels) & {channel.id}]
+    strip = build_timeline(chronology, longest_silences(facts), [channel.id])
+    contacts = [e for e in events if e.kind in CONTACT_KINDS]
+    listed, year_pages = plan_record_years("channel", channel.id, channel.name, events, chronology, config)
+    silences = facts.silences[channel.id]
+    return [page(urls.record_url("channel", channel.id), "channel.html", channel.name, config,
+                 description=f"{channel.name} : activité, silences et contacts.",
+                 search_type="Canal", channel=channel_view(channel, chronology),
+                 strip=timeline_view(strip, chronology, config, f"Activité du canal {channel.name}", False,
+                                     tally_target(chronology)),
+                 contact_count=len(contacts), latest=LATEST,
+                 contacts=[] if listed["parts"] else [event_summary(e, chronology, config) for e in contacts],
+                 **listed, silence_count=len(silences),
+                 silences=[silence_view(s) for s in silences[:SILENCES]], claims=claims), *year_pages]
 
 
-def plan_sources(chronology: Chronology, facts: Facts, config: Config) -> list[Page]:
-    """The sources' index and one page per source, its cited passages in the article's order."""
-    sources = [source_view(source, chronology) for source in chronology.sources.values()]
-    pages = [page(urls.SOURCES, "sources.html", "Sources", config, sources=sources)]
-    for source in chronology.sources.values():
-        pages.append(page(urls.record_url("source", source.id), "source.html", source.title, config,
-                          description=f"Les passages de « {source.title} » cités par la chronologie.",
-                          search_type="Source", source=source_view(source, chronology),
-                          passages=[passage_view(p) for p in facts.passages[source.id]]))
-    return pages
+def plan_source(source: Source, chronology: Chronology, facts: Facts, config: Config) -> Page:
+    """A source's page: its cited passages in the article's order."""
+    return page(urls.record_url("source", source.id), "source.html", source.title, config,
+                description=f"Les passages de « {source.title} » cités par la chronologie.",
+                search_type="Source", source=source_view(source, chronology),
+                passages=[passage_view(p) for p in facts.passages[source.id]])
 
 
-def plan_filters(chronology: Chronology, config: Config, years: list[dict[str, Any]]) -> dict[str, Any]:
+def plan_filters(chronology: Chronology, config: Config) -> dict[str, Any]:
     """The chronology's filters (JavaScript) and the filtered pages they stand for (without it)."""
     used = {event.kind for event in chronology.events}
     actors = [{"value": a.id, "name": a.name, "url": urls.record_url("actor", a.id)}
@@ -265,7 +252,7 @@ def plan_filters(chronology: Chronology, config: Config, years: list[dict[str, A
     channels = [{"value": c.id, "name": c.name, "url": urls.record_url("channel", c.id)}
                 for c in chronology.channels.values() if c.id in chronology.by_channel]
     kinds = [{"value": k.id, "name": k.label} for k in config.kinds if k.id in used]
-    by_year = [{"value": str(y["year"]), "name": str(y["year"]), "url": y["url"]} for y in years]
+    by_year = [{"value": str(year), "name": str(year), "url": urls.year_url(year)} for year in chronology.by_year]
     fields = [("acteur", "Acteur", "Tous", actors), ("canal", "Canal", "Tous", channels),
               ("nature", "Nature", "Toutes", kinds), ("annee", "Année", "Toutes", by_year)]
     return {"fields": [{"name": name, "label": label, "all": everything, "choices": choices}
@@ -294,10 +281,11 @@ def month_label(year: int, month: int | None) -> str:
     return f"{year}, dates imprécises" if month is None else f"{MONTHS[month - 1]} {year}"
 
 
-def plan_year(year: dict[str, Any], events: tuple[Event, ...], all_years: list[dict[str, str]],
-              chronology: Chronology, config: Config) -> list[Page]:
+def plan_year(number: int, chronology: Chronology, config: Config) -> list[Page]:
     """A year's page: its events by month, or past ``urls.LIST_LIMIT`` a page per month."""
-    number = year["year"]
+    events = chronology.by_year[number]
+    [year] = plan_year_groups(events, chronology, config)
+    all_years = [link(str(other), urls.year_url(other)) for other in chronology.by_year]
     if not urls.is_split(len(events)):
         return [page(year["url"], "year.html", f"Année {number}", config, year=year, all_years=all_years,
                      parts=[], count=len(events))]
@@ -316,30 +304,27 @@ def plan_year(year: dict[str, Any], events: tuple[Event, ...], all_years: list[d
                  all_years=all_years, parts=parts, count=len(events)), *pages]
 
 
-def plan_home(chronology: Chronology, facts: Facts, config: Config, years: list[dict[str, Any]]) -> Page:
+def plan_home(chronology: Chronology, facts: Facts, config: Config) -> Page:
     """The chronology: introduction, timeline, and every event by year, or past ``urls.LIST_LIMIT`` the
     latest events and a link per year."""
     timeline = timeline_view(build_timeline(chronology, longest_silences(facts)), chronology, config,
                              f"Frise des canaux, {len(chronology.events)} événements",
                              tally_url=tally_target(chronology))
     split = urls.is_split(len(chronology.events))
-    parts = [part_link(str(y["year"]), y["url"], len(chronology.by_year[y["year"]])) for y in years] if split else []
+    parts = [part_link(str(year), urls.year_url(year), len(events))
+             for year, events in chronology.by_year.items()] if split else []
     return page(urls.HOME, "index.html", config.title, config,
                 introduction=render_markdown(config.description), timeline=timeline,
-                years=plan_year_groups(chronology.events[-LATEST:], chronology, config) if split else years,
-                parts=parts, latest=LATEST, filters=plan_filters(chronology, config, years),
+                years=plan_year_groups(chronology.events[-LATEST:] if split else chronology.events, chronology,
+                                       config),
+                parts=parts, latest=LATEST, filters=plan_filters(chronology, config),
                 count=len(chronology.events))
 
 
-def plan_site_pages(chronology: Chronology, facts: Facts, config: Config) -> list[Page]:
-    """The home page, years, search, about, corrections, 404 and the machine-readable files."""
-    years = plan_year_groups(chronology.events, chronology, config)
-    pages = [plan_home(chronology, facts, config, years)]
-    all_years = [link(str(y["year"]), y["url"]) for y in years]
-    for year in years:
-        pages += plan_year(year, chronology.by_year[year["year"]], all_years, chronology, config)
+def plan_site_pages(chronology: Chronology, config: Config) -> list[Page]:
+    """Search, about, corrections, 404 and the machine-readable files."""
     corrections = plan_corrections(chronology)
-    pages += [
+    return [
         page(urls.SEARCH, "search.html", "Recherche", config, bundle=urls.SEARCH_BUNDLE),
         page(urls.ABOUT, "about.html", "À propos", config, kinds=config.kinds,
              export=urls.EXPORT, feed=urls.FEED, search_type="Page"),
@@ -348,28 +333,67 @@ def plan_site_pages(chronology: Chronology, facts: Facts, config: Config) -> lis
         plan_feed(chronology, config, corrections),
         page(urls.ROBOTS, "robots.txt", "robots", config, sitemap=urls.absolute(config.base_url, urls.SITEMAP)),
     ]
-    return pages
 
 
-def plan_redirects(chronology: Chronology, config: Config) -> list[Page]:
+def plan_redirects(event: Event, config: Config) -> list[Page]:
     """A redirect page at each former id of an event."""
-    return [page(urls.event_url(alias), "redirect.html", event.title, config,
-                 target=urls.event_url(event.id))
-            for event in chronology.events for alias in event.aliases]
+    return [page(urls.event_url(alias), "redirect.html", event.title, config, target=urls.event_url(event.id))
+            for alias in event.aliases]
+
+
+def plan_keys(chronology: Chronology) -> list[PlanKey]:
+    """Every part of the site, in the order its pages are planned (sitemap aside)."""
+    return [("home", ""), *(("year", str(year)) for year in chronology.by_year), ("site", ""),
+            *(("event", event.id) for event in chronology.events),
+            ("actors", ""), *(("actor", actor_id) for actor_id in chronology.actors),
+            ("channels", ""), *(("channel", channel_id) for channel_id in chronology.channels),
+            ("sources", ""), *(("source", source_id) for source_id in chronology.sources),
+            *(("redirects", event.id) for event in chronology.events if event.aliases)]
+
+
+def plan_part(key: PlanKey, chronology: Chronology, facts: Facts, config: Config) -> list[Page]:
+    """The pages of one part of the site (``plan_keys``): a record's pages, a year's, the home page..."""
+    match key:
+        case ("event", event_id):
+            return [plan_event(chronology.event(event_id), chronology, facts, config)]
+        case ("actor", actor_id):
+            return plan_actor(chronology.actors[actor_id], chronology, facts, config)
+        case ("channel", channel_id):
+            return plan_channel(chronology.channels[channel_id], chronology, facts, config)
+        case ("source", source_id):
+            return [plan_source(chronology.sources[source_id], chronology, facts, config)]
+        case ("year", year):
+            return plan_year(int(year), chronology, config)
+        case ("redirects", event_id):
+            return plan_redirects(chronology.event(event_id), config)
+        case ("home", _):
+            return [plan_home(chronology, facts, config)]
+        case ("site", _):
+            return plan_site_pages(chronology, config)
+        case ("actors", _):
+            return [page(urls.ACTORS, "actors.html", "Acteurs", config,
+                         actors=[actor_view(actor) for actor in chronology.actors.values()])]
+        case ("channels", _):
+            return [page(urls.CHANNELS, "channels.html", "Canaux", config,
+                         channels=[channel_view(channel, chronology) for channel in chronology.channels.values()])]
+        case ("sources", _):
+            return [page(urls.SOURCES, "sources.html", "Sources", config,
+                         sources=[source_view(source, chronology) for source in chronology.sources.values()])]
+    raise KeyError(key)
+
+
+def sitemap(pages: list[Page], config: Config) -> Page:
+    """The sitemap: every page a search engine should know, redirects and the 404 page aside."""
+    listed = sorted(p.url for p in pages if p.template.endswith(".html") and p.template not in
+                    ("redirect.html", "404.html"))
+    return page(urls.SITEMAP, "sitemap.xml", "sitemap", config,
+                locations=[urls.absolute(config.base_url, u) for u in listed])
 
 
 def plan_pages(chronology: Chronology, facts: Facts, config: Config) -> list[Page]:
     """Every page of the site, sitemap last; raises DuplicateUrlError naming both claimants."""
-    pages = plan_site_pages(chronology, facts, config)
-    pages += [plan_event(event, chronology, facts, config) for event in chronology.events]
-    pages += plan_actors(chronology, facts, config)
-    pages += plan_channels(chronology, facts, config)
-    pages += plan_sources(chronology, facts, config)
-    pages += plan_redirects(chronology, config)
-    listed = sorted(p.url for p in pages if p.template.endswith(".html") and p.template not in
-                    ("redirect.html", "404.html"))
-    pages.append(page(urls.SITEMAP, "sitemap.xml", "sitemap", config,
-                      locations=[urls.absolute(config.base_url, u) for u in listed]))
+    pages = [planned for key in plan_keys(chronology) for planned in plan_part(key, chronology, facts, config)]
+    pages.append(sitemap(pages, config))
     seen: dict[str, Page] = {}
     problems = []
     for candidate in pages:

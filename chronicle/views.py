@@ -77,12 +77,12 @@ def span_text(first: EdtfDate, second: EdtfDate) -> str:
 def event_summary(event: Event, chronology: Chronology, config: Config) -> dict[str, Any]:
     """An event as a line of a list: date, title, kind, actors, channels, summary.
 
-    Computed once per event and build (lists show an event on many pages); templates only read it.
+    Computed once per event and chronology (``Chronology.summaries``); templates only read it.
     """
-    cache: dict[str, dict[str, Any]] = chronology.__dict__.setdefault("_summary_cache", {})
-    if event.id not in cache:
-        cache[event.id] = summarise_event(event, chronology, config)
-    return cache[event.id]
+    summary = chronology.summaries.get(event.id)
+    if summary is None:
+        summary = chronology.summaries[event.id] = summarise_event(event, chronology, config)
+    return summary
 
 
 def summarise_event(event: Event, chronology: Chronology, config: Config) -> dict[str, Any]:
