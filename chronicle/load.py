@@ -438,9 +438,8 @@ def _load_folder(folder: str, name: str, records: list[RawRecord], problems: lis
                 files[entry.name] = None  # there, refused: not also "missing"
         elif entry.name.endswith(".yaml"):
             files[entry.name] = entry.path
-            data, problem = _read(entry.path, where)
-            record, found = parse_record(where, data, kind) if data is not None else (None, [])
-            problems.extend([problem] if problem else found)
+            record, found = read_record(entry.path, where, kind)
+            problems.extend(found)
             records.extend([record] if record else [])
         elif kind == "source" and entry.name.endswith(".txt"):
             files[entry.name] = entry.path
@@ -471,6 +470,14 @@ def _pair_texts(files: dict[str, str | None], records: list[RawRecord], problems
             records[index] = replace(record, text=_nfc(text))
             problems.extend(_scan_characters(where, text.replace("\r\n", "\n"), _FORBIDDEN_IN_TEXT))
         problems.extend([problem] if problem else [])
+
+
+def read_record(file: str, where: str, kind: str) -> tuple[RawRecord | None, list[Problem]]:
+    """The record file ``file`` (``where``: its path from the project's root) -> (record or None, problems)."""
+    data, problem = _read(file, where)
+    if problem is not None or data is None:
+        return None, [problem] if problem else []
+    return parse_record(where, data, kind)
 
 
 def _read(file: str, where: str) -> tuple[bytes | None, Problem | None]:

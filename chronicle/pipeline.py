@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 from chronicle import urls
 from chronicle.check import Index, check_content, check_published, planned_urls
 from chronicle.config import Config, load_config
-from chronicle.derive import derive_facts
+from chronicle.derive import Facts, derive_facts
 from chronicle.export import data_files
 from chronicle.load import load_content
 from chronicle.model import Chronology, build_model
@@ -46,6 +46,7 @@ class Checked:
     index: Index | None
     problems: list[Problem]
     chronology: Chronology | None = None
+    facts: Facts | None = None
     pages: tuple[Page, ...] = ()
     exports: dict[str, bytes] = field(default_factory=dict)
 
@@ -56,6 +57,7 @@ class Site:
 
     files: dict[str, bytes]
     permanent: frozenset[str]
+    checked: Checked | None = None  # the records and pages it was made of (``serve`` rebuilds from them)
 
 
 def read_published(root: Path) -> list[tuple[int, str]] | None:
@@ -101,10 +103,11 @@ def check_recorded(published: list[tuple[int, str]] | None, permanent: frozenset
                     f"joignez {PUBLISHED_URLS} à votre pull request : ces adresses seront alors protégées.")]
 
 
-def plan_checked(index: Index, config: Config) -> tuple[Chronology, list[Page]]:
-    """The model and the planned pages of records that passed the check."""
+def plan_checked(index: Index, config: Config) -> tuple[Chronology, Facts, list[Page]]:
+    """The model, its derived facts and the planned pages of records that passed the check."""
     chronology = build_model(index)
-    return chronology, plan_pages(chronology, derive_facts(chronology), config)
+    facts = derive_facts(chronology)
+    return chronology, facts, plan_pages(chronology, facts, config)
 
 
 def predicted_urls(index: Index) -> set[str]:
@@ -143,14 +146,14 @@ def check_site(root: Path, base_url: str | None = None, require_recorded: bool =
     if not (plan or require_recorded or gone):
         return Checked(config, index, [])
     try:
-        chronology, pages = plan_checked(index, config)
+        chronology, facts, pages = plan_checked(index, config)
     except DuplicateUrlError as error:
         return Checked(config, index, sorted(set(error.problems)))
     exports = export_files(chronology, config)
     problems += check_published(index, published, PUBLISHED_URLS, served_urls(pages, exports))
     if require_recorded:
         problems += check_recorded(published, permanent_urls(pages, exports))
-    return Checked(config, index, sorted(set(problems)), chronology, tuple(pages), exports)
+    return Checked(config, index, sorted(set(problems)), chronology, facts, tuple(pages), exports)
 
 
 def static_files(root: Path) -> dict[str, bytes]:
@@ -198,7 +201,7 @@ def render_site(root: Path, base_url: str | None = None, search_from: Path | Non
 
     reused = previous_search_bundle(search_from) if search_from is not None else {}
     files.update(reused or index_site(files))
-    return Site(files, permanent_urls(checked.pages, checked.exports))
+    return Site(files, permanent_urls(checked.pages, checked.exports), checked)
 
 
 def build_files(root: Path, base_url: str | None = None) -> dict[str, bytes]:
