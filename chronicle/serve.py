@@ -16,8 +16,10 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
+from chronicle.live import LiveSite, rebuild_text_edit, write_changed
 from chronicle.pipeline import build_site
 from chronicle.problems import ContentError, Problem
+from chronicle.render import make_environment
 
 WATCHED = ("content", "templates", "static", "schema")
 RELOAD_PATH = "/__chronicle__/wait"
@@ -36,6 +38,7 @@ class BuildState:
     def __init__(self) -> None:
         self.version = 0
         self.problems: list[Problem] = []
+        self.live: LiveSite | None = None  # what the last good build knew, for the next edit
         self.changed = threading.Condition()
 
     def publish(self, problems: list[Problem]) -> None:
@@ -66,13 +69,44 @@ def error_page(problems: list[Problem], version: int) -> bytes:
     return body.encode("utf-8")
 
 
-def rebuild(root: Path, out_dir: Path, state: BuildState, base_url: str | None = None) -> None:
+def say(message: str) -> None:
+    """A line on the terminal, where the editor watches the builds."""
+    print(message, file=sys.stderr, flush=True)
+
+
+def seconds(started: float) -> str:
+    """The time since ``started``, the French way: "0,12"."""
+    return f"{time.perf_counter() - started:.2f}".replace(".", ",")
+
+
+def rebuild_live(state: BuildState, changed: set[Path], out_dir: Path) -> bool:
+    """Rebuild only the pages an edit to events' texts touches (``chronicle.live``); False if it can't."""
+    started = time.perf_counter()
+    try:
+        edit = rebuild_text_edit(state.live, changed) if state.live and not state.problems else None
+    except Exception:  # the full build that follows does it, and reports whatever this was
+        edit = None
+    if edit is None:
+        return False
+    state.live = edit.site
+    say(f"Reconstruit : {len(edit.written)} page(s) réécrite(s) en {seconds(started)} s.")
+    state.publish([])
+    write_changed(edit.exports, out_dir)  # after the reload: the data files follow the pages
+    return True
+
+
+def rebuild(root: Path, out_dir: Path, state: BuildState, base_url: str | None = None,
+            changed: set[Path] | None = None) -> None:
     """Build once and publish the outcome; a failed build leaves ``site/`` as it was.
 
-    After the first build, the search index is carried over rather than rebuilt (Pagefind
-    takes seconds on a large chronology): search in the preview may lag behind the edits.
+    An edit to the texts of events (``changed``) rebuilds only the pages that show them. After
+    the first build, the search index is carried over rather than rebuilt (Pagefind takes
+    seconds on a large chronology): search in the preview may lag behind the edits.
     """
+    if changed and rebuild_live(state, changed, out_dir):
+        return
     started = time.perf_counter()
+    state.live = None
     try:
         site = build_site(root, out_dir, base_url, reuse_search=state.version > 0)
     except ContentError as error:
@@ -87,8 +121,11 @@ def rebuild(root: Path, out_dir: Path, state: BuildState, base_url: str | None =
         print(problem.format(), file=sys.stderr, flush=True)
         state.publish([problem])
         return
-    elapsed = f"{time.perf_counter() - started:.2f}".replace(".", ",")
-    print(f"Reconstruit : {len(site.files)} fichiers en {elapsed} s.", file=sys.stderr, flush=True)
+    say(f"Reconstruit : {len(site.files)} fichiers en {seconds(started)} s.")
+    checked = site.checked
+    if checked and checked.config and checked.index and checked.chronology and checked.facts:
+        state.live = LiveSite(root, out_dir, checked.config, checked.index, checked.chronology, checked.facts,
+                              make_environment(root / "templates"))
     state.publish([])
 
 
@@ -151,8 +188,8 @@ def watch(root: Path, out_dir: Path, state: BuildState, stop: threading.Event, b
     from watchfiles import watch as watch_files
 
     folders = [str(root / name) for name in WATCHED if (root / name).is_dir()]
-    for _changes in watch_files(*folders, stop_event=stop, debounce=50, step=20):
-        rebuild(root, out_dir, state, base_url)
+    for changes in watch_files(*folders, stop_event=stop, debounce=50, step=20):
+        rebuild(root, out_dir, state, base_url, {Path(path) for _, path in changes})
 
 
 def open_server(out_dir: Path, port: int, state: BuildState) -> ThreadingHTTPServer | None:

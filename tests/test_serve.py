@@ -129,3 +129,15 @@ def test_a_broken_edit_shows_the_problems_then_the_site_comes_back(served: Serve
 def test_the_reload_endpoint_tolerates_a_malformed_version(served: Served) -> None:
     status, answer = served.get("__chronicle__/wait?v=abc", timeout=10)
     assert status == 200 and int(answer) >= 1
+
+
+def test_a_text_edit_rewrites_only_the_pages_that_show_it(served: Served) -> None:
+    served.edit(TITLE, "Appel Austin–Choïgou du 13 mai")
+    assert wait_until(lambda: "<h1>Appel Austin–Choïgou du 13 mai</h1>" in served.get(PAGE)[1])
+    assert "page(s) réécrite(s)" in served.log.read_text(encoding="utf-8"), "the live path, not a full build"
+    status, home = served.get("")
+    assert status == 200 and "Appel Austin–Choïgou du 13 mai" in home, "the lists show the new title"
+    assert wait_until(lambda: "Appel Austin–Choïgou du 13 mai" in served.get("donnees/chronologie.json")[1])
+    served.edit("kind: call", "kind: meeting")  # counts and silences change: the whole site is rebuilt
+    assert wait_until(lambda: "Rencontre" in served.get(PAGE)[1])
+    assert "fichiers en" in served.log.read_text(encoding="utf-8").rsplit("réécrite(s)", 1)[-1]
