@@ -26,13 +26,14 @@ from chronicle.derive import Facts
 from chronicle.export import data_files
 from chronicle.load import read_record
 from chronicle.model import Chronology, Event, make_event
-from chronicle.plan import PlanKey, plan_part
+from chronicle.plan import Page, PlanKey, plan_part
 from chronicle.render import render_page
 from chronicle.write import safe_relative
 
 # The fields of an event that only the pages showing it display; a change to any other goes through a full build.
 TEXT_FIELDS = frozenset({"title", "summary", "annotation", "date_note", "date_basis"})
 EVENTS = "content/events/"
+LISTING = "listing.html"
 
 
 @dataclass(frozen=True)
@@ -50,11 +51,14 @@ class LiveSite:
 
 @dataclass(frozen=True)
 class Edit:
-    """A live rebuild: the site as it now stands, the files it rewrote, and the data files still to write."""
+    """A live rebuild: the site as it now stands and the pages it rewrote (the data files are still to write)."""
 
     site: LiveSite
     written: list[str]
-    exports: dict[str, bytes]
+
+    def exports(self) -> dict[str, bytes]:
+        """The data files of the edited chronology (the whole of it: a second or so at 10,000 events)."""
+        return data_files(self.site.chronology, self.site.config)
 
 
 def structure(data: dict[str, object]) -> dict[str, object]:
@@ -103,6 +107,18 @@ def swap_event(chronology: Chronology, facts: Facts, old: Event, new: Event) -> 
                                passages={**facts.passages, **passages})
 
 
+def shows(page: Page, events: set[str]) -> bool:
+    """False for a page of a split list (``listing.html``) that lists none of ``events``.
+
+    A year, an actor or a channel with many events has its list split into pages: only those
+    listing an edited event change. The record's own page, and every other kind, are redone.
+    """
+    if page.template != LISTING:
+        return True
+    return any(line["id"] in events for year in page.context["years"] for month in year["months"]
+               for line in month["events"])
+
+
 def edited_events(root: Path, changed: set[Path]) -> list[str] | None:
     """The paths (from the root) of the event files in ``changed``; None if anything else changed."""
     paths = []
@@ -136,6 +152,7 @@ def rebuild_text_edit(site: LiveSite, changed: set[Path]) -> Edit | None:
         return None
     chronology, facts = site.chronology, site.facts
     parts: set[PlanKey] = set()
+    edited: set[str] = set()
     events = dict(site.index["event"])
     for checked in typed["event"].values():
         if structure(checked.data) != structure(events[checked.id].data):
@@ -145,12 +162,13 @@ def rebuild_text_edit(site: LiveSite, changed: set[Path]) -> Edit | None:
         if new != old:
             chronology, facts = swap_event(chronology, facts, old, new)
             parts |= parts_showing(new, chronology, facts)
-    pages = [page for part in sorted(parts) for page in plan_part(part, chronology, facts, site.config)]
+            edited.add(new.id)
+    pages = [page for part in sorted(parts) for page in plan_part(part, chronology, facts, site.config)
+             if shows(page, edited)]
     files = {urls.output_path(page.url): render_page(page, site.environment) for page in pages}
     written = write_changed(files, site.out_dir)
-    exports = data_files(chronology, site.config) if parts else {}
     site = replace(site, index={**site.index, "event": events}, chronology=chronology, facts=facts)
-    return Edit(site, written, exports)
+    return Edit(site, written)
 
 
 def write_changed(files: dict[str, bytes], out_dir: Path) -> list[str]:

@@ -16,12 +16,14 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
-from chronicle.live import LiveSite, rebuild_text_edit, write_changed
+from chronicle.live import Edit, LiveSite, rebuild_text_edit, write_changed
 from chronicle.pipeline import build_site
 from chronicle.problems import ContentError, Problem
 from chronicle.render import make_environment
 
 WATCHED = ("content", "templates", "static", "schema")
+DATA = "/donnees/"    # the data files, written after a live edit once the editor pauses
+EXPORTS_PAUSE = 1.0   # seconds
 RELOAD_PATH = "/__chronicle__/wait"
 RELOAD_SCRIPT = (
     "<script>(function(){var v=%d;function w(){fetch('" + RELOAD_PATH + "?v='+v).then(function(r)"
@@ -32,6 +34,42 @@ ERROR_STYLE = ("body{font:16px/1.5 system-ui,sans-serif;margin:2rem auto;max-wid
                "h1{color:#a4000f}li{margin:.6rem 0}code{white-space:pre-wrap;word-break:break-word}")
 
 
+class PendingExports:
+    """The data files of the last live edit: written once the editor pauses, or as soon as one is asked for.
+
+    They cover the whole chronology (a second at 10,000 events): writing them after each save
+    would slow the pages the browser is reloading.
+    """
+
+    def __init__(self, out_dir: Path) -> None:
+        self.out_dir = out_dir
+        self.lock = threading.Lock()
+        self.edit: Edit | None = None
+        self.timer: threading.Timer | None = None
+
+    def defer(self, edit: Edit) -> None:
+        """Write ``edit``'s data files after ``EXPORTS_PAUSE`` seconds without another edit."""
+        with self.lock:
+            self.edit = edit
+            if self.timer:
+                self.timer.cancel()
+            self.timer = threading.Timer(EXPORTS_PAUSE, self.flush)
+            self.timer.daemon = True
+            self.timer.start()
+
+    def flush(self) -> None:
+        """Write the pending data files now, if any."""
+        with self.lock:
+            edit, self.edit = self.edit, None
+            if edit is not None:
+                write_changed(edit.exports(), self.out_dir)
+
+    def discard(self) -> None:
+        """Forget them (a full build writes its own), once any write under way is over."""
+        with self.lock:
+            self.edit = None
+
+
 class BuildState:
     """The latest build's outcome, and a condition to wait for the next one."""
 
@@ -39,6 +77,7 @@ class BuildState:
         self.version = 0
         self.problems: list[Problem] = []
         self.live: LiveSite | None = None  # what the last good build knew, for the next edit
+        self.exports: PendingExports | None = None
         self.changed = threading.Condition()
 
     def publish(self, problems: list[Problem]) -> None:
@@ -91,7 +130,9 @@ def rebuild_live(state: BuildState, changed: set[Path], out_dir: Path) -> bool:
     state.live = edit.site
     say(f"Reconstruit : {len(edit.written)} page(s) réécrite(s) en {seconds(started)} s.")
     state.publish([])
-    write_changed(edit.exports, out_dir)  # after the reload: the data files follow the pages
+    if edit.written:
+        state.exports = state.exports or PendingExports(out_dir)
+        state.exports.defer(edit)
     return True
 
 
@@ -107,6 +148,8 @@ def rebuild(root: Path, out_dir: Path, state: BuildState, base_url: str | None =
         return
     started = time.perf_counter()
     state.live = None
+    if state.exports:
+        state.exports.discard()
     try:
         site = build_site(root, out_dir, base_url, reuse_search=state.version > 0)
     except ContentError as error:
@@ -149,6 +192,8 @@ class Handler(SimpleHTTPRequestHandler):
         if parts.path == RELOAD_PATH:
             self.send_bytes(str(self.state.wait(seen_version(parts.query))).encode(), "text/plain")
             return
+        if parts.path.startswith(DATA) and self.state.exports:
+            self.state.exports.flush()
         problems, version = self.state.problems, self.state.version
         if problems and (parts.path.endswith("/") or parts.path.endswith(".html")):
             self.send_bytes(error_page(problems, version), "text/html; charset=utf-8", status=500)

@@ -88,12 +88,12 @@ def test_a_title_edit_rewrites_the_pages_that_show_it_and_equals_a_clean_build(
     rewrite(event, {"title": "Titre corrigé & <vérifié>"})
     edit = rebuild_text_edit(site, {event})
     assert edit is not None, "a title edit is rebuilt live"
-    write_changed(edit.exports, out)
+    write_changed(edit.exports(), out)
     after = pages(out)
     assert after == clean(root, out)
     changed = {path for path in after if after[path] != before.get(path)}
     assert f"evenements/{event.stem}/index.html" in changed
-    assert set(edit.written) == changed - set(edit.exports), "exactly the changed pages are rewritten"
+    assert set(edit.written) == changed - set(edit.exports()), "exactly the changed pages are rewritten"
     chronology = edit.site.chronology
     before_it, after_it = chronology.neighbours(event.stem)
     assert {f"evenements/{e.id}/index.html" for e in (before_it, after_it) if e} <= changed, "they link to it"
@@ -157,5 +157,5 @@ def test_any_sequence_of_edits_gives_the_clean_build_bytes(template: Path, tmp_p
             assert not move, "a date change is never rebuilt live"
             assert not check_site(root).problems, "what the live path accepts, the check accepts"
             site = edit.site
-            write_changed(edit.exports, out)
+            write_changed(edit.exports(), out)
         assert pages(out) == clean(root, out)

@@ -137,7 +137,11 @@ def test_a_text_edit_rewrites_only_the_pages_that_show_it(served: Served) -> Non
     assert "page(s) réécrite(s)" in served.log.read_text(encoding="utf-8"), "the live path, not a full build"
     status, home = served.get("")
     assert status == 200 and "Appel Austin–Choïgou du 13 mai" in home, "the lists show the new title"
-    assert wait_until(lambda: "Appel Austin–Choïgou du 13 mai" in served.get("donnees/chronologie.json")[1])
+    export = served.root / "site" / "donnees" / "chronologie.json"
+    assert wait_until(lambda: "Appel Austin–Choïgou du 13 mai" in export.read_text(encoding="utf-8")), \
+        "the data files follow once the editor pauses"
+    served.edit("Appel Austin–Choïgou du 13 mai", "Appel du 13 mai")
+    assert wait_until(lambda: "Appel du 13 mai" in served.get("donnees/chronologie.json")[1]), "or when asked for"
     served.edit("kind: call", "kind: meeting")  # counts and silences change: the whole site is rebuilt
     assert wait_until(lambda: "Rencontre" in served.get(PAGE)[1])
     assert "fichiers en" in served.log.read_text(encoding="utf-8").rsplit("réécrite(s)", 1)[-1]
