@@ -266,7 +266,7 @@ def planned_urls(index: Index) -> set[str]:
     """Every URL the site will serve for these records, redirects and the pages of split lists included."""
     found = {urls.record_url(kind, record_id) for kind in ("event", "actor", "channel", "source")
              for record_id in index[kind]}
-    filed: list[tuple[int, int | None, list[str], list[str]]] = []
+    filed: list[tuple[int, int | None, list[str], list[str], list[str]]] = []
     for event in index["event"].values():
         found.update(urls.event_url(alias) for alias in event.data.get("aliases") or []
                      if isinstance(alias, str))
@@ -277,19 +277,25 @@ def planned_urls(index: Index) -> set[str]:
         day = parsed.start or parsed.end  # an event is filed under its earliest known year
         if day:
             found.add(urls.year_url(day.year))
+            cited = dict.fromkeys(c.get("source") for c in event.data.get("citations") or [] if c)
             filed.append((day.year, urls.filing_month(parsed.precision, day.month),
-                          list(event.data.get("actors") or []), list(event.data.get("channels") or [])))
-    return found | split_list_urls(filed)
+                          list(event.data.get("actors") or []), list(event.data.get("channels") or []),
+                          [source for source in cited if isinstance(source, str)]))
+    indexes = {url for kind, index_url in (("actor", urls.ACTORS), ("channel", urls.CHANNELS), ("source", urls.SOURCES))
+               for url in urls.list_urls(index_url, len(index[kind]), urls.INDEX_LIMIT)}
+    return found | indexes | split_list_urls(filed)
 
 
-def split_list_urls(filed: list[tuple[int, int | None, list[str], list[str]]]) -> set[str]:
-    """The pages of the lists too long for one page: months of a year, years of an actor or a channel."""
-    years = Counter(year for year, _, _, _ in filed)
-    months = Counter((year, month) for year, month, _, _ in filed)
-    records = Counter((kind, record_id) for _, _, actors, channels in filed
-                      for kind, ids in (("actor", actors), ("channel", channels)) for record_id in ids)
-    record_years = Counter((kind, record_id, year) for year, _, actors, channels in filed
-                           for kind, ids in (("actor", actors), ("channel", channels))
+def split_list_urls(filed: list[tuple[int, int | None, list[str], list[str], list[str]]]) -> set[str]:
+    """The pages of the lists too long for one page: months of a year, years of an actor, a channel or a
+    source (whose passages are split by the year of the citing events)."""
+    years = Counter(year for year, *_ in filed)
+    months = Counter((year, month) for year, month, *_ in filed)
+    records = Counter((kind, record_id) for _, _, actors, channels, sources in filed
+                      for kind, ids in (("actor", actors), ("channel", channels), ("source", sources))
+                      for record_id in ids)
+    record_years = Counter((kind, record_id, year) for year, _, actors, channels, sources in filed
+                           for kind, ids in (("actor", actors), ("channel", channels), ("source", sources))
                            for record_id in ids)
     found: set[str] = set()
     for (year, month), count in months.items():
@@ -297,7 +303,8 @@ def split_list_urls(filed: list[tuple[int, int | None, list[str], list[str]]]) -
             found.update(urls.list_urls(urls.month_url(year, month), count))
     for (kind, record_id, year), count in record_years.items():
         if urls.is_split(records[kind, record_id]):
-            found.update(urls.list_urls(urls.record_year_url(kind, record_id, year), count))
+            year_url = urls.record_year_url(kind, record_id, year)
+            found.update([year_url] if kind == "source" else urls.list_urls(year_url, count))
     return found
 
 

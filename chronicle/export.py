@@ -17,10 +17,10 @@ from chronicle import urls
 from chronicle.config import Config
 from chronicle.markdown import render_markdown
 from chronicle.model import Chronology, Event
-from chronicle.views import passage_anchor, plain_text
+from chronicle.views import passage_url, plain_text
 
 
-def export_event(event: Event) -> dict[str, Any]:
+def export_event(event: Event, chronology: Chronology) -> dict[str, Any]:
     """One event as the export describes it."""
     date = event.date
     return {
@@ -29,8 +29,7 @@ def export_event(event: Event) -> dict[str, Any]:
         "approximate": date.approximate, "uncertain": date.uncertain, "date_basis": event.date_basis,
         "kind": event.kind, "actors": list(event.actors), "channels": list(event.channels),
         "initiator": event.initiator, "summary": event.summary,
-        "citations": [{"source": c.source, "quote": c.quote,
-                       "url": f"{urls.record_url('source', c.source)}#{passage_anchor(event.id, c.number)}"}
+        "citations": [{"source": c.source, "quote": c.quote, "url": passage_url(c.source, event, c.number, chronology)}
                       for c in event.citations],
         "annotation": event.annotation,
     }
@@ -39,7 +38,7 @@ def export_event(event: Event) -> dict[str, Any]:
 def export_data(chronology: Chronology) -> dict[str, Any]:
     """The whole chronology as plain data."""
     return {
-        "events": [export_event(event) for event in chronology.events],
+        "events": [export_event(event, chronology) for event in chronology.events],
         "actors": [{"id": a.id, "url": urls.record_url("actor", a.id), "name": a.name,
                     "aliases": list(a.aliases), "type": a.type, "country": a.country}
                    for a in chronology.actors.values()],

@@ -11,7 +11,7 @@ from typing import Any
 
 from chronicle import urls
 from chronicle.config import Config
-from chronicle.derive import CONTACT_KINDS, Facts, Silence
+from chronicle.derive import CONTACT_KINDS, Facts, Passage, Silence
 from chronicle.markdown import render_markdown
 from chronicle.model import Actor, Channel, Chronology, Event, Source
 from chronicle.problems import Problem
@@ -27,7 +27,7 @@ from chronicle.views import (
     event_summary,
     group_by_month,
     link,
-    passage_anchor,
+    passage_url,
     passage_view,
     plain_text,
     reference_view,
@@ -114,7 +114,7 @@ def plan_event(event: Event, chronology: Chronology, facts: Facts, config: Confi
     citations = [{
         "number": c.number, "quote": c.quote,
         "source": link(chronology.sources[c.source].title, urls.record_url("source", c.source)),
-        "passage_url": f"{urls.record_url('source', c.source)}#{passage_anchor(event.id, c.number)}",
+        "passage_url": passage_url(c.source, event, c.number, chronology),
     } for c in event.citations]
     initiator = chronology.actors[event.initiator] if event.initiator else None
     claims = [claim_view(check, chronology) for check in facts.claim_checks
@@ -236,12 +236,28 @@ def plan_channel(channel: Channel, chronology: Chronology, facts: Facts, config:
                  silences=[silence_view(s) for s in silences[:SILENCES]], claims=claims), *year_pages]
 
 
-def plan_source(source: Source, chronology: Chronology, facts: Facts, config: Config) -> Page:
-    """A source's page: its cited passages in the article's order."""
-    return page(urls.record_url("source", source.id), "source.html", source.title, config,
-                description=f"Les passages de « {source.title} » cités par la chronologie.",
-                search_type="Source", source=source_view(source, chronology),
-                passages=[passage_view(p) for p in facts.passages[source.id]])
+def plan_source(source: Source, chronology: Chronology, facts: Facts, config: Config) -> list[Page]:
+    """A source's page: its cited passages in the article's order or, past ``urls.LIST_LIMIT`` citing
+    events, a page per year of the citing events (``views.passage_url``)."""
+    url, passages = urls.record_url("source", source.id), facts.passages[source.id]
+    shared = {"description": f"Les passages de « {source.title} » cités par la chronologie.",
+              "source": source_view(source, chronology), "count": len(passages)}
+    if not urls.is_split(len(chronology.by_source.get(source.id, ()))):
+        return [page(url, "source.html", source.title, config, search_type="Source", **shared,
+                     passages=[passage_view(p) for p in passages], parts=[], year=None, up=None)]
+    by_year: dict[int, list[Passage]] = {}
+    for passage in passages:
+        by_year.setdefault(passage.event.year, []).append(passage)
+    parts, pages = [], []
+    for year, group in sorted(by_year.items()):
+        address = urls.record_year_url("source", source.id, year)
+        parts.append({"name": str(year), "url": address, "count": len(group),
+                      "passages": f"{len(group)} passage{'s' if len(group) > 1 else ''}"})
+        pages.append(page(address, "source.html", f"{source.title}, passages cités en {year}", config, **shared,
+                          passages=[passage_view(p) for p in group], parts=[], year=year,
+                          up=link(source.title, url)))
+    return [page(url, "source.html", source.title, config, search_type="Source", **shared, passages=[],
+                 parts=parts, year=None, up=None), *pages]
 
 
 def plan_filters(chronology: Chronology, config: Config) -> dict[str, Any]:
@@ -361,7 +377,7 @@ def plan_part(key: PlanKey, chronology: Chronology, facts: Facts, config: Config
         case ("channel", channel_id):
             return plan_channel(chronology.channels[channel_id], chronology, facts, config)
         case ("source", source_id):
-            return [plan_source(chronology.sources[source_id], chronology, facts, config)]
+            return plan_source(chronology.sources[source_id], chronology, facts, config)
         case ("year", year):
             return plan_year(int(year), chronology, config)
         case ("redirects", event_id):
@@ -371,15 +387,28 @@ def plan_part(key: PlanKey, chronology: Chronology, facts: Facts, config: Config
         case ("site", _):
             return plan_site_pages(chronology, config)
         case ("actors", _):
-            return [page(urls.ACTORS, "actors.html", "Acteurs", config,
-                         actors=[actor_view(actor) for actor in chronology.actors.values()])]
+            return plan_index(urls.ACTORS, "actors.html", "Acteurs", config,
+                              [actor_view(actor) for actor in chronology.actors.values()])
         case ("channels", _):
-            return [page(urls.CHANNELS, "channels.html", "Canaux", config,
-                         channels=[channel_view(channel, chronology) for channel in chronology.channels.values()])]
+            return plan_index(urls.CHANNELS, "channels.html", "Canaux", config,
+                              [channel_view(channel, chronology) for channel in chronology.channels.values()])
         case ("sources", _):
-            return [page(urls.SOURCES, "sources.html", "Sources", config,
-                         sources=[source_view(source, chronology) for source in chronology.sources.values()])]
+            return plan_index(urls.SOURCES, "sources.html", "Sources", config,
+                              [source_view(source, chronology) for source in chronology.sources.values()])
     raise KeyError(key)
+
+
+def plan_index(url: str, template: str, title: str, config: Config, records: list[dict[str, Any]]) -> list[Page]:
+    """The index of actors, channels or sources, in pages of ``urls.INDEX_LIMIT`` records past that many."""
+    addresses = urls.list_urls(url, len(records), urls.INDEX_LIMIT)
+    pages = []
+    for number, address in enumerate(addresses):
+        pagination = [{"name": str(n), "url": other, "current": other == address}
+                      for n, other in enumerate(addresses, start=1)] if len(addresses) > 1 else []
+        chunk = records[number * urls.INDEX_LIMIT:(number + 1) * urls.INDEX_LIMIT]
+        pages.append(page(address, template, f"{title}, page {number + 1}" if number else title, config,
+                          records=chunk, count=len(records), pagination=pagination))
+    return pages
 
 
 def sitemap(pages: list[Page], config: Config) -> Page:

@@ -39,6 +39,7 @@ def year_url(year: int) -> str:
 
 
 LIST_LIMIT = 50  # a list longer than this is split into pages (the real chronology stays whole)
+INDEX_LIMIT = 100  # the index of actors, channels or sources: records a page
 IMPRECISE = "dates-imprecises"  # the "month" of the events dated only to the year or vaguer
 
 
@@ -62,9 +63,9 @@ def record_year_url(kind: str, record_id: str, year: int) -> str:
     return f"{record_url(kind, record_id)}{year:04d}/"
 
 
-def list_urls(url: str, count: int) -> list[str]:
-    """The pages of a list of ``count`` events at ``url``: ``url``, then ``url/page-2/``, ..."""
-    pages = max(1, -(-count // LIST_LIMIT))
+def list_urls(url: str, count: int, limit: int = LIST_LIMIT) -> list[str]:
+    """The pages of a list of ``count`` items at ``url``, ``limit`` a page: ``url``, then ``url/page-2/``, ..."""
+    pages = max(1, -(-count // limit))
     return [url] + [f"{url}page-{number}/" for number in range(2, pages + 1)]
 
 

@@ -162,6 +162,14 @@ def passage_anchor(event_id: str, number: int) -> str:
     return f"passage-{event_id}-{number}"
 
 
+def passage_url(source_id: str, event: Event, number: int, chronology: Chronology) -> str:
+    """The address of a cited passage: on its source's page or, when more than ``urls.LIST_LIMIT`` events
+    cite the source, on the page of the citing event's year (``/sources/<id>/2022/``)."""
+    split = urls.is_split(len(chronology.by_source.get(source_id, ())))
+    where = urls.record_year_url("source", source_id, event.year) if split else urls.record_url("source", source_id)
+    return f"{where}#{passage_anchor(event.id, number)}"
+
+
 def passage_view(passage: Passage) -> dict[str, Any]:
     """A cited passage on its source page, linked to the event that cites it."""
     return {
