@@ -11,7 +11,7 @@ import shutil
 import signal
 import tempfile
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
 from types import FrameType
@@ -71,43 +71,82 @@ def safe_relative(path: str) -> PurePosixPath:
     return pure
 
 
-def write_tree(files: dict[str, bytes], directory: Path) -> None:
+def make_folders(paths: Iterable[str], directory: Path) -> None:
+    """Check that every path of ``paths`` stays under ``directory``, then make their folders, in sorted order.
+
+    Made in one known order before any file is written, the folders list the same way on every
+    run even where a folder lists its entries in the order they were made (tmpfs): Pagefind
+    numbers the pages in the order it finds them.
+    """
+    folders = {directory.joinpath(*safe_relative(path).parts[:-1]) for path in paths}
+    for folder in sorted(folders):
+        folder.mkdir(parents=True, exist_ok=True)
+
+
+def write_tree(files: Mapping[str, bytes], directory: Path) -> None:
     """Write ``files`` ({relative path: bytes}) under ``directory``, in sorted order."""
-    made: set[Path] = set()
+    make_folders(files, directory)
     for path in sorted(files):
-        target = directory.joinpath(*safe_relative(path).parts)
-        if target.parent not in made:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            made.add(target.parent)
-        target.write_bytes(files[path])
+        directory.joinpath(*safe_relative(path).parts).write_bytes(files[path])
 
 
-def write_site(files: dict[str, bytes], out_dir: Path) -> None:
+class SiteFiles(Mapping[str, bytes]):
+    """The files of a site written under ``directory``: {relative path: bytes}, each read when asked for."""
+
+    def __init__(self, directory: Path, paths: Iterable[str]) -> None:
+        self.directory = directory
+        self.paths = tuple(sorted(set(paths)))
+        self.known = frozenset(self.paths)
+
+    def __getitem__(self, path: str) -> bytes:
+        if path not in self.known:
+            raise KeyError(path)
+        return self.directory.joinpath(*safe_relative(path).parts).read_bytes()
+
+    def __contains__(self, path: object) -> bool:
+        return path in self.known
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.paths)
+
+    def __len__(self) -> int:
+        return len(self.paths)
+
+
+def write_site(files: Mapping[str, bytes], out_dir: Path) -> None:
     """Replace ``out_dir`` by exactly ``files``; on any failure ``out_dir`` is untouched.
 
     Ctrl-C (SIGINT) and SIGTERM while writing are failures like any other: the previous
     site stays, the staging directory goes, and the interruption goes on up.
     """
+    with staged_site(out_dir) as staging:
+        write_tree(files, staging)
+
+
+@contextmanager
+def staged_site(out_dir: Path) -> Iterator[Path]:
+    """An empty folder beside ``out_dir`` to write the new site into, swapped in for ``out_dir`` at the end.
+
+    If the block fails or is interrupted (SIGINT and SIGTERM unwind, see ``interruptions_unwind``),
+    ``out_dir`` is left as it was. Either way the staging folder ``.site-*`` is gone afterwards.
+    Whatever the block starts (processes, threads) must be stopped when it exits.
+    """
     with interruptions_unwind():
-        _swap_in(files, out_dir.resolve())
-
-
-def _swap_in(files: dict[str, bytes], out_dir: Path) -> None:
-    """Write into ``.site-*/new``, move the old site to ``.site-*/old``, the new one in its place."""
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    staging: Path | None = None
-    try:
-        staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}-", dir=out_dir.parent))
-        (staging / "new").mkdir()
-        write_tree(files, staging / "new")
-        if out_dir.exists():
-            os.rename(out_dir, staging / "old")
-        os.rename(staging / "new", out_dir)
-    except BaseException:
-        if staging is not None and not out_dir.exists() and (staging / "old").exists():
-            os.rename(staging / "old", out_dir)
-        raise
-    finally:
-        if staging is not None:
-            with signals_held():  # a signal now must not leave half a staging directory behind
-                shutil.rmtree(staging, ignore_errors=True)
+        out = out_dir.resolve()
+        out.parent.mkdir(parents=True, exist_ok=True)
+        staging: Path | None = None
+        try:
+            staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
+            (staging / "new").mkdir()
+            yield staging / "new"
+            if out.exists():
+                os.rename(out, staging / "old")
+            os.rename(staging / "new", out)
+        except BaseException:
+            if staging is not None and not out.exists() and (staging / "old").exists():
+                os.rename(staging / "old", out)
+            raise
+        finally:
+            if staging is not None:
+                with signals_held():  # a signal now must not leave half a staging directory behind
+                    shutil.rmtree(staging, ignore_errors=True)
