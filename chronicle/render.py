@@ -1,7 +1,24 @@
-"""Pages -> bytes, in memory: the Jinja environment (autoescape, StrictUndefined)."""
+"""Pages -> bytes: the Jinja environment (autoescape, StrictUndefined), and the pages rendered
+into their files on every core.
+
+The parallel rendering forks worker processes once the pages are planned: each inherits the
+pages and the environment and is told only which indices to render (nothing is pickled but
+the paths it reports). Workers ignore SIGINT and SIGTERM; the parent, which catches them
+(``write.staged_site``), kills the workers before anything else is cleaned up.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import gc
+import multiprocessing
+import os
+import pickle
+import signal
+import sys
+import threading
+from collections.abc import Iterator, Sequence
+from multiprocessing.connection import Connection
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -9,6 +26,13 @@ import jinja2
 
 from chronicle import urls
 from chronicle.plan import Page
+
+PARALLEL_MIN = 300  # fewer pages than this render in one process: forking would cost more than it saves
+INTERRUPTIONS = {signal.SIGINT, signal.SIGTERM}
+
+
+class RenderProcessError(RuntimeError):
+    """A rendering process stopped without saying why (killed, out of memory)."""
 
 
 @jinja2.pass_context
@@ -44,3 +68,136 @@ def render_page(page: Page, environment: jinja2.Environment) -> bytes:
 def render_pages(pages: list[Page], environment: jinja2.Environment) -> dict[str, bytes]:
     """Every page rendered: {path under site/: bytes}."""
     return {urls.output_path(page.url): render_page(page, environment) for page in pages}
+
+
+def process_count(pages: int) -> int:
+    """How many processes render ``pages`` pages: one per core, or one alone for a small site.
+
+    One alone too where fork is missing, and outside the main thread (``serve``'s watcher),
+    where a signal cannot be caught to stop the workers.
+    """
+    if (pages < PARALLEL_MIN or "fork" not in multiprocessing.get_all_start_methods()
+            or threading.current_thread() is not threading.main_thread()):
+        return 1
+    return max(1, os.cpu_count() or 1)
+
+
+def render_into(pages: Sequence[Page], environment: jinja2.Environment, directory: Path, marker: bytes) -> list[str]:
+    """Render every page into its file under ``directory``, whose folders exist; the paths of the
+    pages whose bytes contain ``marker``, sorted.
+
+    An error raised by a page is raised here, the same as when rendering in one process.
+    """
+    count = process_count(len(pages))
+    if count == 1:
+        return sorted(render_share(pages, environment, directory, marker, range(len(pages))))
+    return sorted(render_forked(pages, environment, directory, marker, count))
+
+
+def render_share(pages: Sequence[Page], environment: jinja2.Environment, directory: Path, marker: bytes,
+                 share: range) -> list[str]:
+    """Render and write the pages of indices ``share``; the paths of those containing ``marker``."""
+    return [path for index in share if (path := write_page(pages[index], environment, directory, marker))]
+
+
+def write_page(page: Page, environment: jinja2.Environment, directory: Path, marker: bytes) -> str | None:
+    """Render and write one page; its path if its bytes contain ``marker``."""
+    path = urls.output_path(page.url)
+    body = render_page(page, environment)
+    (directory / path).write_bytes(body)
+    return path if marker in body else None
+
+
+@contextlib.contextmanager
+def signals_blocked() -> Iterator[None]:
+    """SIGINT and SIGTERM held back while inside, then delivered: nothing is lost, nothing cuts in."""
+    signal.pthread_sigmask(signal.SIG_BLOCK, INTERRUPTIONS)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, INTERRUPTIONS)
+
+
+def render_forked(pages: Sequence[Page], environment: jinja2.Environment, directory: Path, marker: bytes,
+                  count: int) -> list[str]:
+    """``render_share`` over ``count`` processes: this one and ``count - 1`` forked workers, each taking
+    every ``count``-th page (pages of a kind cost alike, and come together in the plan).
+
+    The workers are killed and waited for before this returns or raises, whatever happens.
+    """
+    for name in dict.fromkeys(page.template for page in pages):
+        environment.get_template(name)  # compiled once, here: the workers inherit them
+    shares = [range(start, len(pages), count) for start in range(count)]
+    context = multiprocessing.get_context("fork")
+    workers: list[tuple[multiprocessing.process.BaseProcess, Connection]] = []
+    finished = False
+    sys.stdout.flush()  # or a worker would print again what is still buffered
+    sys.stderr.flush()
+    gc.freeze()  # the collector of a worker then leaves the inherited objects alone (copy-on-write stays shared)
+    try:
+        with signals_blocked():  # until a worker ignores them itself
+            for share in shares[1:]:
+                reader, writer = context.Pipe(duplex=False)
+                worker = context.Process(target=run_worker, args=(pages, environment, directory, marker, share,
+                                                                   writer), daemon=True)
+                worker.start()
+                writer.close()
+                workers.append((worker, reader))
+        marked = render_share(pages, environment, directory, marker, shares[0])
+        for worker, reader in workers:
+            marked += worker_outcome(worker, reader, pages, environment)
+        finished = True
+        return marked
+    finally:
+        with signals_blocked():
+            for worker, reader in workers:
+                if not finished:
+                    worker.kill()  # SIGKILL: they ignore SIGTERM
+                worker.join()
+                reader.close()
+        gc.unfreeze()
+
+
+def run_worker(pages: Sequence[Page], environment: jinja2.Environment, directory: Path, marker: bytes,
+               share: range, connection: Connection) -> None:
+    """In a forked worker: render ``share`` and send ("done", marked paths) or ("failed", index, error)."""
+    for signum in INTERRUPTIONS:
+        signal.signal(signum, signal.SIG_IGN)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, INTERRUPTIONS)
+    index = share.start
+    try:
+        marked = []
+        for index in share:
+            if path := write_page(pages[index], environment, directory, marker):
+                marked.append(path)
+        message: tuple[object, ...] = ("done", marked)
+    except BaseException as error:  # reported to the parent, which raises it
+        message = ("failed", index, portable(error))
+    with contextlib.suppress(OSError):  # the parent is gone: nobody to tell
+        connection.send(message)
+
+
+def portable(error: BaseException) -> BaseException:
+    """``error`` if it survives pickling unchanged, else a RuntimeError that says the same."""
+    try:
+        copy = pickle.loads(pickle.dumps(error))
+        if type(copy) is type(error) and str(copy) == str(error):
+            return error
+    except Exception:  # any failure to pickle: fall back to the text
+        pass
+    return RuntimeError(f"{type(error).__name__} : {error}")
+
+
+def worker_outcome(worker: multiprocessing.process.BaseProcess, reader: Connection, pages: Sequence[Page],
+                   environment: jinja2.Environment) -> list[str]:
+    """The paths a worker reports; its error raised here, as rendering in this process would raise it."""
+    try:
+        message = reader.recv()
+    except EOFError:
+        worker.join()
+        raise RenderProcessError(f"un processus de rendu s'est arrêté sans finir (code {worker.exitcode}).") from None
+    if message[0] == "done":
+        return list(message[1])
+    _, index, error = message
+    render_page(pages[index], environment)  # a template error: raised here again, with its traceback
+    raise error  # not the template's (a full disk): the worker's own error
