@@ -283,7 +283,10 @@ def planned_urls(index: Index) -> set[str]:
                           [source for source in cited if isinstance(source, str)]))
     indexes = {url for kind, index_url in (("actor", urls.ACTORS), ("channel", urls.CHANNELS), ("source", urls.SOURCES))
                for url in urls.list_urls(index_url, len(index[kind]), urls.INDEX_LIMIT)}
-    return found | indexes | split_list_urls(filed)
+    found |= indexes | split_list_urls(filed)
+    redirects = {urls.event_url(alias) for event in index["event"].values()
+                 for alias in event.data.get("aliases") or [] if isinstance(alias, str)}
+    return found | set(urls.sitemap_parts(len(found - redirects) + len(urls.SITE_PAGES)))
 
 
 def split_list_urls(filed: list[tuple[int, int | None, list[str], list[str], list[str]]]) -> set[str]:

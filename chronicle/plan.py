@@ -411,18 +411,26 @@ def plan_index(url: str, template: str, title: str, config: Config, records: lis
     return pages
 
 
-def sitemap(pages: list[Page], config: Config) -> Page:
-    """The sitemap: every page a search engine should know, redirects and the 404 page aside."""
+def sitemap(pages: list[Page], config: Config) -> list[Page]:
+    """The sitemap: every page a search engine should know, redirects and the 404 page aside; past
+    ``urls.SITEMAP_LIMIT`` pages, an index of sitemap files of that many each."""
     listed = sorted(p.url for p in pages if p.template.endswith(".html") and p.template not in
                     ("redirect.html", "404.html"))
-    return page(urls.SITEMAP, "sitemap.xml", "sitemap", config,
-                locations=[urls.absolute(config.base_url, u) for u in listed])
+    locations = [urls.absolute(config.base_url, u) for u in listed]
+    parts = urls.sitemap_parts(len(listed))
+    if not parts:
+        return [page(urls.SITEMAP, "sitemap.xml", "sitemap", config, locations=locations)]
+    limit = urls.SITEMAP_LIMIT
+    return [page(urls.SITEMAP, "sitemap-index.xml", "sitemap", config,
+                 sitemaps=[urls.absolute(config.base_url, part) for part in parts]),
+            *(page(part, "sitemap.xml", "sitemap", config, locations=locations[n * limit:(n + 1) * limit])
+              for n, part in enumerate(parts))]
 
 
 def plan_pages(chronology: Chronology, facts: Facts, config: Config) -> list[Page]:
     """Every page of the site, sitemap last; raises DuplicateUrlError naming both claimants."""
     pages = [planned for key in plan_keys(chronology) for planned in plan_part(key, chronology, facts, config)]
-    pages.append(sitemap(pages, config))
+    pages += sitemap(pages, config)
     seen: dict[str, Page] = {}
     problems = []
     for candidate in pages:

@@ -21,6 +21,16 @@ ROBOTS = "/robots.txt"
 NOT_FOUND = "/404.html"
 
 SECTIONS = {"event": "/evenements/", "actor": ACTORS, "channel": CHANNELS, "source": SOURCES}
+SITE_PAGES = (HOME, ACTORS, CHANNELS, SOURCES, SEARCH, ABOUT, CORRECTIONS)  # the pages not made of records
+SITEMAP_LIMIT = 50_000  # URLs in one sitemap file (the protocol's limit)
+
+
+def sitemap_parts(count: int) -> list[str]:
+    """The sitemap files for ``count`` pages: none besides ``/sitemap.xml`` up to the limit, else
+    ``/sitemap-1.xml``, ``/sitemap-2.xml``... which ``/sitemap.xml`` then indexes."""
+    if count <= SITEMAP_LIMIT:
+        return []
+    return [f"/sitemap-{number}.xml" for number in range(1, -(-count // SITEMAP_LIMIT) + 1)]
 
 
 def record_url(kind: str, record_id: str) -> str:

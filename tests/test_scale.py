@@ -92,3 +92,29 @@ def test_the_urls_foreseen_by_the_check_are_those_of_the_plan(sites: dict[int, t
     checked = check_site(sites[2000][0], plan=True)
     assert checked.index is not None
     assert predicted_urls(checked.index) == served_urls(checked.pages, checked.exports)
+
+
+def test_past_the_protocol_limit_the_sitemap_is_an_index_of_sitemaps(sites: dict[int, tuple[Path, dict[str, bytes]]],
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    from xml.etree import ElementTree
+
+    from chronicle import urls
+
+    namespace = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+    root, whole = sites[200]
+    listed = {loc.text for loc in ElementTree.fromstring(whole["sitemap.xml"]).iter(f"{namespace}loc")}
+    monkeypatch.setattr(urls, "SITEMAP_LIMIT", 100)  # 50,000 in truth: 100,000 events would pass it
+    files = build_files(root)
+    index = ElementTree.fromstring(files["sitemap.xml"])
+    assert index.tag == f"{namespace}sitemapindex"
+    parts = [loc.text.rsplit("/", 1)[-1] for loc in index.iter(f"{namespace}loc") if loc.text]
+    assert parts == [f"sitemap-{n}.xml" for n in range(1, -(-len(listed) // 100) + 1)]
+    found = set()
+    for part in parts:
+        locations = [loc.text for loc in ElementTree.fromstring(files[part]).iter(f"{namespace}loc")]
+        assert 0 < len(locations) <= 100
+        found.update(locations)
+    assert found == listed, "every page is still listed, once"
+    checked = check_site(root, plan=True)
+    assert checked.index is not None
+    assert predicted_urls(checked.index) == served_urls(checked.pages, checked.exports)
