@@ -3,7 +3,9 @@
     python bench/stages.py --events 10000
 
 Generates the synthetic chronology (bench/generate.py) unless it exists, then times each
-stage of the pipeline once (warm imports, cold caches) and prints seconds per stage.
+stage of the pipeline once (warm imports, cold caches) and prints seconds per stage. As in
+the build, the pages are rendered (on every core) straight into a staging folder, indexed
+there, and the folder is swapped in for ``site-stages/``.
 """
 
 from __future__ import annotations
@@ -25,9 +27,10 @@ from chronicle.export import data_files
 from chronicle.load import load_content
 from chronicle.model import build_model
 from chronicle.plan import plan_pages
-from chronicle.render import make_environment, render_pages
-from chronicle.search import index_site
-from chronicle.write import write_site
+from chronicle.render import make_environment, process_count, render_into
+from chronicle.search import MARKER, index_folder
+from chronicle.urls import output_path
+from chronicle.write import make_folders, staged_site, write_tree
 
 
 def main() -> None:
@@ -61,13 +64,16 @@ def main() -> None:
     lap("derive (silences, claims, passages)")
     pages = plan_pages(chronology, facts, config)
     lap(f"plan ({len(pages)} pages)")
-    files = render_pages(pages, make_environment(root / "templates"))
-    files.update(data_files(chronology, config))
-    lap("render (Jinja, exports)")
-    files.update(index_site(files))
-    lap("search index (Pagefind)")
-    write_site(files, root / "site-stages")
-    lap(f"write ({len(files)} files)")
+    exports = data_files(chronology, config)
+    lap("exports (JSON, CSV)")
+    with staged_site(root / "site-stages") as folder:
+        make_folders([*(output_path(page.url) for page in pages), *exports], folder)
+        searchable = render_into(pages, make_environment(root / "templates"), folder, MARKER)
+        lap(f"render (Jinja, {process_count(len(pages))} processes, written)")
+        write_tree(exports, folder)
+        bundle = index_folder(folder, searchable)
+        lap("search index (Pagefind)")
+    lap(f"swap ({len(pages) + len(exports) + len(bundle)} files; the old site removed)")
     total = sum(seconds for _, seconds in figures)
     for name, seconds in figures:
         print(f"{name:48} {seconds:7.2f} s  {100 * seconds / total:5.1f} %")

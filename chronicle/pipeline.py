@@ -7,6 +7,10 @@ claim one URL. Nothing is rendered or written until every problem has been ruled
 
 from __future__ import annotations
 
+import os
+import shutil
+import tempfile
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -20,8 +24,8 @@ from chronicle.load import load_content
 from chronicle.model import Chronology, build_model
 from chronicle.plan import DuplicateUrlError, Page, plan_pages
 from chronicle.problems import ContentError, Problem
-from chronicle.render import make_environment, render_pages
-from chronicle.write import write_site
+from chronicle.render import make_environment, render_into
+from chronicle.write import SiteFiles, interruptions_unwind, make_folders, staged_site, write_tree
 
 PUBLISHED_URLS = "content/published-urls.txt"
 EXPORT_SCHEMA = "donnees/chronologie.schema.json"
@@ -53,9 +57,10 @@ class Checked:
 
 @dataclass(frozen=True)
 class Site:
-    """A rendered site: its files ({path under site/: bytes}) and the URLs it makes permanent."""
+    """A built site: its files ({path under site/: bytes}, read from disk once written) and the URLs it
+    makes permanent."""
 
-    files: dict[str, bytes]
+    files: Mapping[str, bytes]
     permanent: frozenset[str]
     checked: Checked | None = None  # the records and pages it was made of (``serve`` rebuilds from them)
 
@@ -174,46 +179,91 @@ def redirect_rules(pages: tuple[Page, ...], base_url: str) -> bytes:
     return (header + "".join(lines)).encode("utf-8")
 
 
-def previous_search_bundle(out_dir: Path) -> dict[str, bytes]:
-    """The Pagefind bundle of the site already written in ``out_dir`` (empty if none)."""
-    folder = out_dir / "pagefind"
-    if not folder.is_dir():
-        return {}
-    return {f"pagefind/{path.relative_to(folder).as_posix()}": path.read_bytes()
-            for path in sorted(folder.rglob("*")) if path.is_file()}
+def other_files(checked: Checked, root: Path) -> dict[str, bytes]:
+    """The files of the site that are not pages: data exports and their schema, ``_redirects``, ``static/``."""
+    assert checked.config is not None
+    files = dict(checked.exports)
+    files[EXPORT_SCHEMA] = (checked.config.schema_dir / "chronologie.schema.json").read_bytes()  # its contract
+    files[REDIRECTS_FILE] = redirect_rules(checked.pages, checked.config.base_url)
+    files.update(static_files(root))
+    return files
 
 
-def render_site(root: Path, base_url: str | None = None, search_from: Path | None = None) -> Site:
-    """The whole site in memory; raises ContentError on any problem.
+def previous_search_bundle(out_dir: Path, folder: Path) -> list[str]:
+    """Copy the Pagefind bundle of the site already written in ``out_dir`` into ``folder``; the paths
+    of its files (none if there is no bundle). Hard links where possible: its files are never changed.
+    """
+    source = out_dir / "pagefind"
+    paths = sorted(path.relative_to(out_dir).as_posix() for path in source.rglob("*") if path.is_file())
+    if paths:
+        shutil.copytree(source, folder / "pagefind", copy_function=link_or_copy, dirs_exist_ok=True)
+    return paths
+
+
+def link_or_copy(source: str, target: str) -> None:
+    """A hard link from ``target`` to ``source``, or a copy where the file system refuses."""
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copyfile(source, target)
+
+
+def checked_for_build(root: Path, base_url: str | None) -> Checked:
+    """The checked records and planned pages of ``root``; raises ContentError on any problem."""
+    checked = check_site(root, base_url, plan=True)
+    if checked.problems or checked.config is None or checked.chronology is None:
+        raise ContentError(checked.problems)
+    return checked
+
+
+def write_into(checked: Checked, root: Path, folder: Path, search_from: Path | None = None) -> list[str]:
+    """Write the whole site into the empty ``folder``: the pages (rendered on every core), the other
+    files, then the search index; the paths written, sorted.
 
     ``search_from`` (the live preview) reuses the search index of the site already there
     instead of indexing again: the slowest step at scale, and stale only in the preview.
     """
-    checked = check_site(root, base_url, plan=True)
-    if checked.problems or checked.config is None or checked.chronology is None:
-        raise ContentError(checked.problems)
-    files = render_pages(list(checked.pages), make_environment(root / "templates"))
-    files.update(checked.exports)
-    files[EXPORT_SCHEMA] = (checked.config.schema_dir / "chronologie.schema.json").read_bytes()  # its contract
-    files[REDIRECTS_FILE] = redirect_rules(checked.pages, checked.config.base_url)
-    files.update(static_files(root))
-    from chronicle.search import index_site  # here: the check runs without Pagefind (the pre-commit hook)
+    from chronicle.search import MARKER, index_folder  # here: the check runs without Pagefind (the pre-commit hook)
 
-    reused = previous_search_bundle(search_from) if search_from is not None else {}
-    files.update(reused or index_site(files))
+    others = other_files(checked, root)
+    page_paths = [urls.output_path(page.url) for page in checked.pages]
+    make_folders([*page_paths, *others], folder)  # every path checked before anything is written
+    marked = render_into(checked.pages, make_environment(root / "templates"), folder, MARKER)
+    write_tree(others, folder)  # after the pages: as in a {path: bytes}, the last one written wins
+    searchable = {path for path in marked if path not in others} | {
+        path for path, body in others.items() if path.endswith(".html") and MARKER in body}
+    bundle = previous_search_bundle(search_from, folder) if search_from is not None else []
+    bundle = bundle or index_folder(folder, sorted(searchable))
+    return sorted({*page_paths, *others, *bundle})
+
+
+def render_site(root: Path, base_url: str | None = None, search_from: Path | None = None) -> Site:
+    """The whole site in memory, built in a temporary folder; raises ContentError on any problem.
+
+    ``search_from``: as for ``write_into``.
+    """
+    checked = checked_for_build(root, base_url)
+    with interruptions_unwind(), tempfile.TemporaryDirectory(prefix="chronicle-site-") as tmp:
+        folder = Path(tmp)
+        files = {path: (folder / path).read_bytes() for path in write_into(checked, root, folder, search_from)}
     return Site(files, permanent_urls(checked.pages, checked.exports), checked)
 
 
 def build_files(root: Path, base_url: str | None = None) -> dict[str, bytes]:
     """The whole site in memory: {path under site/: bytes}; raises ContentError on any problem."""
-    return render_site(root, base_url).files
+    return dict(render_site(root, base_url).files)
 
 
 def build_site(root: Path, out_dir: Path, base_url: str | None = None, reuse_search: bool = False) -> Site:
-    """Build and write the site; ``out_dir`` is replaced only if everything succeeded."""
-    site = render_site(root, base_url, out_dir if reuse_search else None)
-    write_site(site.files, out_dir)
-    return site
+    """Build and write the site; ``out_dir`` is replaced only if everything succeeded.
+
+    The pages are written straight into a staging folder beside ``out_dir`` as they are rendered,
+    and indexed there: they are never held in memory together. ``reuse_search``: see ``write_into``.
+    """
+    checked = checked_for_build(root, base_url)
+    with staged_site(out_dir) as folder:
+        paths = write_into(checked, root, folder, out_dir if reuse_search else None)
+    return Site(SiteFiles(out_dir, paths), permanent_urls(checked.pages, checked.exports), checked)
 
 
 def record_published(root: Path, permanent: frozenset[str]) -> list[str]:

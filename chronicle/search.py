@@ -2,8 +2,9 @@
 
 The pages to index are those whose ``<main>`` carries ``data-pagefind-body`` (events, actors,
 channels, sources, the about page); Pagefind reads the language from ``<html lang="fr">``
-and stems French words. Its bundle is returned as files under ``pagefind/`` so that the
-write stage swaps it in with the rest of the site, atomically.
+and stems French words. It runs on the staging folder of the site once the pages are
+written there, and writes its bundle into the folder's ``pagefind/``, swapped in with the
+rest of the site, atomically.
 """
 
 from __future__ import annotations
@@ -11,38 +12,50 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
-import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 
-# Determinism: Pagefind 1.5 writes its bundle byte for byte the same for the same pages, except
-# for filters (``data-pagefind-filter``), whose files come out in a random order: the site uses
-# metadata (``data-pagefind-meta``) only, and tests/test_determinism.py checks builds are identical.
+# Determinism: Pagefind 1.5 writes its bundle byte for byte the same for the same pages found in
+# the same order, except for filters (``data-pagefind-filter``), whose files come out in a random
+# order: the site uses metadata (``data-pagefind-meta``) only, and tests/test_determinism.py checks
+# builds are identical. The order is the folders' (``write.make_folders``).
 BUNDLE = "pagefind"
 MARKER = b"data-pagefind-body"
 # Pagefind's ready-made interfaces: the site has its own search page, so they are not published.
 UNUSED = ("pagefind-ui.", "pagefind-modular-ui.", "pagefind-component-ui.", "pagefind-highlight.")
+PLAIN_PATH = re.compile(r"[A-Za-z0-9._/-]+")
+INDEXED = re.compile(r"Indexed (\d+) pages?\b")
 
 
 class SearchIndexError(RuntimeError):
     """Pagefind could not index the site."""
 
 
-def searchable_pages(files: dict[str, bytes]) -> dict[str, bytes]:
-    """{path: HTML} of the pages marked for the search index."""
-    return {path: body for path, body in sorted(files.items()) if path.endswith(".html") and MARKER in body}
+def search_glob(pages: Iterable[str]) -> str:
+    """A Pagefind glob that finds ``pages`` and few other files: each path with its middle
+    folders as ``*`` (``evenements/*/index.html``), all of them in one ``{a,b}``.
+
+    Pagefind skips the pages without ``data-pagefind-body`` but reads them all the same: a
+    quarter of the site's pages, and a quarter of its time. Any path with a character that
+    means something in a glob falls back to every HTML file.
+    """
+    shapes = set()
+    for path in pages:
+        if not PLAIN_PATH.fullmatch(path):
+            return "**/*.html"
+        parts = path.split("/")
+        shapes.add("/".join([parts[0], *["*"] * (len(parts) - 2), parts[-1]]) if len(parts) > 2 else path)
+    return next(iter(shapes)) if len(shapes) == 1 else "{" + ",".join(sorted(shapes)) + "}"
 
 
-INDEXED = re.compile(r"Indexed (\d+) pages?\b")
-
-
-def run_pagefind(pages: Path, out: Path) -> int:
-    """Index the HTML files under ``pages`` into ``out`` with Pagefind's own binary; pages indexed.
+def run_pagefind(site: Path, out: Path, glob: str) -> int:
+    """Index the HTML files under ``site`` matching ``glob`` into ``out`` with Pagefind's own binary;
+    the number of pages indexed.
 
     The binary is run to completion (``python -m pagefind``, the PyPI package's entry): its
     Python service API could return before every file of the bundle was written.
     """
-    command = [sys.executable, "-m", "pagefind", "--site", str(pages), "--output-path", str(out),
-               "--glob", "**/*.html"]
+    command = [sys.executable, "-m", "pagefind", "--site", str(site), "--output-path", str(out), "--glob", glob]
     result = subprocess.run(command, capture_output=True, text=True, check=False)
     counts = INDEXED.findall(result.stdout)
     if result.returncode != 0 or not counts:
@@ -50,24 +63,26 @@ def run_pagefind(pages: Path, out: Path) -> int:
     return int(counts[-1])
 
 
-def index_site(files: dict[str, bytes]) -> dict[str, bytes]:
-    """The Pagefind bundle for the searchable pages of ``files``: {``pagefind/...``: bytes}.
+def index_folder(site: Path, pages: list[str]) -> list[str]:
+    """Index ``pages`` (the searchable pages, by path under ``site``) into ``site/pagefind/``;
+    the paths of the bundle's files under ``site``, sorted.
 
-    The pages are staged in a temporary folder and indexed in one call (Pagefind derives each
-    result's URL from the file's path: ``evenements/x/index.html`` -> ``/evenements/x/``).
+    Pagefind derives each result's URL from the file's path: ``evenements/x/index.html`` ->
+    ``/evenements/x/``. Every searchable page must be indexed, or the build fails.
     """
-    pages = searchable_pages(files)
-    with tempfile.TemporaryDirectory(prefix="chronicle-search-") as tmp:
-        staged, out = Path(tmp) / "pages", Path(tmp) / BUNDLE
-        for path, body in pages.items():
-            (staged / path).parent.mkdir(parents=True, exist_ok=True)
-            (staged / path).write_bytes(body)
-        try:
-            count = run_pagefind(staged, out)
-        except (OSError, AssertionError) as error:
-            raise SearchIndexError(f"Pagefind n'a pas pu indexer le site : {error}") from error
-        if count != len(pages):
-            raise SearchIndexError(f"Pagefind a indexé {count} pages sur {len(pages)}.")
-        return {f"{BUNDLE}/{path.relative_to(out).as_posix()}": path.read_bytes()
-                for path in sorted(out.rglob("*"))
-                if path.is_file() and not path.name.startswith(UNUSED)}
+    out = site / BUNDLE
+    if not pages:
+        raise SearchIndexError("Pagefind n'a pas pu indexer le site : aucune page n'est marquée pour la recherche.")
+    try:
+        count = run_pagefind(site, out, search_glob(pages))
+    except (OSError, AssertionError) as error:
+        raise SearchIndexError(f"Pagefind n'a pas pu indexer le site : {error}") from error
+    if count != len(pages):
+        raise SearchIndexError(f"Pagefind a indexé {count} pages sur {len(pages)}.")
+    bundle = []
+    for path in sorted(out.rglob("*")):
+        if path.is_file() and path.name.startswith(UNUSED):
+            path.unlink()
+        elif path.is_file():
+            bundle.append(path.relative_to(site).as_posix())
+    return bundle
