@@ -2,7 +2,9 @@
 
 In process, a failure is injected at every stage of ``write_site`` (the n-th file, the
 retirement of the old site, the swap). Out of process, builds of a few thousand synthetic
-events are interrupted with SIGTERM and SIGINT while they write, several times.
+events are interrupted with SIGTERM and SIGINT while they write, several times, and while
+their forked workers render (none may survive). tests/test_stream.py fails and interrupts
+the workers in process.
 """
 
 from __future__ import annotations
@@ -141,3 +143,55 @@ def test_interrupted_build_leaves_the_old_site(big_project: Path, run: int) -> N
         assert process.returncode in (130, -sig), stderr
         assert tree(big_project / "site") == before
     assert leftovers(big_project) == []
+
+
+def children(pid: int) -> list[int]:
+    """The processes ``pid`` started (Linux)."""
+    try:
+        return [int(child) for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    except OSError:
+        return []
+
+
+def command_line(pid: int) -> bytes:
+    """The command line of ``pid`` (empty once it is gone)."""
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return b""
+
+
+def running(pid: int) -> bool:
+    """Whether ``pid`` is a live process (not gone, not a zombie)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+@pytest.mark.skipif((os.cpu_count() or 1) < 2 or not Path("/proc/self/task").is_dir(),
+                    reason="rendering is forked only with two cores or more; /proc lists the workers")
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
+def test_interrupted_parallel_rendering_leaves_no_worker(big_project: Path, sig: int) -> None:
+    """Signal the build while its forked workers render: the site stays, and every worker is gone."""
+    before = tree(big_project / "site")
+    process = subprocess.Popen([sys.executable, str(REPO / "build.py"), "--root", str(big_project), "build",
+                                "--force"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    command = command_line(process.pid)
+    workers: list[int] = []
+    deadline = time.monotonic() + 300
+    while not workers and process.poll() is None and time.monotonic() < deadline:
+        workers = [pid for pid in children(process.pid)
+                   if running(pid) and command_line(pid) == command]  # forked: the same command line
+        time.sleep(0.005)
+    assert workers, "no worker seen"
+    process.send_signal(sig)  # to the parent only: a worker would ignore it anyway
+    _, stderr = process.communicate(timeout=120)
+    assert "Traceback" not in stderr
+    assert process.returncode == 130, stderr
+    assert tree(big_project / "site") == before
+    assert leftovers(big_project) == []
+    deadline = time.monotonic() + 10
+    while any(running(pid) for pid in workers) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not any(running(pid) for pid in workers)
