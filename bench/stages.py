@@ -4,8 +4,9 @@
 
 Generates the synthetic chronology (bench/generate.py) unless it exists, then times each
 stage of the pipeline once (warm imports, cold caches) and prints seconds per stage. As in
-the build, the pages are rendered (on every core) straight into a staging folder, indexed
-there, and the folder is swapped in for ``site-stages/``.
+the build (``pipeline.render_and_index``), the pages are rendered straight into a staging
+folder, the searchable ones first on every core, the others while Pagefind indexes those; the
+folder is then swapped in for ``site-stages/``.
 """
 
 from __future__ import annotations
@@ -26,9 +27,10 @@ from chronicle.derive import derive_facts
 from chronicle.export import data_files
 from chronicle.load import load_content
 from chronicle.model import build_model
+from chronicle.pipeline import foreseen_searchable
 from chronicle.plan import plan_pages
 from chronicle.render import make_environment, process_count, render_into
-from chronicle.search import MARKER, index_folder
+from chronicle.search import MARKER, glob_finds, indexing, search_glob
 from chronicle.urls import output_path
 from chronicle.write import make_folders, staged_site, write_tree
 
@@ -66,13 +68,21 @@ def main() -> None:
     lap(f"plan ({len(pages)} pages)")
     exports = data_files(chronology, config)
     lap("exports (JSON, CSV)")
+    environment = make_environment(root / "templates")
     with staged_site(root / "site-stages") as folder:
-        make_folders([*(output_path(page.url) for page in pages), *exports], folder)
-        searchable = render_into(pages, make_environment(root / "templates"), folder, MARKER)
-        lap(f"render (Jinja, {process_count(len(pages))} processes, written)")
+        pairs = [(page, output_path(page.url)) for page in pages]
+        make_folders([*(path for _, path in pairs), *exports], folder)
         write_tree(exports, folder)
-        bundle = index_folder(folder, searchable)
-        lap("search index (Pagefind)")
+        glob = search_glob([path for page, path in pairs if foreseen_searchable(page)])
+        first = [page for page, path in pairs if glob_finds(glob, path)]
+        rest = [page for page, path in pairs if not glob_finds(glob, path)]
+        searchable = render_into(first, environment, folder, MARKER)
+        lap(f"render searchable pages ({len(first)}, {process_count(len(first))} processes, written)")
+        with indexing(folder, glob) as finish:
+            render_into(rest, environment, folder, MARKER, busy=1)
+            lap(f"render other pages ({len(rest)}) while Pagefind indexes")
+            bundle = finish(searchable)
+        lap("search index (Pagefind), what is left of it")
     lap(f"swap ({len(pages) + len(exports) + len(bundle)} files; the old site removed)")
     total = sum(seconds for _, seconds in figures)
     for name, seconds in figures:

@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import jinja2
+
 from chronicle import urls
 from chronicle.check import Index, check_content, check_published, planned_urls
 from chronicle.config import Config, load_config
@@ -218,23 +220,57 @@ def checked_for_build(root: Path, base_url: str | None) -> Checked:
 
 def write_into(checked: Checked, root: Path, folder: Path, search_from: Path | None = None) -> list[str]:
     """Write the whole site into the empty ``folder``: the pages (rendered on every core), the other
-    files, then the search index; the paths written, sorted.
+    files and the search index; the paths written, sorted.
 
     ``search_from`` (the live preview) reuses the search index of the site already there
     instead of indexing again: the slowest step at scale, and stale only in the preview.
     """
-    from chronicle.search import MARKER, index_folder  # here: the check runs without Pagefind (the pre-commit hook)
+    from chronicle.search import MARKER  # here: the check runs without Pagefind (the pre-commit hook)
 
     others = other_files(checked, root)
-    page_paths = [urls.output_path(page.url) for page in checked.pages]
-    make_folders([*page_paths, *others], folder)  # every path checked before anything is written
-    marked = render_into(checked.pages, make_environment(root / "templates"), folder, MARKER)
-    write_tree(others, folder)  # after the pages: as in a {path: bytes}, the last one written wins
-    searchable = {path for path in marked if path not in others} | {
-        path for path, body in others.items() if path.endswith(".html") and MARKER in body}
+    pages = [(page, urls.output_path(page.url)) for page in checked.pages]
+    pages = [(page, path) for page, path in pages if path not in others]  # as in a {path: bytes}, the last wins
+    make_folders([*(path for _, path in pages), *others], folder)  # every path checked before anything is written
+    write_tree(others, folder)
+    marked = {path for path, body in others.items() if path.endswith(".html") and MARKER in body}
+    environment = make_environment(root / "templates")
     bundle = previous_search_bundle(search_from, folder) if search_from is not None else []
-    bundle = bundle or index_folder(folder, sorted(searchable))
-    return sorted({*page_paths, *others, *bundle})
+    if bundle:
+        render_into([page for page, _ in pages], environment, folder, MARKER)
+    else:
+        bundle = render_and_index(pages, environment, folder, marked)
+    return sorted({*(path for _, path in pages), *others, *bundle})
+
+
+def foreseen_searchable(page: Page) -> bool:
+    """Whether the plan makes ``page`` searchable (its template then marks it for Pagefind)."""
+    return bool(page.context.get("search_type"))
+
+
+def render_and_index(pages: list[tuple[Page, str]], environment: jinja2.Environment, folder: Path,
+                     marked: set[str]) -> list[str]:
+    """Render ``pages`` ((page, path) pairs) into ``folder`` and index the searchable ones (those whose
+    bytes carry Pagefind's marker, with the files of ``marked``); the paths of the search bundle.
+
+    The pages the plan makes searchable (``search_type``) and whatever Pagefind's glob finds
+    beside them are rendered first, on every core; Pagefind (one core) then indexes them while
+    the other pages (lists, years: half the rendering time) are rendered. Should a page the plan
+    did not foresee carry the marker, Pagefind runs again once all is written.
+    """
+    from chronicle.search import MARKER, glob_finds, index_folder, indexing, search_glob
+
+    foreseen = [path for page, path in pages if foreseen_searchable(page)]
+    if not foreseen and not marked:
+        render_into([page for page, _ in pages], environment, folder, MARKER)
+        return index_folder(folder, [])  # fails: nothing to search
+    glob = search_glob([*foreseen, *marked])
+    marked |= set(render_into([page for page, path in pages if glob_finds(glob, path)], environment, folder, MARKER))
+    with indexing(folder, glob) as finish:
+        marked |= set(render_into([page for page, path in pages if not glob_finds(glob, path)], environment,
+                                  folder, MARKER, busy=1))
+        if all(glob_finds(glob, path) for path in marked):
+            return finish(sorted(marked))
+    return index_folder(folder, sorted(marked))
 
 
 def render_site(root: Path, base_url: str | None = None, search_from: Path | None = None) -> Site:

@@ -82,14 +82,15 @@ def process_count(pages: int) -> int:
     return max(1, os.cpu_count() or 1)
 
 
-def render_into(pages: Sequence[Page], environment: jinja2.Environment, directory: Path, marker: bytes) -> list[str]:
+def render_into(pages: Sequence[Page], environment: jinja2.Environment, directory: Path, marker: bytes,
+                busy: int = 0) -> list[str]:
     """Render every page into its file under ``directory``, whose folders exist; the paths of the
-    pages whose bytes contain ``marker``, sorted.
+    pages whose bytes contain ``marker``, sorted. ``busy``: cores left to other work meanwhile.
 
     An error raised by a page is raised here, the same as when rendering in one process.
     """
-    count = process_count(len(pages))
-    if count == 1:
+    count = process_count(len(pages)) - busy
+    if count <= 1:
         return sorted(render_share(pages, environment, directory, marker, range(len(pages))))
     return sorted(render_forked(pages, environment, directory, marker, count))
 

@@ -9,12 +9,16 @@ rest of the site, atomically.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
+import shutil
 import subprocess
 import sys
-from collections.abc import Iterable
+import tempfile
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
+from typing import IO
 
 # Determinism: Pagefind 1.5 writes its bundle byte for byte the same for the same pages found in
 # the same order, except for filters (``data-pagefind-filter``), whose files come out in a random
@@ -27,6 +31,7 @@ UNUSED = ("pagefind-ui.", "pagefind-modular-ui.", "pagefind-component-ui.", "pag
 # Pagefind's allocator (jemalloc) keeps freed memory for reuse and one arena per thread by default:
 # one arena, returning freed pages at once, lowers its peak memory by a fifth for the same bundle.
 ALLOCATOR = ("_RJEM_MALLOC_CONF", "narenas:1,dirty_decay_ms:0,muzzy_decay_ms:0")
+ANY_PAGE = "**/*.html"
 PLAIN_PATH = re.compile(r"[A-Za-z0-9._/-]+")
 INDEXED = re.compile(r"Indexed (\d+) pages?\b")
 
@@ -46,49 +51,85 @@ def search_glob(pages: Iterable[str]) -> str:
     shapes = set()
     for path in pages:
         if not PLAIN_PATH.fullmatch(path):
-            return "**/*.html"
+            return ANY_PAGE
         parts = path.split("/")
         shapes.add("/".join([parts[0], *["*"] * (len(parts) - 2), parts[-1]]) if len(parts) > 2 else path)
     return next(iter(shapes)) if len(shapes) == 1 else "{" + ",".join(sorted(shapes)) + "}"
 
 
-def run_pagefind(site: Path, out: Path, glob: str) -> int:
-    """Index the HTML files under ``site`` matching ``glob`` into ``out`` with Pagefind's own binary;
-    the number of pages indexed.
+def glob_finds(glob: str, path: str) -> bool:
+    """Whether Pagefind, given ``glob`` (made by ``search_glob``), reads the file at ``path``."""
+    if glob == ANY_PAGE:
+        return path.endswith(".html")
+    parts = path.split("/")
+    return any(len(shape) == len(parts) and all(want in ("*", part) for want, part in zip(shape, parts, strict=True))
+               for shape in (text.split("/") for text in glob.strip("{}").split(",")))
 
-    The binary is run to completion (``python -m pagefind``, the PyPI package's entry): its
+
+@contextlib.contextmanager
+def indexing(site: Path, glob: str) -> Iterator[Callable[[list[str]], list[str]]]:
+    """Pagefind indexing the HTML files of ``site`` found by ``glob`` into ``site/pagefind/``, in the
+    background; the files it reads must all be written before, the others may be written meanwhile.
+
+    Yields ``finish(pages)``: wait for it, check that it indexed exactly ``pages`` (the searchable
+    pages), and return the paths of the bundle's files under ``site``, sorted, without Pagefind's
+    ready-made interfaces. If the block ends before, Pagefind is killed and waited for.
+
+    Its own binary is run to completion (``python -m pagefind``, the PyPI package's entry): its
     Python service API could return before every file of the bundle was written.
     """
-    command = [sys.executable, "-m", "pagefind", "--site", str(site), "--output-path", str(out), "--glob", glob]
+    shutil.rmtree(site / BUNDLE, ignore_errors=True)  # from an attempt before (see ``index_folder``)
+    command = [sys.executable, "-m", "pagefind", "--site", str(site), "--output-path", str(site / BUNDLE),
+               "--glob", glob]
     environment = dict(os.environ)
     environment.setdefault(*ALLOCATOR)
-    result = subprocess.run(command, capture_output=True, text=True, check=False, env=environment)
-    counts = INDEXED.findall(result.stdout)
-    if result.returncode != 0 or not counts:
-        raise OSError((result.stderr or result.stdout).strip()[-500:] or f"exit code {result.returncode}")
-    return int(counts[-1])
+    with tempfile.TemporaryFile() as stdout, tempfile.TemporaryFile() as stderr:  # files: it never waits on us
+        try:
+            process = subprocess.Popen(command, stdout=stdout, stderr=stderr, env=environment)
+        except OSError as error:
+            raise SearchIndexError(f"Pagefind n'a pas pu indexer le site : {error}") from error
+        with process:  # waited for on the way out
+            try:
+                yield lambda pages: finish_indexing(process, stdout, stderr, site, pages)
+            finally:
+                if process.poll() is None:
+                    process.kill()
 
 
-def index_folder(site: Path, pages: list[str]) -> list[str]:
-    """Index ``pages`` (the searchable pages, by path under ``site``) into ``site/pagefind/``;
-    the paths of the bundle's files under ``site``, sorted.
-
-    Pagefind derives each result's URL from the file's path: ``evenements/x/index.html`` ->
-    ``/evenements/x/``. Every searchable page must be indexed, or the build fails.
-    """
-    out = site / BUNDLE
-    if not pages:
-        raise SearchIndexError("Pagefind n'a pas pu indexer le site : aucune page n'est marquée pour la recherche.")
-    try:
-        count = run_pagefind(site, out, search_glob(pages))
-    except (OSError, AssertionError) as error:
-        raise SearchIndexError(f"Pagefind n'a pas pu indexer le site : {error}") from error
-    if count != len(pages):
-        raise SearchIndexError(f"Pagefind a indexé {count} pages sur {len(pages)}.")
+def finish_indexing(process: subprocess.Popen[bytes], stdout: IO[bytes], stderr: IO[bytes], site: Path,
+                    pages: list[str]) -> list[str]:
+    """See ``indexing``."""
+    returncode = process.wait()
+    output, errors = (read_all(file) for file in (stdout, stderr))
+    counts = INDEXED.findall(output)
+    if returncode != 0 or not counts:
+        text = (errors or output).strip()[-500:] or f"exit code {returncode}"
+        raise SearchIndexError(f"Pagefind n'a pas pu indexer le site : {text}")
+    if int(counts[-1]) != len(pages):
+        raise SearchIndexError(f"Pagefind a indexé {counts[-1]} pages sur {len(pages)}.")
     bundle = []
-    for path in sorted(out.rglob("*")):
+    for path in sorted((site / BUNDLE).rglob("*")):
         if path.is_file() and path.name.startswith(UNUSED):
             path.unlink()
         elif path.is_file():
             bundle.append(path.relative_to(site).as_posix())
     return bundle
+
+
+def read_all(file: IO[bytes]) -> str:
+    """All that was written to ``file``."""
+    file.seek(0)
+    return file.read().decode("utf-8", errors="replace")
+
+
+def index_folder(site: Path, pages: list[str]) -> list[str]:
+    """Index ``pages`` (the searchable pages, by path under ``site``, all written) into ``site/pagefind/``;
+    the paths of the bundle's files under ``site``, sorted.
+
+    Pagefind derives each result's URL from the file's path: ``evenements/x/index.html`` ->
+    ``/evenements/x/``. Every searchable page must be indexed, or the build fails.
+    """
+    if not pages:
+        raise SearchIndexError("Pagefind n'a pas pu indexer le site : aucune page n'est marquée pour la recherche.")
+    with indexing(site, search_glob(pages)) as finish:
+        return finish(pages)

@@ -20,7 +20,7 @@ from pathlib import Path
 import jinja2
 import pytest
 
-from chronicle import render
+from chronicle import pipeline, render, search
 from chronicle.pipeline import build_site, check_site
 from chronicle.plan import Page
 from chronicle.render import RenderProcessError
@@ -78,6 +78,24 @@ def test_streamed_parallel_build_writes_the_files_of_build_files(tmp_path: Path,
     assert any(path.startswith("pagefind/pagefind-entry.json") for path in site.files)
     assert not any(path.startswith("pagefind/pagefind-ui.") for path in site.files)
     assert leftovers(tmp_path) == [] and multiprocessing.active_children() == []
+
+
+def test_a_searchable_page_the_plan_did_not_foresee_is_indexed_all_the_same(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fixture_files: dict[str, bytes]) -> None:
+    """Pagefind starts on the pages the plan foresees as searchable; a page found marked later makes it run again."""
+    monkeypatch.setattr(pipeline, "foreseen_searchable", lambda page: page.url != "/a-propos/" and
+                        bool(page.context.get("search_type")))
+    runs: list[list[str]] = []
+    real = search.index_folder
+
+    def index_folder(site: Path, pages: list[str]) -> list[str]:
+        runs.append(pages)
+        return real(site, pages)
+
+    monkeypatch.setattr(search, "index_folder", index_folder)
+    build_site(FIXTURE, tmp_path / "site")
+    assert len(runs) == 1 and "a-propos/index.html" in runs[0]
+    assert tree(tmp_path / "site") == fixture_files
 
 
 def failing_project(tmp_path: Path) -> tuple[Path, int]:
