@@ -135,6 +135,8 @@ class Chronology:
     by_year: dict[int, tuple[Event, ...]] = field(default_factory=dict)
 
     positions: dict[str | None, dict[str, int]] = field(default_factory=dict)  # None: the whole chronology
+    # The years where some event begins or ends (the timelines' axis: a long interval does not occupy its middle).
+    years: frozenset[int] = frozenset()
     # Each event's line in lists, by id, filled as pages are planned (views.event_summary): lists show an
     # event on many pages. A live rebuild hands the unchanged events' lines over to the next chronology.
     summaries: dict[str, dict[str, Any]] = field(default_factory=dict, compare=False, repr=False)
@@ -218,4 +220,5 @@ def build_model(index: Index) -> Chronology:
         by_year=group(events, lambda e: (e.year,)),
         positions={key: {event.id: position for position, event in enumerate(sequence)}
                    for key, sequence in sequences.items()},
+        years=frozenset(day.year for event in events for day in (event.date.start, event.date.end) if day),
     )

@@ -189,8 +189,9 @@ def plan_record_years(kind: str, record_id: str, name: str, events: tuple[Event,
 def plan_actor(actor: Actor, chronology: Chronology, facts: Facts, config: Config) -> list[Page]:
     """An actor's page, and the pages of its years when its events are split."""
     events = chronology.by_actor.get(actor.id, ())
+    used = {channel for event in events for channel in event.channels}
     channels = [channel_view(c, chronology) for c in chronology.channels.values()
-                if actor.id in c.parties or any(c.id in e.channels for e in events)]
+                if actor.id in c.parties or c.id in used]
     contacts = [{"actor": link(chronology.actors[other].name, urls.record_url("actor", other)),
                  "count": count} for other, count in facts.contacts[actor.id]]
     listed, year_pages = plan_record_years("actor", actor.id, actor.name, events, chronology, config)

@@ -176,11 +176,6 @@ def event_days(event: Event) -> tuple[datetime.date, datetime.date]:
     return first, event.date.end or first
 
 
-def occupied_years(chronology: Chronology) -> set[int]:
-    """The years where some event begins or ends (a long interval does not occupy its middle)."""
-    return {day.year for event in chronology.events for day in event_days(event)}
-
-
 def make_segments(occupied: set[int]) -> list[tuple[int, int]]:
     """Years from the first to the last occupied one; runs of two or more empty years collapsed."""
     if not occupied:
@@ -198,7 +193,7 @@ def make_segments(occupied: set[int]) -> list[tuple[int, int]]:
 
 def make_scale(chronology: Chronology, width: float = WIDTH) -> Scale:
     """A scale giving each year a floor of room plus more for its events; empty runs get one floor."""
-    spans = make_segments(occupied_years(chronology))
+    spans = make_segments(set(chronology.years))
     shares = [YEAR_FLOOR + YEAR_PER_SQRT * math.sqrt(len(chronology.by_year.get(first, ()))) if first == last
               else RUN_SHARE for first, last in spans]
     unit = (width - 2 * MARGIN) / sum(shares)
