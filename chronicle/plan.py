@@ -32,6 +32,7 @@ from chronicle.views import (
     plain_text,
     reference_view,
     silence_view,
+    source_split,
     source_view,
     timeline_view,
 )
@@ -148,9 +149,16 @@ def plan_year_groups(events: tuple[Event, ...], chronology: Chronology, config: 
             for year, group in years.items()]
 
 
-def part_link(name: str, url: str, count: int) -> dict[str, Any]:
-    """A link to one part of a split list, with its count of events."""
-    return {"name": name, "url": url, "count": count, "events": f"{count} événement{'s' if count > 1 else ''}"}
+def part_link(name: str, url: str, count: int, noun: str = "événement") -> dict[str, Any]:
+    """A link to one part of a split list, with its count of events (or of ``noun``)."""
+    return {"name": name, "url": url, "count": count, "label": f"{count} {noun}{'s' if count > 1 else ''}"}
+
+
+def pagination(addresses: list[str], address: str) -> list[dict[str, Any]]:
+    """The links to every page of a list split at ``addresses``, as seen from ``address``; none if unsplit."""
+    if len(addresses) < 2:
+        return []
+    return [{"name": str(n), "url": other, "current": other == address} for n, other in enumerate(addresses, start=1)]
 
 
 def plan_listing(url: str, title: str, up: dict[str, str], events: tuple[Event, ...],
@@ -160,11 +168,10 @@ def plan_listing(url: str, title: str, up: dict[str, str], events: tuple[Event, 
     pages = []
     for number, address in enumerate(addresses):
         chunk = events[number * urls.LIST_LIMIT:(number + 1) * urls.LIST_LIMIT]
-        pagination = [{"name": str(n), "url": other, "current": other == address}
-                      for n, other in enumerate(addresses, start=1)] if len(addresses) > 1 else []
         heading = f"{title}, page {number + 1}" if number else title
         pages.append(page(address, "listing.html", heading, config, heading=title, up=up, count=len(events),
-                          years=plan_year_groups(chunk, chronology, config), pagination=pagination))
+                          years=plan_year_groups(chunk, chronology, config),
+                          pagination=pagination(addresses, address)))
     return pages
 
 
@@ -243,7 +250,7 @@ def plan_source(source: Source, chronology: Chronology, facts: Facts, config: Co
     url, passages = urls.record_url("source", source.id), facts.passages[source.id]
     shared = {"description": f"Les passages de « {source.title} » cités par la chronologie.",
               "source": source_view(source, chronology), "count": len(passages)}
-    if not urls.is_split(len(chronology.by_source.get(source.id, ()))):
+    if not source_split(source.id, chronology):
         return [page(url, "source.html", source.title, config, search_type="Source", **shared,
                      passages=[passage_view(p) for p in passages], parts=[], year=None, up=None)]
     by_year: dict[int, list[Passage]] = {}
@@ -252,8 +259,7 @@ def plan_source(source: Source, chronology: Chronology, facts: Facts, config: Co
     parts, pages = [], []
     for year, group in sorted(by_year.items()):
         address = urls.record_year_url("source", source.id, year)
-        parts.append({"name": str(year), "url": address, "count": len(group),
-                      "passages": f"{len(group)} passage{'s' if len(group) > 1 else ''}"})
+        parts.append(part_link(str(year), address, len(group), "passage"))
         pages.append(page(address, "source.html", f"{source.title}, passages cités en {year}", config, **shared,
                           passages=[passage_view(p) for p in group], parts=[], year=year,
                           up=link(source.title, url)))
@@ -404,11 +410,9 @@ def plan_index(url: str, template: str, title: str, config: Config, records: lis
     addresses = urls.list_urls(url, len(records), urls.INDEX_LIMIT)
     pages = []
     for number, address in enumerate(addresses):
-        pagination = [{"name": str(n), "url": other, "current": other == address}
-                      for n, other in enumerate(addresses, start=1)] if len(addresses) > 1 else []
         chunk = records[number * urls.INDEX_LIMIT:(number + 1) * urls.INDEX_LIMIT]
         pages.append(page(address, template, f"{title}, page {number + 1}" if number else title, config,
-                          records=chunk, count=len(records), pagination=pagination))
+                          records=chunk, count=len(records), pagination=pagination(addresses, address)))
     return pages
 
 

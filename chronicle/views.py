@@ -162,10 +162,15 @@ def passage_anchor(event_id: str, number: int) -> str:
     return f"passage-{event_id}-{number}"
 
 
+def source_split(source_id: str, chronology: Chronology) -> bool:
+    """Whether a source's passages are split by the year of the events citing it (past ``urls.LIST_LIMIT``)."""
+    return urls.is_split(len(chronology.by_source.get(source_id, ())))
+
+
 def passage_url(source_id: str, event: Event, number: int, chronology: Chronology) -> str:
     """The address of a cited passage: on its source's page or, when more than ``urls.LIST_LIMIT`` events
     cite the source, on the page of the citing event's year (``/sources/<id>/2022/``)."""
-    split = urls.is_split(len(chronology.by_source.get(source_id, ())))
+    split = source_split(source_id, chronology)
     where = urls.record_year_url("source", source_id, event.year) if split else urls.record_url("source", source_id)
     return f"{where}#{passage_anchor(event.id, number)}"
 
