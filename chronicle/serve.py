@@ -123,7 +123,8 @@ def rebuild_live(state: BuildState, changed: set[Path], out_dir: Path) -> bool:
     started = time.perf_counter()
     try:
         edit = rebuild_text_edit(state.live, changed) if state.live and not state.problems else None
-    except Exception:  # the full build that follows does it, and reports whatever this was
+    except Exception as error:  # a bug of the live path: said, and the full build that follows does it
+        say(f"Reconstruction partielle impossible ({type(error).__name__} : {error}) ; reconstruction complète.")
         edit = None
     if edit is None:
         return False
