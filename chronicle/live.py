@@ -26,8 +26,9 @@ from chronicle.derive import Facts
 from chronicle.export import data_files
 from chronicle.load import read_record
 from chronicle.model import Chronology, Event, make_event
+from chronicle.pipeline import Site
 from chronicle.plan import Page, PlanKey, plan_part
-from chronicle.render import render_page
+from chronicle.render import make_environment, render_page
 from chronicle.write import safe_relative
 
 # The fields of an event that only the pages showing it display; a change to any other goes through a full build.
@@ -47,6 +48,15 @@ class LiveSite:
     chronology: Chronology
     facts: Facts
     environment: jinja2.Environment
+
+
+def keep(site: Site, root: Path, out_dir: Path) -> LiveSite | None:
+    """What a live rebuild needs of the full build ``site`` of ``root`` into ``out_dir`` (None if it lacks any)."""
+    checked = site.checked
+    if not (checked and checked.config and checked.index and checked.chronology and checked.facts):
+        return None
+    return LiveSite(root, out_dir, checked.config, checked.index, checked.chronology, checked.facts,
+                    make_environment(root / "templates"))
 
 
 @dataclass(frozen=True)

@@ -16,10 +16,9 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
-from chronicle.live import Edit, LiveSite, rebuild_text_edit, write_changed
+from chronicle.live import Edit, LiveSite, keep, rebuild_text_edit, write_changed
 from chronicle.pipeline import build_site
 from chronicle.problems import ContentError, Problem
-from chronicle.render import make_environment
 
 WATCHED = ("content", "templates", "static", "schema")
 DATA = "/donnees/"    # the data files, written after a live edit once the editor pauses
@@ -166,10 +165,7 @@ def rebuild(root: Path, out_dir: Path, state: BuildState, base_url: str | None =
         state.publish([problem])
         return
     say(f"Reconstruit : {len(site.files)} fichiers en {seconds(started)} s.")
-    checked = site.checked
-    if checked and checked.config and checked.index and checked.chronology and checked.facts:
-        state.live = LiveSite(root, out_dir, checked.config, checked.index, checked.chronology, checked.facts,
-                              make_environment(root / "templates"))
+    state.live = keep(site, root, out_dir)
     state.publish([])
 
 

@@ -16,10 +16,9 @@ import yaml
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from chronicle.live import LiveSite, rebuild_text_edit, write_changed
+from chronicle.live import LiveSite, keep, rebuild_text_edit, write_changed
 from chronicle.pipeline import build_site, check_site, render_site
 from chronicle.problems import ContentError
-from chronicle.render import make_environment
 from tests.conftest import REPO, make_project, tree
 
 sys.path.insert(0, str(REPO / "bench"))
@@ -30,10 +29,9 @@ SEARCH = "pagefind/"
 
 def live_site(root: Path, out: Path) -> LiveSite:
     """A full build into ``out``, and what serve keeps of it."""
-    checked = build_site(root, out).checked
-    assert checked and checked.config and checked.index and checked.chronology and checked.facts
-    return LiveSite(root, out, checked.config, checked.index, checked.chronology, checked.facts,
-                    make_environment(root / "templates"))
+    site = keep(build_site(root, out), root, out)
+    assert site is not None
+    return site
 
 
 def pages(out: Path) -> dict[str, bytes]:
