@@ -23,6 +23,7 @@ from chronicle.problems import ContentError, Problem
 WATCHED = ("content", "templates", "static", "schema")
 DATA = "/donnees/"    # the data files, written after a live edit once the editor pauses
 EXPORTS_PAUSE = 1.0   # seconds
+WATCH_TICK = 200      # ms: how often the watcher checks that it should stop
 RELOAD_PATH = "/__chronicle__/wait"
 RELOAD_SCRIPT = (
     "<script>(function(){var v=%d;function w(){fetch('" + RELOAD_PATH + "?v='+v).then(function(r)"
@@ -78,6 +79,7 @@ class BuildState:
         self.live: LiveSite | None = None  # what the last good build knew, for the next edit
         self.exports: PendingExports | None = None
         self.changed = threading.Condition()
+        self.building = threading.Lock()  # one build at a time: the first one and the watcher's
 
     def publish(self, problems: list[Problem]) -> None:
         """Record a build's outcome and wake every waiting page."""
@@ -144,8 +146,13 @@ def rebuild(root: Path, out_dir: Path, state: BuildState, base_url: str | None =
     the first build, the search index is carried over rather than rebuilt (Pagefind takes
     seconds on a large chronology): search in the preview may lag behind the edits.
     """
-    if changed and rebuild_live(state, changed, out_dir):
-        return
+    with state.building:
+        if not (changed and rebuild_live(state, changed, out_dir)):
+            rebuild_all(root, out_dir, state, base_url)
+
+
+def rebuild_all(root: Path, out_dir: Path, state: BuildState, base_url: str | None) -> None:
+    """The full build, its outcome published to the waiting pages."""
     started = time.perf_counter()
     state.live = None
     if state.exports:
@@ -225,13 +232,24 @@ class Handler(SimpleHTTPRequestHandler):
         self.wfile.write(body)
 
 
-def watch(root: Path, out_dir: Path, state: BuildState, stop: threading.Event, base_url: str | None) -> None:
-    """Rebuild whenever a file under content/, templates/, static/ or schema/ changes."""
+def watch(root: Path, out_dir: Path, state: BuildState, stop: threading.Event, ready: threading.Event,
+          base_url: str | None) -> None:
+    """Rebuild whenever a file under content/, templates/, static/ or schema/ changes.
+
+    ``ready`` is set once the watcher is in place (its first yield, after at most
+    ``WATCH_TICK`` ms), so that no save made after ``serve`` says it is ready goes unseen.
+    """
     from watchfiles import watch as watch_files
 
     folders = [str(root / name) for name in WATCHED if (root / name).is_dir()]
-    for changes in watch_files(*folders, stop_event=stop, debounce=50, step=20):
-        rebuild(root, out_dir, state, base_url, {Path(path) for _, path in changes})
+    try:
+        for changes in watch_files(*folders, stop_event=stop, debounce=50, step=20, rust_timeout=WATCH_TICK,
+                                   yield_on_timeout=True):
+            ready.set()
+            if changes:
+                rebuild(root, out_dir, state, base_url, {Path(path) for _, path in changes})
+    finally:
+        ready.set()  # a watcher that failed to start must not hold serve back
 
 
 def open_server(out_dir: Path, port: int, state: BuildState) -> ThreadingHTTPServer | None:
@@ -250,13 +268,15 @@ def open_server(out_dir: Path, port: int, state: BuildState) -> ThreadingHTTPSer
 def serve(root: Path, out_dir: Path, port: int, open_browser: bool = False, base_url: str | None = None) -> int:
     """Serve until interrupted; returns the exit code."""
     state = BuildState()
+    stop, ready = threading.Event(), threading.Event()
+    threading.Thread(target=watch, args=(root, out_dir, state, stop, ready, base_url), daemon=True).start()
+    ready.wait(timeout=30)  # watching before the first build: a save made during it is rebuilt after
     rebuild(root, out_dir, state, base_url)
     out_dir.mkdir(parents=True, exist_ok=True)
     server = open_server(out_dir, port, state)
     if server is None:
+        stop.set()
         return 2
-    stop = threading.Event()
-    threading.Thread(target=watch, args=(root, out_dir, state, stop, base_url), daemon=True).start()
     address = f"http://127.0.0.1:{server.server_address[1]}/"
     print(f"Site servi sur {address} (Ctrl+C pour arrêter).", flush=True)
     if open_browser:

@@ -123,7 +123,7 @@ def test_a_broken_edit_shows_the_problems_then_the_site_comes_back(served: Serve
     served.edit("kind: cal", "kind: call")
     assert wait_until(lambda: served.get(PAGE)[0] == 200)
     assert TITLE.replace("'", "&#39;") in served.get(PAGE)[1]
-    assert expected in served.log.read_text(encoding="utf-8")  # the terminal shows them as well
+    assert wait_until(lambda: expected in served.log.read_text(encoding="utf-8"))  # the terminal shows them too
 
 
 def test_the_reload_endpoint_tolerates_a_malformed_version(served: Served) -> None:
@@ -134,7 +134,8 @@ def test_the_reload_endpoint_tolerates_a_malformed_version(served: Served) -> No
 def test_a_text_edit_rewrites_only_the_pages_that_show_it(served: Served) -> None:
     served.edit(TITLE, "Appel Austin–Choïgou du 13 mai")
     assert wait_until(lambda: "<h1>Appel Austin–Choïgou du 13 mai</h1>" in served.get(PAGE)[1])
-    assert "page(s) réécrite(s)" in served.log.read_text(encoding="utf-8"), "the live path, not a full build"
+    assert wait_until(lambda: "page(s) réécrite(s)" in served.log.read_text(encoding="utf-8")), \
+        "the live path, not a full build"  # the terminal line follows the written pages
     status, home = served.get("")
     assert status == 200 and "Appel Austin–Choïgou du 13 mai" in home, "the lists show the new title"
     export = served.root / "site" / "donnees" / "chronologie.json"
@@ -144,4 +145,4 @@ def test_a_text_edit_rewrites_only_the_pages_that_show_it(served: Served) -> Non
     assert wait_until(lambda: "Appel du 13 mai" in served.get("donnees/chronologie.json")[1]), "or when asked for"
     served.edit("kind: call", "kind: meeting")  # counts and silences change: the whole site is rebuilt
     assert wait_until(lambda: "Rencontre" in served.get(PAGE)[1])
-    assert "fichiers en" in served.log.read_text(encoding="utf-8").rsplit("réécrite(s)", 1)[-1]
+    assert wait_until(lambda: "fichiers en" in served.log.read_text(encoding="utf-8").rsplit("réécrite(s)", 1)[-1])
