@@ -56,30 +56,50 @@ def output_fingerprint(out_dir: Path) -> str:
     return hashlib.sha256(repr((own.st_ino, own.st_mtime_ns, entries)).encode()).hexdigest()
 
 
-def build_key(root: Path, out_dir: Path, options: dict[str, object]) -> dict[str, str]:
-    """The fingerprints of a build's inputs and of its output folder."""
+def content_files(root: Path) -> dict[str, tuple[int, int]]:
+    """Every file under ``root/content``, by path from ``root``: its size and modification time."""
+    lines: list[str] = []
+    scan(str(root / "content"), lines)
+    files = {}
+    for line in lines:
+        path, size, mtime = line.split("\0")
+        files[Path(path).relative_to(root).as_posix()] = (int(size), int(mtime))
+    return files
+
+
+def settings_key(root: Path, out_dir: Path, options: dict[str, object]) -> str:
+    """The fingerprint of all a build depends on but ``content/``: templates, static files, schemas,
+    the generator's code, the options."""
+    inputs = tree_fingerprint([root / name for name in INPUTS if name != "content"] + [GENERATOR])
+    settings = json.dumps({**options, "out": str(out_dir)}, sort_keys=True, default=str)
+    return hashlib.sha256(f"{inputs}{settings}".encode()).hexdigest()
+
+
+def inputs_key(root: Path, out_dir: Path, options: dict[str, object]) -> str:
+    """The fingerprint of a build's inputs: the files of content/, templates/, static/, schema/, the
+    generator's code, the options."""
     inputs = tree_fingerprint([root / name for name in INPUTS] + [GENERATOR])
     settings = json.dumps({**options, "out": str(out_dir)}, sort_keys=True, default=str)
-    return {"inputs": hashlib.sha256(f"{inputs}{settings}".encode()).hexdigest(),
-            "output": output_fingerprint(out_dir)}
+    return hashlib.sha256(f"{inputs}{settings}".encode()).hexdigest()
 
 
-def is_up_to_date(root: Path, out_dir: Path, options: dict[str, object]) -> bool:
-    """True when neither the inputs nor the output changed since the last recorded build."""
+def is_up_to_date(root: Path, out_dir: Path, inputs: str) -> bool:
+    """True when neither the inputs (``inputs_key`` now) nor the output changed since the last recorded build."""
     try:
         recorded = json.loads((root / CACHE_FILE).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return False
-    return out_dir.is_dir() and recorded == build_key(root, out_dir, options)
+    return out_dir.is_dir() and recorded == {"inputs": inputs, "output": output_fingerprint(out_dir)}
 
 
-def remember_build(root: Path, out_dir: Path, options: dict[str, object]) -> None:
-    """Record the fingerprints of a build that has just succeeded."""
+def remember_build(root: Path, out_dir: Path, inputs: str) -> None:
+    """Record a build that has just succeeded: its ``inputs_key``, taken before it read them (a file
+    saved while it ran then makes the next build run), and its output as it now stands."""
     path = root / CACHE_FILE
     try:
         path.parent.mkdir(exist_ok=True)
         temporary = path.with_suffix(".tmp")
-        temporary.write_text(json.dumps(build_key(root, out_dir, options)), encoding="utf-8")
+        temporary.write_text(json.dumps({"inputs": inputs, "output": output_fingerprint(out_dir)}), encoding="utf-8")
         os.replace(temporary, path)
     except OSError:
         pass  # a read-only checkout builds in full every time: slower, never wrong

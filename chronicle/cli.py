@@ -7,7 +7,8 @@ import sys
 import time
 from pathlib import Path
 
-from chronicle.cache import forget_build, is_up_to_date, remember_build
+from chronicle.cache import forget_build, inputs_key, is_up_to_date, remember_build
+from chronicle.live import inputs_now, keep, save_state, update_saved
 from chronicle.pipeline import PUBLISHED_URLS, build_site, check_site, record_published
 from chronicle.problems import ContentError, Problem
 
@@ -42,12 +43,17 @@ def command_build(args: argparse.Namespace) -> int:
     """Build the site into ``--out``."""
     started = time.perf_counter()
     options = {"base_url": args.base_url}
-    if not (args.record_urls or args.force) and is_up_to_date(args.root, args.out, options):
-        print(f"Rien à reconstruire : {args.out} est à jour.")
-        return EXIT_OK
-    forget_build(args.root)
+    key = inputs_key(args.root, args.out, options)  # before anything is read: see ``remember_build``
+    if not (args.record_urls or args.force):
+        if is_up_to_date(args.root, args.out, key):
+            print(f"Rien à reconstruire : {args.out} est à jour.")
+            return EXIT_OK
+        if update_site(args, options, key, started):
+            return EXIT_OK
+    forget_build(args.root)  # the saved state needs no forgetting: it holds the output it was saved with
     if sys.stderr.isatty():
         print("Construction du site…", file=sys.stderr, end="\r")
+    inputs = inputs_now(args.root, args.out, options)
     try:
         site = build_site(args.root, args.out, args.base_url)
     except ContentError as error:
@@ -62,8 +68,31 @@ def command_build(args: argparse.Namespace) -> int:
         plural = "s" if len(added) > 1 else ""
         print(f"{len(added)} adresse{plural} nouvelle{plural} enregistrée{plural} dans {PUBLISHED_URLS}"
               + (" : ajoutez ce fichier à votre pull request." if added else "."))
-    remember_build(args.root, args.out, options)
+        if added:  # our own write, not an edit: the next build has nothing to redo for it
+            key, inputs = inputs_key(args.root, args.out, options), inputs_now(args.root, args.out, options)
+    remember_build(args.root, args.out, key)
+    live = keep(site, args.root, args.out)
+    if live is not None:
+        save_state(live, site.searchable, inputs)
     return EXIT_OK
+
+
+def update_site(args: argparse.Namespace, options: dict[str, object], key: str, started: float) -> bool:
+    """Rebuild after edits to the texts of events from the last build's saved state (``chronicle.live``);
+    False when the full build must run instead (it also reports any problem)."""
+    try:
+        update = update_saved(args.root, args.out, options)
+    except Exception as error:  # a bug of this path, or Pagefind failing: the full build redoes all, or says why
+        print(f"Mise à jour partielle impossible ({type(error).__name__} : {error}) ; reconstruction complète.",
+              file=sys.stderr)
+        return False
+    if update is None:
+        return False
+    elapsed = f"{time.perf_counter() - started:.2f}".replace(".", ",")
+    print(f"Site mis à jour : {len(update.written)} fichier(s) réécrit(s) et la recherche indexée de nouveau "
+          f"dans {args.out} en {elapsed} s.")
+    remember_build(args.root, args.out, key)
+    return True
 
 
 def command_check(args: argparse.Namespace) -> int:

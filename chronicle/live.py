@@ -1,4 +1,4 @@
-"""Live rebuilds for ``serve``: an edit to the text of events rebuilds only the pages that show them.
+"""Live rebuilds: an edit to the text of events rebuilds only the pages that show them.
 
 The common edit while previewing is a fix to an event's title, summary or annotation. Its
 date, actors, channels, citations, aliases and corrections stay as they were, so the URLs,
@@ -6,20 +6,26 @@ lists, counts and silences of the site do not move: the pages to redo are those 
 the event (``parts_showing``). Every other change (a new or deleted file, a date, a template,
 a problem in the file) goes through the full build, which also reports problems.
 
-The search index and the data exports of the preview follow: the index is the full build's
-(as before), the exports are written after the browser has been told to reload.
-``tests/test_live.py`` holds every live rebuild to the bytes of a clean build.
+``serve`` keeps its last build in memory: the search index of the preview is the full build's
+(as before), the exports are written after the browser has been told to reload. A command-line
+build saves the same state to ``.chronicle-cache/`` (``save_state``) and the next one starts
+from it (``update_saved``), writes the exports and indexes the site again for search.
+``tests/test_live.py`` and ``tests/test_cache.py`` hold every live rebuild to the bytes of a clean build.
 """
 
 from __future__ import annotations
 
+import gc
+import json
 import os
+import pickle
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 import jinja2
 
 from chronicle import urls
+from chronicle.cache import content_files, output_fingerprint, settings_key
 from chronicle.check import Index, check_notes, type_records
 from chronicle.config import Config
 from chronicle.derive import Facts
@@ -29,12 +35,13 @@ from chronicle.model import Chronology, Event, make_event
 from chronicle.pipeline import Site
 from chronicle.plan import Page, PlanKey, plan_part
 from chronicle.render import make_environment, render_page
-from chronicle.write import safe_relative
+from chronicle.write import link_tree, safe_relative, staged_site
 
 # The fields of an event that only the pages showing it display; a change to any other goes through a full build.
 TEXT_FIELDS = frozenset({"title", "summary", "annotation", "date_note", "date_basis"})
 EVENTS = "content/events/"
 LISTING = "listing.html"
+SAVED_STATE = ".chronicle-cache/live.pickle"
 
 
 @dataclass(frozen=True)
@@ -148,6 +155,20 @@ def rebuild_text_edit(site: LiveSite, changed: set[Path]) -> Edit | None:
 
     None also when an edited file has a problem: the full build reports it, as always.
     """
+    edit = text_edit(site, changed)
+    return Edit(edit.site, write_changed(edit.files, site.out_dir)) if edit else None
+
+
+@dataclass(frozen=True)
+class TextEdit:
+    """The site after edits to the texts of events, and the pages showing them, rendered: {path: bytes}."""
+
+    site: LiveSite
+    files: dict[str, bytes]
+
+
+def text_edit(site: LiveSite, changed: set[Path]) -> TextEdit | None:
+    """See ``rebuild_text_edit``: the same, with nothing written yet."""
     paths = edited_events(site.root, changed)
     if not paths:
         return None
@@ -176,9 +197,7 @@ def rebuild_text_edit(site: LiveSite, changed: set[Path]) -> Edit | None:
     pages = [page for part in sorted(parts) for page in plan_part(part, chronology, facts, site.config)
              if shows(page, edited)]
     files = {urls.output_path(page.url): render_page(page, site.environment) for page in pages}
-    written = write_changed(files, site.out_dir)
-    site = replace(site, index={**site.index, "event": events}, chronology=chronology, facts=facts)
-    return Edit(site, written)
+    return TextEdit(replace(site, index={**site.index, "event": events}, chronology=chronology, facts=facts), files)
 
 
 def write_changed(files: dict[str, bytes], out_dir: Path) -> list[str]:
@@ -201,3 +220,111 @@ def write_changed(files: dict[str, bytes], out_dir: Path) -> list[str]:
             raise
         written.append(path)
     return written
+
+
+@dataclass(frozen=True)
+class SavedState:
+    """What a command-line build leaves in ``.chronicle-cache/`` for the next one to start from."""
+
+    settings: str                          # ``cache.settings_key``: all but content/ must be as they were
+    content: dict[str, tuple[int, int]]    # every file of content/ as it was read: size, modification time
+    output: str                            # the output folder as the build left it (``cache.output_fingerprint``)
+    searchable: tuple[str, ...]            # the pages of the search index
+    config: Config
+    index: Index
+    chronology: Chronology
+    facts: Facts
+
+
+def inputs_now(root: Path, out_dir: Path, options: dict[str, object]) -> tuple[str, dict[str, tuple[int, int]]]:
+    """The settings key and the content files of ``root``, taken before a build reads them: a file
+    saved while the build runs then differs from what is recorded, and the next build redoes it."""
+    return settings_key(root, out_dir, options), content_files(root)
+
+
+def save_state(site: LiveSite, searchable: tuple[str, ...],
+               inputs: tuple[str, dict[str, tuple[int, int]]]) -> None:
+    """Save what ``site`` knows for the next command-line build, with the ``inputs`` (``inputs_now``)
+    it was built from; nothing if its search index was carried over rather than made."""
+    if not searchable:
+        return
+    path = site.root / SAVED_STATE
+    settings, content = inputs
+    state = SavedState(settings, content, output_fingerprint(site.out_dir), searchable, site.config, site.index,
+                       site.chronology, site.facts)
+    header = json.dumps({"settings": settings, "output": state.output}).encode() + b"\n"
+    try:
+        path.parent.mkdir(exist_ok=True)
+        temporary = path.with_name(f".{path.name}.{os.getpid()}")
+        temporary.write_bytes(header + pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL))
+        os.replace(temporary, path)
+    except OSError:
+        pass  # a read-only checkout builds in full every time: slower, never wrong
+
+
+def read_state(root: Path, settings: str, output: str) -> SavedState | None:
+    """The state the last command-line build saved, if it was saved with these ``settings``
+    (``cache.settings_key``) for this ``output`` (``cache.output_fingerprint``) and is readable.
+
+    Its header is compared before anything is unpickled: the output's fingerprint holds the
+    output folder's inode and times, which a state file committed by someone else cannot know.
+    """
+    if not output:
+        return None  # no output folder: nothing to update
+    try:
+        with (root / SAVED_STATE).open("rb") as file:
+            if json.loads(file.readline()) != {"settings": settings, "output": output}:
+                return None
+            collecting = gc.isenabled()
+            gc.disable()  # tens of thousands of objects: the collector would triple the time
+            try:
+                state = pickle.load(file)
+            finally:
+                if collecting:
+                    gc.enable()
+    except Exception:  # absent, cut short, or of an older generator: the full build starts over
+        return None
+    return state if isinstance(state, SavedState) else None
+
+
+@dataclass(frozen=True)
+class Update:
+    """A command-line build that started from the saved state: the files it rewrote, and every file of the site."""
+
+    written: list[str]
+    files: list[str]
+
+
+def update_saved(root: Path, out_dir: Path, options: dict[str, object]) -> Update | None:
+    """Rebuild after edits to the texts of events, from the last command-line build's saved state;
+    None when a full build is needed (no state, anything else changed, or a problem to report).
+
+    As a full build, it writes a new site beside ``out_dir`` and swaps it in whole: its files
+    are hard links to the current site's, but the pages showing the edited events, the data
+    files and the search index (Pagefind cannot update an index: it reads every searchable page
+    again, while the data files are made). Should it fail or stop, ``out_dir`` and the saved
+    state are left as they were.
+    """
+    from chronicle.search import BUNDLE, indexing, search_glob  # Pagefind is needed only to write
+
+    settings, now = inputs = inputs_now(root, out_dir, options)
+    state = read_state(root, settings, output_fingerprint(out_dir))
+    if state is None or now.keys() != state.content.keys():
+        return None  # no state for this output, or a file added or deleted
+    changed = {root / path for path, stat in now.items() if state.content[path] != stat}
+    if not changed:
+        return None
+    site = LiveSite(root, out_dir, state.config, state.index, state.chronology, state.facts,
+                    make_environment(root / "templates"))
+    edit = text_edit(site, changed)
+    if edit is None:
+        return None  # the state stays good for the edit after the editor has fixed the problem
+    searchable = list(state.searchable)
+    with staged_site(out_dir) as folder:
+        kept = link_tree(out_dir, folder, skip=BUNDLE)
+        written = write_changed(edit.files, folder)
+        with indexing(folder, search_glob(searchable)) as finish:
+            written += write_changed(data_files(edit.site.chronology, edit.site.config), folder)
+            bundle = finish(searchable)
+    save_state(edit.site, state.searchable, inputs)
+    return Update(written, sorted({*kept, *edit.files, *bundle}))

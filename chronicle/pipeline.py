@@ -7,7 +7,6 @@ claim one URL. Nothing is rendered or written until every problem has been ruled
 
 from __future__ import annotations
 
-import os
 import shutil
 import tempfile
 from collections.abc import Mapping
@@ -27,7 +26,7 @@ from chronicle.model import Chronology, build_model
 from chronicle.plan import DuplicateUrlError, Page, plan_pages
 from chronicle.problems import ContentError, Problem
 from chronicle.render import make_environment, render_into
-from chronicle.write import SiteFiles, interruptions_unwind, make_folders, staged_site, write_tree
+from chronicle.write import SiteFiles, interruptions_unwind, link_or_copy, make_folders, staged_site, write_tree
 
 PUBLISHED_URLS = "content/published-urls.txt"
 EXPORT_SCHEMA = "donnees/chronologie.schema.json"
@@ -65,6 +64,7 @@ class Site:
     files: Mapping[str, bytes]
     permanent: frozenset[str]
     checked: Checked | None = None  # the records and pages it was made of (``serve`` rebuilds from them)
+    searchable: tuple[str, ...] = ()  # the pages in its search index, by path (none when it was carried over)
 
 
 def read_published(root: Path) -> list[tuple[int, str]] | None:
@@ -202,14 +202,6 @@ def previous_search_bundle(out_dir: Path, folder: Path) -> list[str]:
     return paths
 
 
-def link_or_copy(source: str, target: str) -> None:
-    """A hard link from ``target`` to ``source``, or a copy where the file system refuses."""
-    try:
-        os.link(source, target)
-    except OSError:
-        shutil.copyfile(source, target)
-
-
 def checked_for_build(root: Path, base_url: str | None) -> Checked:
     """The checked records and planned pages of ``root``; raises ContentError on any problem."""
     checked = check_site(root, base_url, plan=True)
@@ -218,9 +210,17 @@ def checked_for_build(root: Path, base_url: str | None) -> Checked:
     return checked
 
 
-def write_into(checked: Checked, root: Path, folder: Path, search_from: Path | None = None) -> list[str]:
+@dataclass(frozen=True)
+class Written:
+    """What ``write_into`` wrote: every path, sorted, and the pages the search index holds."""
+
+    paths: list[str]
+    searchable: list[str]
+
+
+def write_into(checked: Checked, root: Path, folder: Path, search_from: Path | None = None) -> Written:
     """Write the whole site into the empty ``folder``: the pages (rendered on every core), the other
-    files and the search index; the paths written, sorted.
+    files and the search index.
 
     ``search_from`` (the live preview) reuses the search index of the site already there
     instead of indexing again: the slowest step at scale, and stale only in the preview.
@@ -235,11 +235,12 @@ def write_into(checked: Checked, root: Path, folder: Path, search_from: Path | N
     marked = {path for path, body in others.items() if path.endswith(".html") and MARKER in body}
     environment = make_environment(root / "templates")
     bundle = previous_search_bundle(search_from, folder) if search_from is not None else []
+    searchable: list[str] = []
     if bundle:
         render_into([page for page, _ in pages], environment, folder, MARKER)
     else:
-        bundle = render_and_index(pages, environment, folder, marked)
-    return sorted({*(path for _, path in pages), *others, *bundle})
+        bundle, searchable = render_and_index(pages, environment, folder, marked)
+    return Written(sorted({*(path for _, path in pages), *others, *bundle}), searchable)
 
 
 def foreseen_searchable(page: Page) -> bool:
@@ -248,9 +249,10 @@ def foreseen_searchable(page: Page) -> bool:
 
 
 def render_and_index(pages: list[tuple[Page, str]], environment: jinja2.Environment, folder: Path,
-                     marked: set[str]) -> list[str]:
+                     marked: set[str]) -> tuple[list[str], list[str]]:
     """Render ``pages`` ((page, path) pairs) into ``folder`` and index the searchable ones (those whose
-    bytes carry Pagefind's marker, with the files of ``marked``); the paths of the search bundle.
+    bytes carry Pagefind's marker, with the files of ``marked``); the paths of the search bundle and
+    of the pages indexed, sorted.
 
     The pages the plan makes searchable (``search_type``) and whatever Pagefind's glob finds
     beside them are rendered first, on every core; Pagefind (one core) then indexes them while
@@ -262,15 +264,15 @@ def render_and_index(pages: list[tuple[Page, str]], environment: jinja2.Environm
     foreseen = [path for page, path in pages if foreseen_searchable(page)]
     if not foreseen and not marked:
         render_into([page for page, _ in pages], environment, folder, MARKER)
-        return index_folder(folder, [])  # fails: nothing to search
+        return index_folder(folder, []), []  # fails: nothing to search
     glob = search_glob([*foreseen, *marked])
     marked |= set(render_into([page for page, path in pages if glob_finds(glob, path)], environment, folder, MARKER))
     with indexing(folder, glob) as finish:
         marked |= set(render_into([page for page, path in pages if not glob_finds(glob, path)], environment,
                                   folder, MARKER, busy=1))
         if all(glob_finds(glob, path) for path in marked):
-            return finish(sorted(marked))
-    return index_folder(folder, sorted(marked))
+            return finish(sorted(marked)), sorted(marked)
+    return index_folder(folder, sorted(marked)), sorted(marked)
 
 
 def render_site(root: Path, base_url: str | None = None, search_from: Path | None = None) -> Site:
@@ -281,8 +283,9 @@ def render_site(root: Path, base_url: str | None = None, search_from: Path | Non
     checked = checked_for_build(root, base_url)
     with interruptions_unwind(), tempfile.TemporaryDirectory(prefix="chronicle-site-") as tmp:
         folder = Path(tmp)
-        files = {path: (folder / path).read_bytes() for path in write_into(checked, root, folder, search_from)}
-    return Site(files, permanent_urls(checked.pages, checked.exports), checked)
+        written = write_into(checked, root, folder, search_from)
+        files = {path: (folder / path).read_bytes() for path in written.paths}
+    return Site(files, permanent_urls(checked.pages, checked.exports), checked, tuple(written.searchable))
 
 
 def build_files(root: Path, base_url: str | None = None) -> dict[str, bytes]:
@@ -298,8 +301,9 @@ def build_site(root: Path, out_dir: Path, base_url: str | None = None, reuse_sea
     """
     checked = checked_for_build(root, base_url)
     with staged_site(out_dir) as folder:
-        paths = write_into(checked, root, folder, out_dir if reuse_search else None)
-    return Site(SiteFiles(out_dir, paths), permanent_urls(checked.pages, checked.exports), checked)
+        written = write_into(checked, root, folder, out_dir if reuse_search else None)
+    return Site(SiteFiles(out_dir, written.paths), permanent_urls(checked.pages, checked.exports), checked,
+                tuple(written.searchable))
 
 
 def record_published(root: Path, permanent: frozenset[str]) -> list[str]:

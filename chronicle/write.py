@@ -83,6 +83,33 @@ def make_folders(paths: Iterable[str], directory: Path) -> None:
         folder.mkdir(parents=True, exist_ok=True)
 
 
+def link_or_copy(source: str, target: str) -> None:
+    """A hard link from ``target`` to ``source``, or a copy where the file system refuses."""
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copyfile(source, target)
+
+
+def link_tree(source: Path, target: Path, skip: str = "") -> list[str]:
+    """Hard-link every file under ``source`` into the empty ``target``, but those of the top folder
+    ``skip``; their paths, sorted. Folders are made first, in sorted order (``make_folders``).
+
+    The files are shared, not copied: they must be replaced (``os.replace``), never written into.
+    """
+    paths = []
+    for folder, folders, files in os.walk(source):
+        where = Path(folder).relative_to(source)
+        if where == Path("."):
+            folders[:] = [name for name in folders if name != skip]
+        paths += [(where / name).as_posix() for name in files]
+    paths.sort()
+    make_folders(paths, target)
+    for path in paths:
+        link_or_copy(str(source / path), str(target / path))
+    return paths
+
+
 def write_tree(files: Mapping[str, bytes], directory: Path) -> None:
     """Write ``files`` ({relative path: bytes}) under ``directory``, in sorted order."""
     make_folders(files, directory)

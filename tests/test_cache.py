@@ -1,20 +1,24 @@
-"""The no-op fast path: a build is skipped only when nothing it depends on has changed."""
+"""The command line's fast paths: a build is skipped only when nothing it depends on has changed,
+and an edit to the texts of events starts from the last build's saved state (chronicle/live.py)."""
 
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from tests.conftest import REPO, make_project, tree
 
 UP_TO_DATE = "Rien à reconstruire"
+UPDATED = "Site mis à jour"
+BUILT = "Site construit"
 
 
 def build(root: Path, *args: str) -> str:
@@ -38,7 +42,7 @@ def test_second_build_is_skipped_and_any_change_rebuilds(tmp_path: Path) -> None
     event = root / "content" / "events" / "2022-02-18-appel-austin-choigou.yaml"
     event.write_text(event.read_text(encoding="utf-8").replace("Dernier entretien", "Ultime entretien"),
                      encoding="utf-8")
-    assert build(root).startswith("Site construit")
+    assert build(root).startswith(UPDATED)  # a text: only the pages showing it, and the search index
     assert "Ultime entretien" in (root / "site" / "evenements" / "2022-02-18-appel-austin-choigou" /
                                   "index.html").read_text(encoding="utf-8")
     assert build(root).startswith(UP_TO_DATE)
@@ -120,3 +124,131 @@ def test_preview_rebuild_carries_the_search_index_over(tmp_path: Path) -> None:
     (out / "pagefind").rename(tmp_path / "moved")
     fresh = build_site(root, out, reuse_search=True)
     assert any(path.startswith("pagefind/") for path in fresh.files), "no index to reuse: it indexes"
+
+
+def clean_build(root: Path, base: Path) -> dict[str, bytes]:
+    """The files of a clean build of ``root``'s content (no cache, no saved state)."""
+    clean = base / "clean"
+    shutil.rmtree(clean, ignore_errors=True)
+    shutil.copytree(root / "content", clean / "content")
+    for name in ("schema", "templates", "static"):
+        (clean / name).symlink_to(REPO / name)
+    assert build(clean).startswith(BUILT)
+    return tree(clean / "site")
+
+
+TEXT_EDITS = st.lists(st.tuples(st.sampled_from(["title", "summary", "annotation", "kind", "problem"]),
+                                st.integers(0, 50), st.text(alphabet="abcdéèçà ’«»", min_size=1, max_size=12)),
+                      min_size=1, max_size=4)
+
+
+@settings(max_examples=5, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(edits=TEXT_EDITS)
+@example(edits=[("title", 0, "abc"), ("problem", 2, "x"), ("summary", 2, "é’"), ("kind", 1, "x"),
+                ("annotation", 5, "«à»")])
+def test_text_edits_from_the_saved_state_give_the_clean_build_bytes(tmp_path_factory: pytest.TempPathFactory,
+                                                                      edits: list[tuple[str, int, str]]) -> None:
+    """Texts edited between command-line builds: each build redoes only what shows them, search index
+    included, and leaves the bytes of a clean build; a date or a problem goes through the full build."""
+    base = tmp_path_factory.mktemp("texts")
+    root = make_project(base)
+    assert build(root).startswith(BUILT)
+    events = sorted((root / "content" / "events").glob("*.yaml"))
+    for field, pick, words in edits:
+        path = events[pick % len(events)]
+        text = path.read_text(encoding="utf-8")
+        if field == "kind":  # lists, counts and silences move: the full build
+            kind = "call" if "\nkind: meeting\n" in text else "meeting"
+            path.write_text(re.sub(r"\nkind: [\w-]+\n", f"\nkind: {kind}\n", text, count=1), encoding="utf-8")
+        elif field == "problem":
+            path.write_text(text.replace("\ntitle: ", "\ntitle: \n_title: ", 1), encoding="utf-8")
+            result = subprocess.run([sys.executable, str(REPO / "build.py"), "--root", str(root), "build"],
+                                    capture_output=True, text=True, timeout=300)
+            assert result.returncode != 0 and path.name in result.stdout + result.stderr, "reported in full"
+            path.write_text(text.replace("\ntitle: ", "\ntitle: Corrigé ", 1), encoding="utf-8")
+            assert build(root).startswith(UPDATED), "once fixed, a text edit as any other"
+            continue
+        else:
+            path.write_text(text.replace(f"\n{field}: ", f"\n{field}: {words.strip() or 'x'} — ", 1),
+                            encoding="utf-8")
+        output = build(root)
+        if field in ("title", "summary", "annotation") and f"\n{field}: " in text:
+            assert output.startswith(UPDATED), output
+        elif field == "kind":
+            assert output.startswith(BUILT), output
+        assert build(root).startswith(UP_TO_DATE)
+    assert tree(root / "site") == clean_build(root, base)
+
+
+def test_a_file_saved_during_the_build_is_redone_by_the_next(tmp_path: Path) -> None:
+    from chronicle.live import inputs_now, keep, save_state, update_saved
+    from chronicle.pipeline import build_site
+
+    root = make_project(tmp_path)
+    out = root / "site"
+    inputs = inputs_now(root, out, {"base_url": None})  # as the command line: before the build reads anything
+    site = build_site(root, out)
+    event = root / "content" / "events" / "2022-02-18-appel-austin-choigou.yaml"
+    event.write_text(event.read_text(encoding="utf-8").replace("Dernier entretien", "Ultime entretien"),
+                     encoding="utf-8")  # saved after the build read it
+    live = keep(site, root, out)
+    assert live is not None
+    save_state(live, site.searchable, inputs)
+    update = update_saved(root, out, {"base_url": None})
+    assert update is not None and "evenements/2022-02-18-appel-austin-choigou/index.html" in update.written
+    assert "Ultime entretien" in (out / "evenements" / "2022-02-18-appel-austin-choigou" /
+                                  "index.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("damage", ["garbage", "cut", "site-replaced"])
+def test_a_damaged_or_stale_saved_state_means_a_full_build(tmp_path: Path, damage: str) -> None:
+    root = make_project(tmp_path)
+    assert build(root).startswith(BUILT)
+    saved = root / ".chronicle-cache" / "live.pickle"
+    if damage == "garbage":
+        saved.write_bytes(b"not a pickle")
+    elif damage == "cut":
+        saved.write_bytes(saved.read_bytes()[:1000])
+    else:  # another build's output in its place
+        shutil.copytree(root / "site", tmp_path / "other")
+        shutil.rmtree(root / "site")
+        (tmp_path / "other").rename(root / "site")
+    event = root / "content" / "events" / "2022-02-18-appel-austin-choigou.yaml"
+    event.write_text(event.read_text(encoding="utf-8").replace("Dernier entretien", "Ultime entretien"),
+                     encoding="utf-8")
+    assert build(root).startswith(BUILT)
+    assert tree(root / "site") == clean_build(root, tmp_path)
+
+
+class Payload:
+    """Unpickled, creates a file: what a state file committed by someone else could do."""
+
+    def __init__(self, marker: Path) -> None:
+        self.marker = marker
+
+    def __reduce__(self) -> tuple[object, tuple[str, str]]:
+        return open, (str(self.marker), "w")
+
+
+def test_a_state_file_not_saved_for_this_output_is_never_unpickled(tmp_path: Path) -> None:
+    import json
+    import pickle
+
+    from chronicle.cache import settings_key
+
+    pickle.loads(pickle.dumps(Payload(tmp_path / "probe")))
+    assert (tmp_path / "probe").exists(), "the payload does act when unpickled"
+    root = make_project(tmp_path)
+    assert build(root).startswith(BUILT)
+    marker = tmp_path / "unpickled"
+    settings = settings_key(root, root / "site", {"base_url": None})
+    for output in ("", "0" * 64):  # as in a fresh checkout (no site/ yet), or a guess
+        header = json.dumps({"settings": settings, "output": output}).encode() + b"\n"
+        (root / ".chronicle-cache" / "live.pickle").write_bytes(header + pickle.dumps(Payload(marker)))
+        touch_later(root / "content" / "events" / "2022-02-18-appel-austin-choigou.yaml")
+        assert build(root).startswith(BUILT)
+        assert not marker.exists()
+    shutil.rmtree(root / "site")
+    (root / ".chronicle-cache" / "live.pickle").write_bytes(pickle.dumps(Payload(marker)))
+    assert build(root).startswith(BUILT)
+    assert not marker.exists()
