@@ -252,3 +252,28 @@ def test_a_state_file_not_saved_for_this_output_is_never_unpickled(tmp_path: Pat
     (root / ".chronicle-cache" / "live.pickle").write_bytes(pickle.dumps(Payload(marker)))
     assert build(root).startswith(BUILT)
     assert not marker.exists()
+
+
+def test_an_update_that_fails_halfway_leaves_the_site_and_the_saved_state_as_they_were(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import chronicle.live
+    from chronicle.live import update_saved
+
+    root = make_project(tmp_path)
+    assert build(root).startswith(BUILT)
+    before = tree(root / "site")
+    event = root / "content" / "events" / "2022-02-18-appel-austin-choigou.yaml"
+    event.write_text(event.read_text(encoding="utf-8").replace("Dernier entretien", "Ultime entretien"),
+                     encoding="utf-8")
+
+    def fail(*args: object) -> None:
+        raise KeyboardInterrupt  # as Ctrl-C while Pagefind indexes and the data files are made
+
+    with monkeypatch.context() as patch:
+        patch.setattr(chronicle.live, "data_files", fail)
+        with pytest.raises(KeyboardInterrupt):
+            update_saved(root, root / "site", {"base_url": None})
+    assert tree(root / "site") == before
+    assert not list(tmp_path.glob("project/.site-*")), "no staging folder left behind"
+    assert build(root).startswith(UPDATED), "the saved state still holds for the site as it is"
+    assert tree(root / "site") == clean_build(root, tmp_path)
