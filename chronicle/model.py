@@ -133,6 +133,7 @@ class Chronology:
     by_channel: dict[str, tuple[Event, ...]] = field(default_factory=dict)
     by_source: dict[str, tuple[Event, ...]] = field(default_factory=dict)
     by_year: dict[int, tuple[Event, ...]] = field(default_factory=dict)
+    by_party: dict[str, tuple[str, ...]] = field(default_factory=dict)  # the ids of the channels of each actor
 
     positions: dict[str | None, dict[str, int]] = field(default_factory=dict)  # None: the whole chronology
     # The years where some event begins or ends (the timelines' axis: a long interval does not occupy its middle).
@@ -140,6 +141,9 @@ class Chronology:
     # Each event's line in lists, by id, filled as pages are planned (views.event_summary): lists show an
     # event on many pages. A live rebuild hands the unchanged events' lines over to the next chronology.
     summaries: dict[str, dict[str, Any]] = field(default_factory=dict, compare=False, repr=False)
+    # Each channel's identity in lists (views.channel_view), by id, filled as pages are planned: every
+    # actor page lists its channels. Texts of events do not show in it.
+    channel_views: dict[str, dict[str, Any]] = field(default_factory=dict, compare=False, repr=False)
 
     def event(self, event_id: str) -> Event:
         """The event ``event_id``."""
@@ -195,6 +199,15 @@ def group(events: Iterable[Event], keys_of: Any) -> dict[Any, tuple[Event, ...]]
     return {key: tuple(value) for key, value in groups.items()}
 
 
+def channels_by_party(channels: dict[str, Channel]) -> dict[str, tuple[str, ...]]:
+    """The ids of the channels each actor is a party to, in the order of ``channels``."""
+    parties: dict[str, list[str]] = defaultdict(list)
+    for channel in channels.values():
+        for party in channel.parties:
+            parties[party].append(channel.id)
+    return {party: tuple(ids) for party, ids in parties.items()}
+
+
 def build_model(index: Index) -> Chronology:
     """The Chronology of checked records (call only when the check found no problem)."""
     events = sorted((make_event(i, r.data) for i, r in index["event"].items()),
@@ -218,6 +231,7 @@ def build_model(index: Index) -> Chronology:
         by_channel=by_channel,
         by_source=group(events, lambda e: dict.fromkeys(c.source for c in e.citations)),
         by_year=group(events, lambda e: (e.year,)),
+        by_party=channels_by_party(channels),
         positions={key: {event.id: position for position, event in enumerate(sequence)}
                    for key, sequence in sequences.items()},
         years=frozenset(day.year for event in events for day in (event.date.start, event.date.end) if day),

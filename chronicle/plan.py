@@ -196,9 +196,8 @@ def plan_record_years(kind: str, record_id: str, name: str, events: tuple[Event,
 def plan_actor(actor: Actor, chronology: Chronology, facts: Facts, config: Config) -> list[Page]:
     """An actor's page, and the pages of its years when its events are split."""
     events = chronology.by_actor.get(actor.id, ())
-    used = {channel for event in events for channel in event.channels}
-    channels = [channel_view(c, chronology) for c in chronology.channels.values()
-                if actor.id in c.parties or c.id in used]
+    used = {channel for event in events for channel in event.channels} | set(chronology.by_party.get(actor.id, ()))
+    channels = [channel_view(chronology.channels[c], chronology) for c in sorted(used)]  # channels: sorted by id
     contacts = [{"actor": link(chronology.actors[other].name, urls.record_url("actor", other)),
                  "count": count} for other, count in facts.contacts[actor.id]]
     listed, year_pages = plan_record_years("actor", actor.id, actor.name, events, chronology, config)
@@ -229,7 +228,7 @@ def plan_channel(channel: Channel, chronology: Chronology, facts: Facts, config:
     events = chronology.by_channel.get(channel.id, ())
     claims = [claim_view(check, chronology) for check in facts.claim_checks
               if set(check.first.channels) & set(check.second.channels) & {channel.id}]
-    strip = build_timeline(chronology, longest_silences(facts), [channel.id])
+    strip = build_timeline(chronology, {channel.id: facts.silences[channel.id][:SILENCES]}, [channel.id])
     contacts = [e for e in events if e.kind in CONTACT_KINDS]
     listed, year_pages = plan_record_years("channel", channel.id, channel.name, events, chronology, config)
     silences = facts.silences[channel.id]
