@@ -1,6 +1,6 @@
 """Skip a build whose inputs and output are exactly as the last build left them.
 
-The key covers everything a page depends on: the files of content/, templates/, static/
+The key (``Inputs``) covers everything a page depends on: the files of content/, templates/, static/
 and schema/, the generator's own code, and the build's options. The output is checked too,
 so a hand-edited or deleted ``site/`` is rebuilt. Files are compared by size and
 modification time (nanoseconds), which every edit changes; CI starts without the cache and
@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from dataclasses import dataclass
 from pathlib import Path
 
 CACHE_FILE = ".chronicle-cache/build.json"
@@ -67,24 +68,29 @@ def content_files(root: Path) -> dict[str, tuple[int, int]]:
     return files
 
 
-def settings_key(root: Path, out_dir: Path, options: dict[str, object]) -> str:
-    """The fingerprint of all a build depends on but ``content/``: templates, static files, schemas,
-    the generator's code, the options."""
-    inputs = tree_fingerprint([root / name for name in INPUTS if name != "content"] + [GENERATOR])
-    settings = json.dumps({**options, "out": str(out_dir)}, sort_keys=True, default=str)
-    return hashlib.sha256(f"{inputs}{settings}".encode()).hexdigest()
+@dataclass(frozen=True)
+class Inputs:
+    """What a build depends on, as it stands: to be taken before the build reads any of it (a file
+    saved while the build runs then differs from what is recorded, and the next build redoes it)."""
+
+    settings: str                         # templates/, static/, schema/, the generator's code, the options
+    content: dict[str, tuple[int, int]]   # ``content_files``
+
+    @property
+    def key(self) -> str:
+        """One fingerprint of them all."""
+        return hashlib.sha256(f"{self.settings}{sorted(self.content.items())}".encode()).hexdigest()
 
 
-def inputs_key(root: Path, out_dir: Path, options: dict[str, object]) -> str:
-    """The fingerprint of a build's inputs: the files of content/, templates/, static/, schema/, the
-    generator's code, the options."""
-    inputs = tree_fingerprint([root / name for name in INPUTS] + [GENERATOR])
+def read_inputs(root: Path, out_dir: Path, options: dict[str, object]) -> Inputs:
+    """The ``Inputs`` of a build of ``root`` into ``out_dir`` with ``options``, now."""
+    files = tree_fingerprint([root / name for name in INPUTS if name != "content"] + [GENERATOR])
     settings = json.dumps({**options, "out": str(out_dir)}, sort_keys=True, default=str)
-    return hashlib.sha256(f"{inputs}{settings}".encode()).hexdigest()
+    return Inputs(hashlib.sha256(f"{files}{settings}".encode()).hexdigest(), content_files(root))
 
 
 def is_up_to_date(root: Path, out_dir: Path, inputs: str) -> bool:
-    """True when neither the inputs (``inputs_key`` now) nor the output changed since the last recorded build."""
+    """True when neither the inputs (``Inputs.key``, now) nor the output changed since the last recorded build."""
     try:
         recorded = json.loads((root / CACHE_FILE).read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -93,8 +99,7 @@ def is_up_to_date(root: Path, out_dir: Path, inputs: str) -> bool:
 
 
 def remember_build(root: Path, out_dir: Path, inputs: str) -> None:
-    """Record a build that has just succeeded: its ``inputs_key``, taken before it read them (a file
-    saved while it ran then makes the next build run), and its output as it now stands."""
+    """Record a build that has just succeeded: its ``Inputs.key``, and its output as it now stands."""
     path = root / CACHE_FILE
     try:
         path.parent.mkdir(exist_ok=True)

@@ -7,8 +7,8 @@ import sys
 import time
 from pathlib import Path
 
-from chronicle.cache import forget_build, inputs_key, is_up_to_date, remember_build
-from chronicle.live import inputs_now, keep, save_state, update_saved
+from chronicle.cache import Inputs, forget_build, is_up_to_date, read_inputs, remember_build
+from chronicle.live import keep, save_state, update_saved
 from chronicle.pipeline import PUBLISHED_URLS, build_site, check_site, record_published
 from chronicle.problems import ContentError, Problem
 
@@ -43,17 +43,16 @@ def command_build(args: argparse.Namespace) -> int:
     """Build the site into ``--out``."""
     started = time.perf_counter()
     options = {"base_url": args.base_url}
-    key = inputs_key(args.root, args.out, options)  # before anything is read: see ``remember_build``
+    inputs = read_inputs(args.root, args.out, options)  # before anything is read: see ``Inputs``
     if not (args.record_urls or args.force):
-        if is_up_to_date(args.root, args.out, key):
+        if is_up_to_date(args.root, args.out, inputs.key):
             print(f"Rien à reconstruire : {args.out} est à jour.")
             return EXIT_OK
-        if update_site(args, options, key, started):
+        if update_site(args, inputs, started):
             return EXIT_OK
     forget_build(args.root)  # the saved state needs no forgetting: it holds the output it was saved with
     if sys.stderr.isatty():
         print("Construction du site…", file=sys.stderr, end="\r")
-    inputs = inputs_now(args.root, args.out, options)
     try:
         site = build_site(args.root, args.out, args.base_url)
     except ContentError as error:
@@ -69,19 +68,19 @@ def command_build(args: argparse.Namespace) -> int:
         print(f"{len(added)} adresse{plural} nouvelle{plural} enregistrée{plural} dans {PUBLISHED_URLS}"
               + (" : ajoutez ce fichier à votre pull request." if added else "."))
         if added:  # our own write, not an edit: the next build has nothing to redo for it
-            key, inputs = inputs_key(args.root, args.out, options), inputs_now(args.root, args.out, options)
-    remember_build(args.root, args.out, key)
+            inputs = read_inputs(args.root, args.out, options)
+    remember_build(args.root, args.out, inputs.key)
     live = keep(site, args.root, args.out)
     if live is not None:
         save_state(live, site.searchable, inputs)
     return EXIT_OK
 
 
-def update_site(args: argparse.Namespace, options: dict[str, object], key: str, started: float) -> bool:
+def update_site(args: argparse.Namespace, inputs: Inputs, started: float) -> bool:
     """Rebuild after edits to the texts of events from the last build's saved state (``chronicle.live``);
     False when the full build must run instead (it also reports any problem)."""
     try:
-        update = update_saved(args.root, args.out, options)
+        update = update_saved(args.root, args.out, inputs)
     except Exception as error:  # a bug of this path, or Pagefind failing: the full build redoes all, or says why
         print(f"Mise à jour partielle impossible ({type(error).__name__} : {error}) ; reconstruction complète.",
               file=sys.stderr)
@@ -91,7 +90,7 @@ def update_site(args: argparse.Namespace, options: dict[str, object], key: str, 
     elapsed = f"{time.perf_counter() - started:.2f}".replace(".", ",")
     print(f"Site mis à jour : {len(update.written)} fichier(s) réécrit(s) et la recherche indexée de nouveau "
           f"dans {args.out} en {elapsed} s.")
-    remember_build(args.root, args.out, key)
+    remember_build(args.root, args.out, inputs.key)
     return True
 
 

@@ -25,7 +25,7 @@ from pathlib import Path
 import jinja2
 
 from chronicle import urls
-from chronicle.cache import content_files, output_fingerprint, settings_key
+from chronicle.cache import Inputs, output_fingerprint
 from chronicle.check import Index, check_notes, type_records
 from chronicle.config import Config
 from chronicle.derive import Facts
@@ -226,7 +226,7 @@ def write_changed(files: dict[str, bytes], out_dir: Path) -> list[str]:
 class SavedState:
     """What a command-line build leaves in ``.chronicle-cache/`` for the next one to start from."""
 
-    settings: str                          # ``cache.settings_key``: all but content/ must be as they were
+    settings: str                          # ``cache.Inputs``: all but content/ must be as they were
     content: dict[str, tuple[int, int]]    # every file of content/ as it was read: size, modification time
     output: str                            # the output folder as the build left it (``cache.output_fingerprint``)
     searchable: tuple[str, ...]            # the pages of the search index
@@ -236,23 +236,15 @@ class SavedState:
     facts: Facts
 
 
-def inputs_now(root: Path, out_dir: Path, options: dict[str, object]) -> tuple[str, dict[str, tuple[int, int]]]:
-    """The settings key and the content files of ``root``, taken before a build reads them: a file
-    saved while the build runs then differs from what is recorded, and the next build redoes it."""
-    return settings_key(root, out_dir, options), content_files(root)
-
-
-def save_state(site: LiveSite, searchable: tuple[str, ...],
-               inputs: tuple[str, dict[str, tuple[int, int]]]) -> None:
-    """Save what ``site`` knows for the next command-line build, with the ``inputs`` (``inputs_now``)
-    it was built from; nothing if its search index was carried over rather than made."""
+def save_state(site: LiveSite, searchable: tuple[str, ...], inputs: Inputs) -> None:
+    """Save what ``site`` knows for the next command-line build, with the ``inputs`` it was built
+    from; nothing if its search index was carried over rather than made."""
     if not searchable:
         return
     path = site.root / SAVED_STATE
-    settings, content = inputs
-    state = SavedState(settings, content, output_fingerprint(site.out_dir), searchable, site.config, site.index,
-                       site.chronology, site.facts)
-    header = json.dumps({"settings": settings, "output": state.output}).encode() + b"\n"
+    state = SavedState(inputs.settings, inputs.content, output_fingerprint(site.out_dir), searchable, site.config,
+                       site.index, site.chronology, site.facts)
+    header = json.dumps({"settings": state.settings, "output": state.output}).encode() + b"\n"
     try:
         path.parent.mkdir(exist_ok=True)
         temporary = path.with_name(f".{path.name}.{os.getpid()}")
@@ -264,7 +256,7 @@ def save_state(site: LiveSite, searchable: tuple[str, ...],
 
 def read_state(root: Path, settings: str, output: str) -> SavedState | None:
     """The state the last command-line build saved, if it was saved with these ``settings``
-    (``cache.settings_key``) for this ``output`` (``cache.output_fingerprint``) and is readable.
+    (``cache.Inputs.settings``) for this ``output`` (``cache.output_fingerprint``) and is readable.
 
     Its header is compared before anything is unpickled: the output's fingerprint holds the
     output folder's inode and times, which a state file committed by someone else cannot know.
@@ -295,9 +287,10 @@ class Update:
     files: list[str]
 
 
-def update_saved(root: Path, out_dir: Path, options: dict[str, object]) -> Update | None:
-    """Rebuild after edits to the texts of events, from the last command-line build's saved state;
-    None when a full build is needed (no state, anything else changed, or a problem to report).
+def update_saved(root: Path, out_dir: Path, inputs: Inputs) -> Update | None:
+    """Rebuild after edits to the texts of events, from the last command-line build's saved state
+    (``inputs``: those of ``root`` now); None when a full build is needed (no state, anything else
+    changed, or a problem to report).
 
     As a full build, it writes a new site beside ``out_dir`` and swaps it in whole: its files
     are hard links to the current site's, but the pages showing the edited events, the data
@@ -307,11 +300,10 @@ def update_saved(root: Path, out_dir: Path, options: dict[str, object]) -> Updat
     """
     from chronicle.search import BUNDLE, indexing, search_glob  # Pagefind is needed only to write
 
-    settings, now = inputs = inputs_now(root, out_dir, options)
-    state = read_state(root, settings, output_fingerprint(out_dir))
-    if state is None or now.keys() != state.content.keys():
+    state = read_state(root, inputs.settings, output_fingerprint(out_dir))
+    if state is None or inputs.content.keys() != state.content.keys():
         return None  # no state for this output, or a file added or deleted
-    changed = {root / path for path, stat in now.items() if state.content[path] != stat}
+    changed = {root / path for path, stat in inputs.content.items() if state.content[path] != stat}
     if not changed:
         return None
     site = LiveSite(root, out_dir, state.config, state.index, state.chronology, state.facts,

@@ -181,12 +181,13 @@ def test_text_edits_from_the_saved_state_give_the_clean_build_bytes(tmp_path_fac
 
 
 def test_a_file_saved_during_the_build_is_redone_by_the_next(tmp_path: Path) -> None:
-    from chronicle.live import inputs_now, keep, save_state, update_saved
+    from chronicle.cache import read_inputs
+    from chronicle.live import keep, save_state, update_saved
     from chronicle.pipeline import build_site
 
     root = make_project(tmp_path)
     out = root / "site"
-    inputs = inputs_now(root, out, {"base_url": None})  # as the command line: before the build reads anything
+    inputs = read_inputs(root, out, {"base_url": None})  # as the command line: before the build reads anything
     site = build_site(root, out)
     event = root / "content" / "events" / "2022-02-18-appel-austin-choigou.yaml"
     event.write_text(event.read_text(encoding="utf-8").replace("Dernier entretien", "Ultime entretien"),
@@ -194,7 +195,7 @@ def test_a_file_saved_during_the_build_is_redone_by_the_next(tmp_path: Path) -> 
     live = keep(site, root, out)
     assert live is not None
     save_state(live, site.searchable, inputs)
-    update = update_saved(root, out, {"base_url": None})
+    update = update_saved(root, out, read_inputs(root, out, {"base_url": None}))
     assert update is not None and "evenements/2022-02-18-appel-austin-choigou/index.html" in update.written
     assert "Ultime entretien" in (out / "evenements" / "2022-02-18-appel-austin-choigou" /
                                   "index.html").read_text(encoding="utf-8")
@@ -234,14 +235,14 @@ def test_a_state_file_not_saved_for_this_output_is_never_unpickled(tmp_path: Pat
     import json
     import pickle
 
-    from chronicle.cache import settings_key
+    from chronicle.cache import read_inputs
 
     pickle.loads(pickle.dumps(Payload(tmp_path / "probe")))
     assert (tmp_path / "probe").exists(), "the payload does act when unpickled"
     root = make_project(tmp_path)
     assert build(root).startswith(BUILT)
     marker = tmp_path / "unpickled"
-    settings = settings_key(root, root / "site", {"base_url": None})
+    settings = read_inputs(root, root / "site", {"base_url": None}).settings
     for output in ("", "0" * 64):  # as in a fresh checkout (no site/ yet), or a guess
         header = json.dumps({"settings": settings, "output": output}).encode() + b"\n"
         (root / ".chronicle-cache" / "live.pickle").write_bytes(header + pickle.dumps(Payload(marker)))
@@ -257,6 +258,7 @@ def test_a_state_file_not_saved_for_this_output_is_never_unpickled(tmp_path: Pat
 def test_an_update_that_fails_halfway_leaves_the_site_and_the_saved_state_as_they_were(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import chronicle.live
+    from chronicle.cache import read_inputs
     from chronicle.live import update_saved
 
     root = make_project(tmp_path)
@@ -272,7 +274,7 @@ def test_an_update_that_fails_halfway_leaves_the_site_and_the_saved_state_as_the
     with monkeypatch.context() as patch:
         patch.setattr(chronicle.live, "data_files", fail)
         with pytest.raises(KeyboardInterrupt):
-            update_saved(root, root / "site", {"base_url": None})
+            update_saved(root, root / "site", read_inputs(root, root / "site", {"base_url": None}))
     assert tree(root / "site") == before
     assert not list(tmp_path.glob("project/.site-*")), "no staging folder left behind"
     assert build(root).startswith(UPDATED), "the saved state still holds for the site as it is"
