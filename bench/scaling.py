@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import shutil
 import statistics
 import sys
 import tempfile
@@ -35,6 +36,10 @@ def main() -> None:
         project = args.dir / f"chronicle-scaling-{events}"
         if not (project / "content" / "events").is_dir():
             generate(project, events)
+        else:  # the content is reused; the templates, schemas and static files must be today's
+            for name in ("schema", "templates", "static"):
+                shutil.rmtree(project / name, ignore_errors=True)
+                shutil.copytree(REPO / name, project / name)
         command = [sys.executable, str(REPO / "build.py"), "--root", str(project), "build", "--force"]
         figures = []
         for _ in range(args.runs):

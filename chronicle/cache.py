@@ -61,10 +61,11 @@ def content_files(root: Path) -> dict[str, tuple[int, int]]:
     """Every file under ``root/content``, by path from ``root``: its size and modification time."""
     lines: list[str] = []
     scan(str(root / "content"), lines)
+    start = len(str(root)) + 1  # the paths scanned begin with "<root>/content/"
     files = {}
     for line in lines:
         path, size, mtime = line.split("\0")
-        files[Path(path).relative_to(root).as_posix()] = (int(size), int(mtime))
+        files[path[start:]] = (int(size), int(mtime))
     return files
 
 
@@ -79,7 +80,8 @@ class Inputs:
     @property
     def key(self) -> str:
         """One fingerprint of them all."""
-        return hashlib.sha256(f"{self.settings}{sorted(self.content.items())}".encode()).hexdigest()
+        listing = "\n".join(f"{path}\0{size}\0{mtime}" for path, (size, mtime) in self.content.items())
+        return hashlib.sha256(f"{self.settings}\n{listing}".encode()).hexdigest()
 
 
 def read_inputs(root: Path, out_dir: Path, options: dict[str, object]) -> Inputs:

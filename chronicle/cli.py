@@ -81,15 +81,15 @@ def update_site(args: argparse.Namespace, inputs: Inputs, started: float) -> boo
     """Rebuild after edits to the texts of events from the last build's saved state (``chronicle.live``);
     False when the full build must run instead (it also reports any problem)."""
     try:
-        update = update_saved(args.root, args.out, inputs)
+        written = update_saved(args.root, args.out, inputs)
     except Exception as error:  # a bug of this path, or Pagefind failing: the full build redoes all, or says why
         print(f"Mise à jour partielle impossible ({type(error).__name__} : {error}) ; reconstruction complète.",
               file=sys.stderr)
         return False
-    if update is None:
+    if written is None:
         return False
     elapsed = f"{time.perf_counter() - started:.2f}".replace(".", ",")
-    print(f"Site mis à jour : {len(update.written)} fichier(s) réécrit(s) et la recherche indexée de nouveau "
+    print(f"Site mis à jour : {len(written)} fichier(s) réécrit(s) et la recherche indexée de nouveau "
           f"dans {args.out} en {elapsed} s.")
     remember_build(args.root, args.out, inputs.key)
     return True

@@ -279,18 +279,10 @@ def read_state(root: Path, settings: str, output: str) -> SavedState | None:
     return state if isinstance(state, SavedState) else None
 
 
-@dataclass(frozen=True)
-class Update:
-    """A command-line build that started from the saved state: the files it rewrote, and every file of the site."""
-
-    written: list[str]
-    files: list[str]
-
-
-def update_saved(root: Path, out_dir: Path, inputs: Inputs) -> Update | None:
+def update_saved(root: Path, out_dir: Path, inputs: Inputs) -> list[str] | None:
     """Rebuild after edits to the texts of events, from the last command-line build's saved state
     (``inputs``: those of ``root`` now); None when a full build is needed (no state, anything else
-    changed, or a problem to report).
+    changed, or a problem to report); else the paths of the files it rewrote.
 
     As a full build, it writes a new site beside ``out_dir`` and swaps it in whole: its files
     are hard links to the current site's, but the pages showing the edited events, the data
@@ -313,10 +305,10 @@ def update_saved(root: Path, out_dir: Path, inputs: Inputs) -> Update | None:
         return None  # the state stays good for the edit after the editor has fixed the problem
     searchable = list(state.searchable)
     with staged_site(out_dir) as folder:
-        kept = link_tree(out_dir, folder, skip=BUNDLE)
+        link_tree(out_dir, folder, skip=BUNDLE)
         written = write_changed(edit.files, folder)
         with indexing(folder, search_glob(searchable)) as finish:
             written += write_changed(data_files(edit.site.chronology, edit.site.config), folder)
-            bundle = finish(searchable)
+            finish(searchable)
     save_state(edit.site, state.searchable, inputs)
-    return Update(written, sorted({*kept, *edit.files, *bundle}))
+    return written

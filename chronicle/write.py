@@ -91,9 +91,9 @@ def link_or_copy(source: str, target: str) -> None:
         shutil.copyfile(source, target)
 
 
-def link_tree(source: Path, target: Path, skip: str = "") -> list[str]:
+def link_tree(source: Path, target: Path, skip: str = "") -> None:
     """Hard-link every file under ``source`` into the empty ``target``, but those of the top folder
-    ``skip``; their paths, sorted. Folders are made first, in sorted order (``make_folders``).
+    ``skip``. Folders are made first, in sorted order (``make_folders``).
 
     The files are shared, not copied: they must be replaced (``os.replace``), never written into.
     """
@@ -107,7 +107,6 @@ def link_tree(source: Path, target: Path, skip: str = "") -> list[str]:
     make_folders(paths, target)
     for path in paths:
         link_or_copy(str(source / path), str(target / path))
-    return paths
 
 
 def write_tree(files: Mapping[str, bytes], directory: Path) -> None:

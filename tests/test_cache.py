@@ -195,8 +195,8 @@ def test_a_file_saved_during_the_build_is_redone_by_the_next(tmp_path: Path) -> 
     live = keep(site, root, out)
     assert live is not None
     save_state(live, site.searchable, inputs)
-    update = update_saved(root, out, read_inputs(root, out, {"base_url": None}))
-    assert update is not None and "evenements/2022-02-18-appel-austin-choigou/index.html" in update.written
+    written = update_saved(root, out, read_inputs(root, out, {"base_url": None}))
+    assert written is not None and "evenements/2022-02-18-appel-austin-choigou/index.html" in written
     assert "Ultime entretien" in (out / "evenements" / "2022-02-18-appel-austin-choigou" /
                                   "index.html").read_text(encoding="utf-8")
 
