@@ -248,7 +248,9 @@ def save_state(site: LiveSite, searchable: tuple[str, ...], inputs: Inputs) -> N
     try:
         path.parent.mkdir(exist_ok=True)
         temporary = path.with_name(f".{path.name}.{os.getpid()}")
-        temporary.write_bytes(header + pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL))
+        with temporary.open("wb") as file:  # streamed: tens of MB never held whole in memory
+            file.write(header)
+            pickle.dump(state, file, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(temporary, path)
     except OSError:
         pass  # a read-only checkout builds in full every time: slower, never wrong
