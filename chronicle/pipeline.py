@@ -270,9 +270,10 @@ def render_and_index(pages: list[tuple[Page, str]], environment: jinja2.Environm
     with indexing(folder, glob) as finish:
         marked |= set(render_into([page for page, path in pages if not glob_finds(glob, path)], environment,
                                   folder, MARKER, busy=1))
+        indexed = sorted(marked)
         if all(glob_finds(glob, path) for path in marked):
-            return finish(sorted(marked)), sorted(marked)
-    return index_folder(folder, sorted(marked)), sorted(marked)
+            return finish(indexed), indexed
+    return index_folder(folder, indexed), indexed
 
 
 def render_site(root: Path, base_url: str | None = None, search_from: Path | None = None) -> Site:
