@@ -12,6 +12,7 @@ folder is then swapped in for ``site-stages/``.
 from __future__ import annotations
 
 import argparse
+import gc
 import sys
 import tempfile
 import time
@@ -44,6 +45,7 @@ def main() -> None:
     root = args.dir / f"chronicle-stages-{args.events}"
     if not (root / "content").is_dir():
         generate(root, args.events)
+    gc.disable()  # as ``build.py build`` does (chronicle/cli.py)
     figures: list[tuple[str, float]] = []
     clock = time.perf_counter()
 
