@@ -9,9 +9,11 @@ import time
 from pathlib import Path
 
 from chronicle.cache import Inputs, forget_build, is_up_to_date, read_inputs, remember_build
-from chronicle.live import keep, save_state, update_saved
-from chronicle.pipeline import PUBLISHED_URLS, build_site, check_site, record_published
 from chronicle.problems import ContentError, Problem
+from chronicle.urls import PUBLISHED_URLS
+
+# The pipeline (Jinja, markdown-it, YAML…) is imported by the commands that run it: a build with
+# nothing to do is then mostly Python's own start (0.09 s instead of 0.18 s at 10,000 events).
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 70
 RECORD_KINDS = ("event", "actor", "channel", "source", "claim")
@@ -51,6 +53,9 @@ def command_build(args: argparse.Namespace) -> int:
             return EXIT_OK
         if update_site(args, inputs, started):
             return EXIT_OK
+    from chronicle.live import keep, save_state
+    from chronicle.pipeline import build_site, record_published
+
     forget_build(args.root)  # the saved state needs no forgetting: it holds the output it was saved with
     if sys.stderr.isatty():
         print("Construction du site…", file=sys.stderr, end="\r")
@@ -80,6 +85,8 @@ def command_build(args: argparse.Namespace) -> int:
 def update_site(args: argparse.Namespace, inputs: Inputs, started: float) -> bool:
     """Rebuild after edits to the texts of events from the last build's saved state (``chronicle.live``);
     False when the full build must run instead (it also reports any problem)."""
+    from chronicle.live import update_saved
+
     try:
         written = update_saved(args.root, args.out, inputs)
     except Exception as error:  # a bug of this path, or Pagefind failing: the full build redoes all, or says why
@@ -97,6 +104,8 @@ def update_site(args: argparse.Namespace, inputs: Inputs, started: float) -> boo
 
 def command_check(args: argparse.Namespace) -> int:
     """Check the content without writing anything."""
+    from chronicle.pipeline import check_site
+
     checked = check_site(args.root, require_recorded=args.require_recorded_urls)
     if checked.problems:
         report_problems(checked.problems, args.format, "corrigez puis relancez « python build.py check » "

@@ -12,10 +12,6 @@ import unicodedata
 from pathlib import Path
 from typing import Any
 
-from chronicle.config import load_config
-from chronicle.dates import DateError, parse_edtf
-from chronicle.schema import closest
-
 ID_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 MAX_ID = 80
 FOLDERS = {"event": "events", "actor": "actors", "channel": "channels", "source": "sources",
@@ -130,6 +126,10 @@ def record_id(kind: str, args: dict[str, Any]) -> str:
 
 def check_flags(root: Path, kind: str, args: dict[str, Any]) -> None:
     """Refuse missing flags, control characters, unknown ids and kinds, before anything is written."""
+    from chronicle.config import load_config  # here: the command line registers ``new`` on every run
+    from chronicle.dates import DateError, parse_edtf
+    from chronicle.schema import closest
+
     if kind == "event" and not (args.get("title") and args.get("date")):
         raise NewRecordError("un événement demande --title et --date, ex. --date 2022-05-13 "
                              "--title \"Appel Austin–Choïgou\".")

@@ -26,9 +26,9 @@ from chronicle.model import Chronology, build_model
 from chronicle.plan import DuplicateUrlError, Page, plan_pages
 from chronicle.problems import ContentError, Problem
 from chronicle.render import make_environment, render_into
+from chronicle.urls import PUBLISHED_URLS
 from chronicle.write import SiteFiles, interruptions_unwind, link_or_copy, make_folders, staged_site, write_tree
 
-PUBLISHED_URLS = "content/published-urls.txt"
 EXPORT_SCHEMA = "donnees/chronologie.schema.json"
 PUBLISHED_HEADER = (
     "# Toutes les adresses publiées par le site, une par ligne, depuis sa racine.\n"

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+PUBLISHED_URLS = "content/published-urls.txt"  # every URL the site has ever published: each must keep working
+
 HOME = "/"
 ACTORS = "/acteurs/"
 CHANNELS = "/canaux/"
