@@ -24,7 +24,6 @@ from pathlib import Path
 
 import jinja2
 
-from chronicle import urls
 from chronicle.cache import Inputs, output_fingerprint
 from chronicle.check import Index, check_notes, type_records
 from chronicle.config import Config
@@ -34,7 +33,7 @@ from chronicle.load import read_record
 from chronicle.model import Chronology, Event, make_event
 from chronicle.pipeline import Site
 from chronicle.plan import Page, PlanKey, plan_part
-from chronicle.render import make_environment, render_page
+from chronicle.render import make_environment, render_pages
 from chronicle.write import link_tree, safe_relative, staged_site
 
 # The fields of an event that only the pages showing it display; a change to any other goes through a full build.
@@ -196,7 +195,7 @@ def text_edit(site: LiveSite, changed: set[Path]) -> TextEdit | None:
             edited.add(new.id)
     pages = [page for part in sorted(parts) for page in plan_part(part, chronology, facts, site.config)
              if shows(page, edited)]
-    files = {urls.output_path(page.url): render_page(page, site.environment) for page in pages}
+    files = render_pages(pages, site.environment)
     return TextEdit(replace(site, index={**site.index, "event": events}, chronology=chronology, facts=facts), files)
 
 
