@@ -1,7 +1,8 @@
 """Write the site atomically: stage beside ``site/``, swap it in only when all is written.
 
 A failed or interrupted build leaves the previous ``site/`` exactly as it was, and no
-staging directory behind.
+staging directory behind. The site a build replaces is removed by a detached process
+(``discard``): with tens of thousands of files that takes seconds the command need not wait.
 """
 
 from __future__ import annotations
@@ -9,6 +10,8 @@ from __future__ import annotations
 import os
 import shutil
 import signal
+import subprocess
+import sys
 import tempfile
 import threading
 from collections.abc import Iterable, Iterator, Mapping
@@ -93,20 +96,28 @@ def link_or_copy(source: str, target: str) -> None:
 
 def link_tree(source: Path, target: Path, skip: str = "") -> None:
     """Hard-link every file under ``source`` into the empty ``target``, but those of the top folder
-    ``skip``. Folders are made first, in sorted order (``make_folders``).
+    ``skip``. Folders are made first, each after its parent and before its later siblings by name,
+    as ``make_folders`` makes them; then the files, in sorted order.
 
     The files are shared, not copied: they must be replaced (``os.replace``), never written into.
+    Plain strings and ``os.scandir``: at 10,000 events this links 24,000 files in 14,000 folders.
     """
-    paths = []
-    for folder, folders, files in os.walk(source):
-        where = Path(folder).relative_to(source)
-        if where == Path("."):
-            folders[:] = [name for name in folders if name != skip]
-        paths += [(where / name).as_posix() for name in files]
-    paths.sort()
-    make_folders(paths, target)
-    for path in paths:
-        link_or_copy(str(source / path), str(target / path))
+    files: list[tuple[str, str]] = []
+
+    def walk(folder: str, into: str, where: str) -> None:
+        with os.scandir(folder) as listing:
+            entries = sorted(listing, key=lambda entry: entry.name)
+        for entry in entries:
+            path = f"{where}{entry.name}"
+            if not entry.is_dir(follow_symlinks=False):
+                files.append((path, entry.path))
+            elif path != skip:
+                os.mkdir(os.path.join(into, entry.name))
+                walk(entry.path, os.path.join(into, entry.name), f"{path}/")
+
+    walk(str(source), str(target), "")
+    for path, found in sorted(files):
+        link_or_copy(found, os.path.join(target, path))
 
 
 def write_tree(files: Mapping[str, bytes], directory: Path) -> None:
@@ -154,7 +165,8 @@ def staged_site(out_dir: Path) -> Iterator[Path]:
     """An empty folder beside ``out_dir`` to write the new site into, swapped in for ``out_dir`` at the end.
 
     If the block fails or is interrupted (SIGINT and SIGTERM unwind, see ``interruptions_unwind``),
-    ``out_dir`` is left as it was. Either way the staging folder ``.site-*`` is gone afterwards.
+    ``out_dir`` is left as it was. Either way the staging folder ``.site-*`` is gone afterwards;
+    the site replaced goes on being removed in the background (``discard``).
     Whatever the block starts (processes, threads) must be stopped when it exits.
     """
     with interruptions_unwind():
@@ -175,4 +187,33 @@ def staged_site(out_dir: Path) -> Iterator[Path]:
         finally:
             if staging is not None:
                 with signals_held():  # a signal now must not leave half a staging directory behind
+                    if (staging / "old").exists():  # the site just replaced (a failure has put it back)
+                        discard(staging / "old", out)
                     shutil.rmtree(staging, ignore_errors=True)
+
+
+SWEEPERS: list[subprocess.Popen[bytes]] = []  # held until they end (``serve`` makes many), then reaped
+SWEEP = "import shutil, sys\nfor path in sys.argv[1:]:\n    shutil.rmtree(path, ignore_errors=True)\n"
+
+
+def discard(folder: Path, out: Path) -> None:
+    """Remove ``folder``, the site that ``out`` replaced, without waiting for it.
+
+    It is moved into a new ``.site.old-*`` folder beside ``out`` (so no longer under the staging
+    folder) and removed there by a detached process, with any such folder that an earlier one
+    did not finish (the machine stopped). Removing a site of 24,000 files takes 1 to 4 s, mostly
+    waiting on the disk. Where no process can be started, it is removed here.
+    """
+    trash = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
+    os.rename(folder, trash / "site")
+    trashed = sorted(out.parent.glob(f".{out.name}.old-*"))
+    try:
+        if not sys.executable:
+            raise OSError("no Python executable to start")
+        SWEEPERS[:] = [sweeper for sweeper in SWEEPERS if sweeper.poll() is None]
+        SWEEPERS.append(subprocess.Popen([sys.executable, "-I", "-S", "-c", SWEEP, *map(str, trashed)],
+                                         stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                         stderr=subprocess.DEVNULL, start_new_session=True))
+    except OSError:
+        for path in trashed:
+            shutil.rmtree(path, ignore_errors=True)

@@ -28,7 +28,17 @@ NEW = {f"evenements/e{n}/index.html": f"page {n}".encode() for n in range(50)} |
 
 
 def leftovers(parent: Path) -> list[str]:
-    return sorted(path.name for path in parent.iterdir() if path.name.startswith(".site"))
+    """The staging folders left beside the site."""
+    return sorted(path.name for path in parent.iterdir() if path.name.startswith(".site-"))
+
+
+def swept(parent: Path, timeout: float = 60) -> list[str]:
+    """The replaced sites still beside the site once their removal in the background has had
+    ``timeout`` seconds to finish (``write.discard``)."""
+    deadline = time.monotonic() + timeout
+    while (trash := sorted(path.name for path in parent.glob(".site.old-*"))) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return trash
 
 
 @pytest.fixture
@@ -75,6 +85,33 @@ def test_failure_while_swapping_restores_the_old_site(site: Path, step: int, mon
         write_site(NEW, site)
     assert tree(site) == OLD
     assert leftovers(site.parent) == []
+
+
+def test_the_replaced_site_is_removed_in_the_background(site: Path) -> None:
+    write_site(NEW, site)
+    assert tree(site) == NEW and leftovers(site.parent) == []
+    assert swept(site.parent) == []
+
+
+def test_a_replaced_site_an_earlier_build_did_not_finish_removing_is_removed(site: Path) -> None:
+    """The machine stopped while a replaced site was being removed: the next build removes it."""
+    left = site.parent / ".site.old-interrompu" / "site" / "evenements" / "a"
+    left.mkdir(parents=True)
+    (left / "index.html").write_bytes(b"a")
+    write_site(NEW, site)
+    assert tree(site) == NEW
+    assert swept(site.parent) == []
+
+
+def test_where_no_process_can_start_the_replaced_site_is_removed_before_returning(
+        site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def refused(*args: object, **kwargs: object) -> None:
+        raise OSError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(write.subprocess, "Popen", refused)
+    write_site(NEW, site)
+    assert tree(site) == NEW
+    assert swept(site.parent, timeout=0) == []
 
 
 def test_unsafe_path_fails_before_the_old_site_is_touched(site: Path) -> None:
@@ -143,6 +180,7 @@ def test_interrupted_build_leaves_the_old_site(big_project: Path, run: int) -> N
         assert process.returncode in (130, -sig), stderr
         assert tree(big_project / "site") == before
     assert leftovers(big_project) == []
+    assert swept(big_project) == []
 
 
 def children(pid: int) -> list[int]:
