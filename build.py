@@ -1,13 +1,19 @@
 #!/usr/bin/env python3
 """Chronicle's command line: ``python build.py [build|check|serve|new] --help``."""
 
+import os
 import sys
 
 if __name__ == "__main__":
     try:
         from chronicle.cli import main
 
-        sys.exit(main(sys.argv[1:]))
+        code = main(sys.argv[1:])
+        sys.stdout.flush()
+        sys.stderr.flush()
+        # Out at once: the interpreter's exit would collect the build's millions of objects one by
+        # one (0.7 s at 10,000 events) with nothing left to do. Every file is closed by now.
+        os._exit(code)
     except KeyboardInterrupt:  # Ctrl-C before the command started: nothing was written
         print("Interrompu ; le site n'a pas été modifié.", file=sys.stderr)
         sys.exit(130)

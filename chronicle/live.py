@@ -19,6 +19,7 @@ import gc
 import json
 import os
 import pickle
+import shutil
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -227,7 +228,6 @@ class SavedState:
 
     settings: str                          # ``cache.Inputs``: all but content/ must be as they were
     content: dict[str, tuple[int, int]]    # every file of content/ as it was read: size, modification time
-    output: str                            # the output folder as the build left it (``cache.output_fingerprint``)
     searchable: tuple[str, ...]            # the pages of the search index
     config: Config
     index: Index
@@ -238,21 +238,50 @@ class SavedState:
 def save_state(site: LiveSite, searchable: tuple[str, ...], inputs: Inputs) -> None:
     """Save what ``site`` knows for the next command-line build, with the ``inputs`` it was built
     from; nothing if its search index was carried over rather than made."""
+    seal_state(site.root, pickle_state(site, searchable, inputs), inputs, site.out_dir)
+
+
+def pickled_path(root: Path) -> Path:
+    """Where this process pickles the state before sealing it (``pickle_state``)."""
+    path = root / SAVED_STATE
+    return path.with_name(f".{path.name}.{os.getpid()}.pickled")
+
+
+def pickle_state(site: LiveSite, searchable: tuple[str, ...], inputs: Inputs) -> Path | None:
+    """The first part of ``save_state``, which can run before the output folder is in place: the
+    state pickled into a file of its own (streamed: tens of MB never held whole in memory)."""
     if not searchable:
-        return
-    path = site.root / SAVED_STATE
-    state = SavedState(inputs.settings, inputs.content, output_fingerprint(site.out_dir), searchable, site.config,
-                       site.index, site.chronology, site.facts)
-    header = json.dumps({"settings": state.settings, "output": state.output}).encode() + b"\n"
+        return None
+    state = SavedState(inputs.settings, inputs.content, searchable, site.config, site.index, site.chronology,
+                       site.facts)
+    pickled = pickled_path(site.root)
     try:
-        path.parent.mkdir(exist_ok=True)
-        temporary = path.with_name(f".{path.name}.{os.getpid()}")
-        with temporary.open("wb") as file:  # streamed: tens of MB never held whole in memory
-            file.write(header)
+        pickled.parent.mkdir(exist_ok=True)
+        with pickled.open("wb") as file:
             pickle.dump(state, file, protocol=pickle.HIGHEST_PROTOCOL)
+    except OSError:  # a read-only checkout, a full disk: the full build every time, slower, never wrong
+        pickled.unlink(missing_ok=True)
+        return None
+    return pickled
+
+
+def seal_state(root: Path, pickled: Path | None, inputs: Inputs, out_dir: Path) -> None:
+    """The second part of ``save_state``, once ``out_dir`` is in place: the pickled state behind a
+    header line naming what it holds (``read_state``), in place of the last one."""
+    if pickled is None:
+        return
+    path = root / SAVED_STATE
+    header = json.dumps({"settings": inputs.settings, "output": output_fingerprint(out_dir)}).encode() + b"\n"
+    temporary = path.with_name(f".{path.name}.{os.getpid()}")
+    try:
+        with temporary.open("wb") as file, pickled.open("rb") as state:
+            file.write(header)
+            shutil.copyfileobj(state, file)
         os.replace(temporary, path)
     except OSError:
-        pass  # a read-only checkout builds in full every time: slower, never wrong
+        temporary.unlink(missing_ok=True)
+    finally:
+        pickled.unlink(missing_ok=True)
 
 
 def read_state(root: Path, settings: str, output: str) -> SavedState | None:
@@ -305,11 +334,16 @@ def update_saved(root: Path, out_dir: Path, inputs: Inputs) -> list[str] | None:
     if edit is None:
         return None  # the state stays good for the edit after the editor has fixed the problem
     searchable = list(state.searchable)
-    with staged_site(out_dir) as folder:
-        link_tree(out_dir, folder, skip=BUNDLE)
-        written = write_changed(edit.files, folder)
-        with indexing(folder, search_glob(searchable)) as finish:
-            written += write_changed(data_files(edit.site.chronology, edit.site.config), folder)
-            finish(searchable)
-    save_state(edit.site, state.searchable, inputs)
+    try:
+        with staged_site(out_dir) as folder:
+            link_tree(out_dir, folder, skip=BUNDLE)
+            written = write_changed(edit.files, folder)
+            with indexing(folder, search_glob(searchable)) as finish:
+                written += write_changed(data_files(edit.site.chronology, edit.site.config), folder)
+                pickled = pickle_state(edit.site, state.searchable, inputs)  # while Pagefind indexes
+                finish(searchable)
+    except BaseException:
+        pickled_path(root).unlink(missing_ok=True)
+        raise
+    seal_state(root, pickled, inputs, out_dir)
     return written

@@ -255,8 +255,11 @@ def test_a_state_file_not_saved_for_this_output_is_never_unpickled(tmp_path: Pat
     assert not marker.exists()
 
 
+@pytest.mark.parametrize("step", ["data_files", "pickle_state"])
 def test_an_update_that_fails_halfway_leaves_the_site_and_the_saved_state_as_they_were(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, step: str) -> None:
+    """Ctrl-C while Pagefind indexes: before the data files are made, or once the new state is
+    pickled (the next update must start from the old one, and nothing pickled is left)."""
     import chronicle.live
     from chronicle.cache import read_inputs
     from chronicle.live import update_saved
@@ -268,14 +271,19 @@ def test_an_update_that_fails_halfway_leaves_the_site_and_the_saved_state_as_the
     event.write_text(event.read_text(encoding="utf-8").replace("Dernier entretien", "Ultime entretien"),
                      encoding="utf-8")
 
+    cache = sorted((root / ".chronicle-cache").iterdir())
+    real = getattr(chronicle.live, step)
+
     def fail(*args: object) -> None:
-        raise KeyboardInterrupt  # as Ctrl-C while Pagefind indexes and the data files are made
+        real(*args)
+        raise KeyboardInterrupt
 
     with monkeypatch.context() as patch:
-        patch.setattr(chronicle.live, "data_files", fail)
+        patch.setattr(chronicle.live, step, fail)
         with pytest.raises(KeyboardInterrupt):
             update_saved(root, root / "site", read_inputs(root, root / "site", {"base_url": None}))
     assert tree(root / "site") == before
     assert not list(tmp_path.glob("project/.site-*")), "no staging folder left behind"
+    assert sorted((root / ".chronicle-cache").iterdir()) == cache, "no pickled state left behind"
     assert build(root).startswith(UPDATED), "the saved state still holds for the site as it is"
     assert tree(root / "site") == clean_build(root, tmp_path)
