@@ -9,8 +9,11 @@ if __name__ == "__main__":
         from chronicle.cli import main
 
         code = main(sys.argv[1:])
-        sys.stdout.flush()
-        sys.stderr.flush()
+        for stream in (sys.stdout, sys.stderr):
+            try:
+                stream.flush()
+            except OSError:  # closed by the reader (``| head``): nothing more can be said
+                pass
         # Out at once: the interpreter's exit would collect the build's millions of objects one by
         # one (0.7 s at 10,000 events) with nothing left to do. Every file is closed by now.
         os._exit(code)
