@@ -5,8 +5,9 @@
 Generates the synthetic chronology (bench/generate.py) unless it exists, then times each
 stage of the pipeline once (warm imports, cold caches) and prints seconds per stage. As in
 the build (``pipeline.render_and_index``), the pages are rendered straight into a staging
-folder, the searchable ones first on every core, the others while Pagefind indexes those; the
-folder is then swapped in for ``site-stages/``.
+folder, the searchable ones first on every core, the others and then the data files while
+Pagefind indexes those; the folder is then swapped in for ``site-stages/`` (the old one is
+removed in the background, ``write.discard``).
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from generate import generate
 from chronicle.check import check_content
 from chronicle.config import load_config
 from chronicle.derive import derive_facts
-from chronicle.export import data_files
+from chronicle.export import DATA_URLS, data_files
 from chronicle.load import load_content
 from chronicle.model import build_model
 from chronicle.pipeline import foreseen_searchable
@@ -68,13 +69,10 @@ def main() -> None:
     lap("derive (silences, claims, passages)")
     pages = plan_pages(chronology, facts, config)
     lap(f"plan ({len(pages)} pages)")
-    exports = data_files(chronology, config)
-    lap("exports (JSON, CSV)")
     environment = make_environment(root / "templates")
     with staged_site(root / "site-stages") as folder:
         pairs = [(page, output_path(page.url)) for page in pages]
-        make_folders([*(path for _, path in pairs), *exports], folder)
-        write_tree(exports, folder)
+        make_folders([*(path for _, path in pairs), *(url.lstrip("/") for url in DATA_URLS)], folder)
         glob = search_glob([path for page, path in pairs if foreseen_searchable(page)])
         first = [page for page, path in pairs if glob_finds(glob, path)]
         rest = [page for page, path in pairs if not glob_finds(glob, path)]
@@ -83,9 +81,12 @@ def main() -> None:
         with indexing(folder, glob) as finish:
             render_into(rest, environment, folder, MARKER, busy=1)
             lap(f"render other pages ({len(rest)}) while Pagefind indexes")
+            exports = data_files(chronology, config)
+            write_tree(exports, folder)
+            lap("data files (JSON, CSV) while Pagefind indexes")
             bundle = finish(searchable)
         lap("search index (Pagefind), what is left of it")
-    lap(f"swap ({len(pages) + len(exports) + len(bundle)} files; the old site removed)")
+    lap(f"swap ({len(pages) + len(exports) + len(bundle)} files; the old site removed after)")
     total = sum(seconds for _, seconds in figures)
     for name, seconds in figures:
         print(f"{name:48} {seconds:7.2f} s  {100 * seconds / total:5.1f} %")

@@ -134,8 +134,11 @@ def export_timelinejs(chronology: Chronology, config: Config) -> bytes:
     return (json.dumps(data, ensure_ascii=False, sort_keys=True, indent=1) + "\n").encode("utf-8")
 
 
+DATA_URLS = (urls.EXPORT, urls.EXPORT_CSV, urls.EXPORT_TIMELINEJS)  # those of ``data_files``, known before them
+
+
 def data_files(chronology: Chronology, config: Config) -> dict[str, bytes]:
-    """Every data file of the site: {path under site/: bytes}."""
+    """Every data file of the site (``DATA_URLS``): {path under site/: bytes}."""
     return {
         urls.EXPORT.lstrip("/"): export_json(chronology),
         urls.EXPORT_CSV.lstrip("/"): export_csv(chronology, config),

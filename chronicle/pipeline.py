@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import shutil
 import tempfile
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -20,7 +20,7 @@ from chronicle import urls
 from chronicle.check import Index, check_content, check_published, planned_urls
 from chronicle.config import Config, load_config
 from chronicle.derive import Facts, derive_facts
-from chronicle.export import data_files
+from chronicle.export import DATA_URLS, data_files
 from chronicle.load import load_content
 from chronicle.model import Chronology, build_model
 from chronicle.plan import DuplicateUrlError, Page, plan_pages
@@ -53,7 +53,6 @@ class Checked:
     chronology: Chronology | None = None
     facts: Facts | None = None
     pages: tuple[Page, ...] = ()
-    exports: dict[str, bytes] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -77,20 +76,15 @@ def read_published(root: Path) -> list[tuple[int, str]] | None:
             if line.strip() and not line.lstrip().startswith("#")]
 
 
-def export_files(chronology: Chronology, config: Config) -> dict[str, bytes]:
-    """The files made without a template (the data exports): {path under site/: bytes}."""
-    return data_files(chronology, config)
+def served_urls(pages: tuple[Page, ...] | list[Page]) -> set[str]:
+    """Every URL the planned site answers: its pages, alias redirects included, and the data files."""
+    return {page.url for page in pages} | set(DATA_URLS)
 
 
-def served_urls(pages: tuple[Page, ...] | list[Page], exports: dict[str, bytes]) -> set[str]:
-    """Every URL the planned site answers: its pages, alias redirects included, and the exports."""
-    return {page.url for page in pages} | {f"/{path}" for path in exports}
-
-
-def permanent_urls(pages: tuple[Page, ...] | list[Page], exports: dict[str, bytes]) -> frozenset[str]:
+def permanent_urls(pages: tuple[Page, ...] | list[Page]) -> frozenset[str]:
     """The URLs readers may link to and that must keep working: all but redirects and the 404 page."""
     return frozenset({page.url for page in pages if page.template != REDIRECT_TEMPLATE
-                      and page.url != urls.NOT_FOUND} | {f"/{path}" for path in exports})
+                      and page.url != urls.NOT_FOUND} | set(DATA_URLS))
 
 
 def check_recorded(published: list[tuple[int, str]] | None, permanent: frozenset[str]) -> list[Problem]:
@@ -123,8 +117,7 @@ def predicted_urls(index: Index) -> set[str]:
     Planning costs seconds on a large chronology; this does not. ``tests/test_editors.py``
     holds it equal to the plan's URLs, so a new kind of page must be added here too.
     """
-    data = (urls.EXPORT, urls.EXPORT_CSV, urls.EXPORT_TIMELINEJS)
-    return planned_urls(index) | set(SITE_URLS) | set(data)
+    return planned_urls(index) | set(SITE_URLS) | set(DATA_URLS)
 
 
 def check_site(root: Path, base_url: str | None = None, require_recorded: bool = False,
@@ -156,11 +149,10 @@ def check_site(root: Path, base_url: str | None = None, require_recorded: bool =
         chronology, facts, pages = plan_checked(index, config)
     except DuplicateUrlError as error:
         return Checked(config, index, sorted(set(error.problems)))
-    exports = export_files(chronology, config)
-    problems += check_published(index, published, PUBLISHED_URLS, served_urls(pages, exports))
+    problems += check_published(index, published, PUBLISHED_URLS, served_urls(pages))
     if require_recorded:
-        problems += check_recorded(published, permanent_urls(pages, exports))
-    return Checked(config, index, sorted(set(problems)), chronology, facts, tuple(pages), exports)
+        problems += check_recorded(published, permanent_urls(pages))
+    return Checked(config, index, sorted(set(problems)), chronology, facts, tuple(pages))
 
 
 def static_files(root: Path) -> dict[str, bytes]:
@@ -182,9 +174,10 @@ def redirect_rules(pages: tuple[Page, ...], base_url: str) -> bytes:
 
 
 def other_files(checked: Checked, root: Path) -> dict[str, bytes]:
-    """The files of the site that are not pages: data exports and their schema, ``_redirects``, ``static/``."""
+    """The files of the site that are neither pages nor data files: the data files' schema, ``_redirects``,
+    ``static/``."""
     assert checked.config is not None
-    files = dict(checked.exports)
+    files = {}
     files[EXPORT_SCHEMA] = (checked.config.schema_dir / "chronologie.schema.json").read_bytes()  # its contract
     files[REDIRECTS_FILE] = redirect_rules(checked.pages, checked.config.base_url)
     files.update(static_files(root))
@@ -220,7 +213,8 @@ class Written:
 
 def write_into(checked: Checked, root: Path, folder: Path, search_from: Path | None = None) -> Written:
     """Write the whole site into the empty ``folder``: the pages (rendered on every core), the other
-    files and the search index.
+    files and the search index. The data files are made while Pagefind indexes (a second at
+    10,000 events, when this process would otherwise wait).
 
     ``search_from`` (the live preview) reuses the search index of the site already there
     instead of indexing again: the slowest step at scale, and stale only in the preview.
@@ -228,19 +222,26 @@ def write_into(checked: Checked, root: Path, folder: Path, search_from: Path | N
     from chronicle.search import MARKER  # here: the check runs without Pagefind (the pre-commit hook)
 
     others = other_files(checked, root)
+    data = [url.lstrip("/") for url in DATA_URLS]
     pages = [(page, urls.output_path(page.url)) for page in checked.pages]
-    pages = [(page, path) for page, path in pages if path not in others]  # as in a {path: bytes}, the last wins
-    make_folders([*(path for _, path in pages), *others], folder)  # every path checked before anything is written
+    pages = [(page, path) for page, path in pages if path not in others and path not in data]  # the last wins
+    make_folders([*(path for _, path in pages), *others, *data], folder)  # all checked before anything is written
     write_tree(others, folder)
     marked = {path for path, body in others.items() if path.endswith(".html") and MARKER in body}
     environment = make_environment(root / "templates")
     bundle = previous_search_bundle(search_from, folder) if search_from is not None else []
     searchable: list[str] = []
+
+    def write_data() -> None:
+        assert checked.chronology is not None and checked.config is not None
+        write_tree(data_files(checked.chronology, checked.config), folder)
+
     if bundle:
         render_into([page for page, _ in pages], environment, folder, MARKER)
+        write_data()
     else:
-        bundle, searchable = render_and_index(pages, environment, folder, marked)
-    return Written(sorted({*(path for _, path in pages), *others, *bundle}), searchable)
+        bundle, searchable = render_and_index(pages, environment, folder, marked, write_data)
+    return Written(sorted({*(path for _, path in pages), *others, *data, *bundle}), searchable)
 
 
 def foreseen_searchable(page: Page) -> bool:
@@ -249,10 +250,10 @@ def foreseen_searchable(page: Page) -> bool:
 
 
 def render_and_index(pages: list[tuple[Page, str]], environment: jinja2.Environment, folder: Path,
-                     marked: set[str]) -> tuple[list[str], list[str]]:
+                     marked: set[str], meanwhile: Callable[[], None]) -> tuple[list[str], list[str]]:
     """Render ``pages`` ((page, path) pairs) into ``folder`` and index the searchable ones (those whose
     bytes carry Pagefind's marker, with the files of ``marked``); the paths of the search bundle and
-    of the pages indexed, sorted.
+    of the pages indexed, sorted. ``meanwhile`` runs here while Pagefind indexes.
 
     The pages the plan makes searchable (``search_type``) and whatever Pagefind's glob finds
     beside them are rendered first, on every core; Pagefind (one core) then indexes them while
@@ -264,12 +265,14 @@ def render_and_index(pages: list[tuple[Page, str]], environment: jinja2.Environm
     foreseen = [path for page, path in pages if foreseen_searchable(page)]
     if not foreseen and not marked:
         render_into([page for page, _ in pages], environment, folder, MARKER)
+        meanwhile()
         return index_folder(folder, []), []  # fails: nothing to search
     glob = search_glob([*foreseen, *marked])
     marked |= set(render_into([page for page, path in pages if glob_finds(glob, path)], environment, folder, MARKER))
     with indexing(folder, glob) as finish:
         marked |= set(render_into([page for page, path in pages if not glob_finds(glob, path)], environment,
                                   folder, MARKER, busy=1))
+        meanwhile()
         indexed = sorted(marked)
         if all(glob_finds(glob, path) for path in marked):
             return finish(indexed), indexed
@@ -286,7 +289,7 @@ def render_site(root: Path, base_url: str | None = None, search_from: Path | Non
         folder = Path(tmp)
         written = write_into(checked, root, folder, search_from)
         files = {path: (folder / path).read_bytes() for path in written.paths}
-    return Site(files, permanent_urls(checked.pages, checked.exports), checked, tuple(written.searchable))
+    return Site(files, permanent_urls(checked.pages), checked, tuple(written.searchable))
 
 
 def build_files(root: Path, base_url: str | None = None) -> dict[str, bytes]:
@@ -303,7 +306,7 @@ def build_site(root: Path, out_dir: Path, base_url: str | None = None, reuse_sea
     checked = checked_for_build(root, base_url)
     with staged_site(out_dir) as folder:
         written = write_into(checked, root, folder, out_dir if reuse_search else None)
-    return Site(SiteFiles(out_dir, written.paths), permanent_urls(checked.pages, checked.exports), checked,
+    return Site(SiteFiles(out_dir, written.paths), permanent_urls(checked.pages), checked,
                 tuple(written.searchable))
 
 

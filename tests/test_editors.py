@@ -252,7 +252,7 @@ def test_the_urls_foreseen_by_the_check_are_those_of_the_plan(tmp_path: Path, ba
         """}, base=base)
     checked = check_site(root, plan=True)
     assert checked.problems == [] and checked.index is not None
-    assert predicted_urls(checked.index) == served_urls(checked.pages, checked.exports)
+    assert predicted_urls(checked.index) == served_urls(checked.pages)
     assert "/annees/1999/" in predicted_urls(checked.index)
 
 

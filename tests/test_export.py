@@ -113,3 +113,13 @@ def test_json_ld_cannot_be_closed_by_a_title(tmp_path) -> None:  # type: ignore[
     data = json.loads(block)
     assert data["headline"] == "Appel </script><script>alert(1)</script>"
     assert "<script>alert" not in page
+
+
+def test_the_data_files_written_are_those_the_url_checks_know(fixture_files: dict[str, bytes]) -> None:
+    """The permanent-URL checks know the data files before they are made (``DATA_URLS``): the
+    build writes exactly those, beside their schema."""
+    from chronicle.export import DATA_URLS
+    from chronicle.pipeline import EXPORT_SCHEMA
+
+    written = {f"/{path}" for path in fixture_files if path.startswith("donnees/") and path != EXPORT_SCHEMA}
+    assert written == set(DATA_URLS)

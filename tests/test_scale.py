@@ -81,7 +81,7 @@ def test_long_indexes_are_split_into_pages(sites: dict[int, tuple[Path, dict[str
     assert broken_links(files) == []
     checked = check_site(root, plan=True)
     assert checked.index is not None
-    assert predicted_urls(checked.index) == served_urls(checked.pages, checked.exports)
+    assert predicted_urls(checked.index) == served_urls(checked.pages)
 
 
 def test_every_internal_link_resolves(sites: dict[int, tuple[Path, dict[str, bytes]]]) -> None:
@@ -91,7 +91,7 @@ def test_every_internal_link_resolves(sites: dict[int, tuple[Path, dict[str, byt
 def test_the_urls_foreseen_by_the_check_are_those_of_the_plan(sites: dict[int, tuple[Path, dict[str, bytes]]]) -> None:
     checked = check_site(sites[2000][0], plan=True)
     assert checked.index is not None
-    assert predicted_urls(checked.index) == served_urls(checked.pages, checked.exports)
+    assert predicted_urls(checked.index) == served_urls(checked.pages)
 
 
 def test_past_the_protocol_limit_the_sitemap_is_an_index_of_sitemaps(sites: dict[int, tuple[Path, dict[str, bytes]]],
@@ -117,4 +117,4 @@ def test_past_the_protocol_limit_the_sitemap_is_an_index_of_sitemaps(sites: dict
     assert found == listed, "every page is still listed, once"
     checked = check_site(root, plan=True)
     assert checked.index is not None
-    assert predicted_urls(checked.index) == served_urls(checked.pages, checked.exports)
+    assert predicted_urls(checked.index) == served_urls(checked.pages)
