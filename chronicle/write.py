@@ -81,9 +81,16 @@ def make_folders(paths: Iterable[str], directory: Path) -> None:
     run even where a folder lists its entries in the order they were made (tmpfs): Pagefind
     numbers the pages in the order it finds them.
     """
-    folders = {directory.joinpath(*safe_relative(path).parts[:-1]) for path in paths}
-    for folder in sorted(folders):
-        folder.mkdir(parents=True, exist_ok=True)
+    folders = {safe_relative(path).parts[:-1] for path in paths}
+    folders |= {parts[:end] for parts in folders for end in range(1, len(parts))}  # their parents
+    for parts in sorted(folders):  # each after its parent, siblings by name
+        if parts:
+            folder = os.path.join(directory, *parts)
+            try:
+                os.mkdir(folder)
+            except FileExistsError:
+                if not os.path.isdir(folder):
+                    raise
 
 
 def link_or_copy(source: str, target: str) -> None:
