@@ -27,6 +27,7 @@ from chronicle.views import (
     event_summary,
     group_by_month,
     link,
+    passage_anchor,
     passage_url,
     passage_view,
     plain_text,
@@ -245,7 +246,9 @@ def plan_channel(channel: Channel, chronology: Chronology, facts: Facts, config:
 
 def plan_source(source: Source, chronology: Chronology, facts: Facts, config: Config) -> list[Page]:
     """A source's page: its cited passages in the article's order or, past ``urls.LIST_LIMIT`` citing
-    events, a page per year of the citing events (``views.passage_url``)."""
+    events, a page per year of the citing events (``views.passage_url``). The source's page then
+    keeps every passage's anchor, on the link to its year: a link to a passage made before the
+    split still lands beside the way to it."""
     url, passages = urls.record_url("source", source.id), facts.passages[source.id]
     shared = {"description": f"Les passages de « {source.title} » cités par la chronologie.",
               "source": source_view(source, chronology), "count": len(passages)}
@@ -258,7 +261,8 @@ def plan_source(source: Source, chronology: Chronology, facts: Facts, config: Co
     parts, pages = [], []
     for year, group in sorted(by_year.items()):
         address = urls.record_year_url("source", source.id, year)
-        parts.append(part_link(str(year), address, len(group), "passage"))
+        anchors = [passage_anchor(p.event.id, p.citation.number) for p in group]
+        parts.append(part_link(str(year), address, len(group), "passage") | {"anchors": anchors})
         pages.append(page(address, "source.html", f"{source.title}, passages cités en {year}", config, **shared,
                           passages=[passage_view(p) for p in group], parts=[], year=year,
                           up=link(source.title, url)))

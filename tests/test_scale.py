@@ -5,6 +5,7 @@ A synthetic chronology (``bench/generate.py``) of 200 and of 2,000 events, built
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 
@@ -64,8 +65,24 @@ def test_long_lists_are_split_into_pages(sites: dict[int, tuple[Path, dict[str, 
     assert b'href="annees/2024/"' in files["index.html"]
     assert "annees/2024/01/index.html" not in sites[200][1]
     source = files["sources/source-0000/index.html"].decode()
-    assert 'href="2024/"' in source and "passage-" not in source, "a much-cited source: a page per year"
-    assert "passage-" in files["sources/source-0000/2024/index.html"].decode()
+    assert 'href="2024/"' in source and "<blockquote>" not in source, "a much-cited source: a page per year"
+    assert "<blockquote>" in files["sources/source-0000/2024/index.html"].decode()
+
+
+def test_a_link_to_a_passage_made_before_its_source_was_split_lands_beside_the_way_to_it(
+        sites: dict[int, tuple[Path, dict[str, bytes]]]) -> None:
+    """Every passage's anchor stays on its source's page, on the link to the year page that shows it."""
+    files = sites[2000][1]
+    source = files["sources/source-0000/index.html"].decode()
+    years = sorted(path for path in files if path.startswith("sources/source-0000/") and path.count("/") == 3)
+    assert len(years) > 1
+    for path in years:
+        year = path.split("/")[2]
+        anchors = re.findall(r'<li id="(passage-[^"]+)">', files[path].decode())
+        assert anchors, path
+        for anchor in anchors:
+            item = re.search(rf'<li>[^\n]*id="{anchor}"[^\n]*</li>', source)
+            assert item and f'href="{year}/"' in item.group(0), f"#{anchor}: not beside the link to {year}/"
 
 
 def test_long_indexes_are_split_into_pages(sites: dict[int, tuple[Path, dict[str, bytes]]],
