@@ -220,3 +220,20 @@ def test_export_round_trips(tmp_path: Path, title: str, summary: str, date: str)
 @pytest.mark.parametrize("folder", sorted(FOLDERS))
 def test_folders_map_to_kinds(folder: str) -> None:
     assert FOLDERS[folder] in {"event", "actor", "channel", "source", "claim"}
+
+
+MARKDOWN_SYNTAX = st.lists(st.sampled_from([*"ab :/.()!*_`#>-&;\\\n\t[]<", "http://x.fr", "www.x.fr", "&#91;",
+                                             "&lt;"])).map("".join)  # pieces of Markdown, pasted at random
+
+
+@given(text=MARKDOWN_SYNTAX)
+@example(text="![a](http://x.fr)")
+@example(text="voir <http://x.fr>")
+@example(text="&#91;a&#93;(http://x.fr)")
+def test_markdown_links_and_images_are_all_found(text: str) -> None:
+    """The check skips the parse of a text without ``[`` or ``<``: such a text has no link or image."""
+    from chronicle.markdown import _inspector, _targets
+
+    parsed = [child.type for token in _inspector().parse(text) for child in token.children or ()
+              if child.type in ("link_open", "image")]
+    assert len(_targets(text)) == len(parsed)
