@@ -177,9 +177,8 @@ def other_files(checked: Checked, root: Path) -> dict[str, bytes]:
     """The files of the site that are neither pages nor data files: the data files' schema, ``_redirects``,
     ``static/``."""
     assert checked.config is not None
-    files = {}
-    files[EXPORT_SCHEMA] = (checked.config.schema_dir / "chronologie.schema.json").read_bytes()  # its contract
-    files[REDIRECTS_FILE] = redirect_rules(checked.pages, checked.config.base_url)
+    files = {EXPORT_SCHEMA: (checked.config.schema_dir / "chronologie.schema.json").read_bytes(),  # their contract
+             REDIRECTS_FILE: redirect_rules(checked.pages, checked.config.base_url)}
     files.update(static_files(root))
     return files
 
@@ -213,8 +212,8 @@ class Written:
 
 def write_into(checked: Checked, root: Path, folder: Path, search_from: Path | None = None) -> Written:
     """Write the whole site into the empty ``folder``: the pages (rendered on every core), the other
-    files and the search index. The data files are made while Pagefind indexes (a second at
-    10,000 events, when this process would otherwise wait).
+    files and the search index. The data files are made while Pagefind indexes, when this process
+    would otherwise wait for it.
 
     ``search_from`` (the live preview) reuses the search index of the site already there
     instead of indexing again: the slowest step at scale, and stale only in the preview.
@@ -256,9 +255,9 @@ def render_and_index(pages: list[tuple[Page, str]], environment: jinja2.Environm
     of the pages indexed, sorted. ``meanwhile`` runs here while Pagefind indexes.
 
     The pages the plan makes searchable (``search_type``) and whatever Pagefind's glob finds
-    beside them are rendered first, on every core; Pagefind (one core) then indexes them while
-    the other pages (lists, years: half the rendering time) are rendered. Should a page the plan
-    did not foresee carry the marker, Pagefind runs again once all is written.
+    beside them are rendered first, on every core; Pagefind (a core and a half) then indexes them
+    while the other pages (lists, years: half the rendering time) are rendered in this process.
+    Should a page the plan did not foresee carry the marker, Pagefind runs again once all is written.
     """
     from chronicle.search import MARKER, glob_finds, index_folder, indexing, search_glob
 
