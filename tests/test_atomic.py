@@ -213,16 +213,20 @@ def running(pid: int) -> bool:
 def test_interrupted_parallel_rendering_leaves_no_worker(big_project: Path, sig: int) -> None:
     """Signal the build while its forked workers render: the site stays, and every worker is gone."""
     before = tree(big_project / "site")
-    process = subprocess.Popen([sys.executable, str(REPO / "build.py"), "--root", str(big_project), "build",
-                                "--force"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    command = command_line(process.pid)
-    workers: list[int] = []
-    deadline = time.monotonic() + 300
-    while not workers and process.poll() is None and time.monotonic() < deadline:
-        workers = [pid for pid in children(process.pid)
-                   if running(pid) and command_line(pid) == command]  # forked: the same command line
-        time.sleep(0.005)
-    if not workers:  # say why: the build ended first (how?), or the deadline passed
+    for _ in range(3):  # a build that finished before its workers were seen (a loaded machine) is run again
+        process = subprocess.Popen([sys.executable, str(REPO / "build.py"), "--root", str(big_project), "build",
+                                    "--force"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        command = command_line(process.pid)
+        workers: list[int] = []
+        deadline = time.monotonic() + 300
+        while not workers and process.poll() is None and time.monotonic() < deadline:
+            workers = [pid for pid in children(process.pid)
+                       if running(pid) and command_line(pid) == command]  # forked: the same command line
+            time.sleep(0.005)
+        if workers or process.poll() != 0:
+            break
+        process.communicate(timeout=60)
+    if not workers:  # say why: the build ended first each time (how?), or the deadline passed
         process.kill()
         out, err = process.communicate(timeout=60)
         pytest.fail(f"no worker seen; the build exited {process.returncode}:\n{out[-500:]}\n{err[-2000:]}")
