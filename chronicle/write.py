@@ -7,6 +7,7 @@ staging directory behind. The site a build replaces is removed by a detached pro
 
 from __future__ import annotations
 
+import glob
 import os
 import shutil
 import signal
@@ -209,11 +210,19 @@ def discard(folder: Path, out: Path) -> None:
     It is moved into a new ``.site.old-*`` folder beside ``out`` (so no longer under the staging
     folder) and removed there by a detached process, with any such folder that an earlier one
     did not finish (the machine stopped). Removing a site of 24,000 files takes 1 to 4 s, mostly
-    waiting on the disk. Where no process can be started, it is removed here.
+    waiting on the disk. Where it cannot be moved or no process can be started, it is removed
+    here. Never raises: the new site is in place already.
     """
-    trash = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
-    os.rename(folder, trash / "site")
-    trashed = sorted(out.parent.glob(f".{out.name}.old-*"))
+    trash: Path | None = None
+    try:
+        trash = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
+        os.rename(folder, trash / "site")
+    except OSError:
+        for path in (folder, trash):
+            if path is not None:
+                shutil.rmtree(path, ignore_errors=True)
+        return
+    trashed = sorted(out.parent.glob(f".{glob.escape(out.name)}.old-*"))
     try:
         if not sys.executable:
             raise OSError("no Python executable to start")

@@ -14,6 +14,7 @@ import random
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -112,6 +113,33 @@ def test_where_no_process_can_start_the_replaced_site_is_removed_before_returnin
     write_site(NEW, site)
     assert tree(site) == NEW
     assert swept(site.parent, timeout=0) == []
+
+
+def test_a_site_whose_name_reads_as_a_pattern_is_removed_too(tmp_path: Path) -> None:
+    site = tmp_path / "site[1]"
+    write_site(OLD, site)
+    (tmp_path / ".site1.old-autre").mkdir()  # what an unescaped pattern would match instead
+    write_site(NEW, site)
+    assert tree(site) == NEW
+    deadline = time.monotonic() + 60
+    while list(tmp_path.glob(".site[[]1].old-*")) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert sorted(path.name for path in tmp_path.iterdir()) == [".site1.old-autre", "site[1]"]
+
+
+def test_where_the_replaced_site_cannot_be_moved_aside_it_is_removed_before_returning(
+        site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    real = tempfile.mkdtemp
+
+    def refused(prefix: str, dir: Path) -> str:  # noqa: A002 (tempfile's own name)
+        if ".old-" in prefix:
+            raise OSError(28, "No space left on device")
+        return real(prefix=prefix, dir=dir)
+
+    monkeypatch.setattr(write.tempfile, "mkdtemp", refused)
+    write_site(NEW, site)
+    assert tree(site) == NEW
+    assert sorted(path.name for path in site.parent.iterdir()) == ["site"]
 
 
 def test_unsafe_path_fails_before_the_old_site_is_touched(site: Path) -> None:
