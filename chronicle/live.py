@@ -8,7 +8,8 @@ a problem in the file) goes through the full build, which also reports problems.
 
 ``serve`` keeps its last build in memory: the search index of the preview is the full build's
 (as before), the exports are written after the browser has been told to reload. A command-line
-build saves the same state to ``.chronicle-cache/`` (``save_state``) and the next one starts
+build saves the same state to ``.chronicle-cache/`` (``pickle_state`` while Pagefind indexes,
+``seal_state`` once the site is in place) and the next one starts
 from it (``update_saved``), writes the exports and indexes the site again for search.
 ``tests/test_live.py`` and ``tests/test_cache.py`` hold every live rebuild to the bytes of a clean build.
 """
@@ -32,7 +33,7 @@ from chronicle.derive import Facts
 from chronicle.export import data_files
 from chronicle.load import read_record
 from chronicle.model import Chronology, Event, make_event
-from chronicle.pipeline import Site
+from chronicle.pipeline import Checked, Site
 from chronicle.plan import Page, PlanKey, plan_part
 from chronicle.render import make_environment, render_pages
 from chronicle.write import link_tree, safe_relative, staged_site
@@ -59,7 +60,11 @@ class LiveSite:
 
 def keep(site: Site, root: Path, out_dir: Path) -> LiveSite | None:
     """What a live rebuild needs of the full build ``site`` of ``root`` into ``out_dir`` (None if it lacks any)."""
-    checked = site.checked
+    return keep_checked(site.checked, root, out_dir)
+
+
+def keep_checked(checked: Checked | None, root: Path, out_dir: Path) -> LiveSite | None:
+    """``keep``, from the records and pages checked for the build (None if they lack any)."""
     if not (checked and checked.config and checked.index and checked.chronology and checked.facts):
         return None
     return LiveSite(root, out_dir, checked.config, checked.index, checked.chronology, checked.facts,
@@ -235,12 +240,6 @@ class SavedState:
     facts: Facts
 
 
-def save_state(site: LiveSite, searchable: tuple[str, ...], inputs: Inputs) -> None:
-    """Save what ``site`` knows for the next command-line build, with the ``inputs`` it was built
-    from; nothing if its search index was carried over rather than made."""
-    seal_state(site.root, pickle_state(site, searchable, inputs), inputs, site.out_dir)
-
-
 def pickled_path(root: Path) -> Path:
     """Where this process pickles the state before sealing it (``pickle_state``)."""
     path = root / SAVED_STATE
@@ -248,8 +247,10 @@ def pickled_path(root: Path) -> Path:
 
 
 def pickle_state(site: LiveSite, searchable: tuple[str, ...], inputs: Inputs) -> Path | None:
-    """The first part of ``save_state``, which can run before the output folder is in place: the
-    state pickled into a file of its own (streamed: tens of MB never held whole in memory)."""
+    """Save what ``site`` knows for the next command-line build, with the ``inputs`` it was built
+    from (nothing if its search index was carried over rather than made), first part: the state
+    pickled into a file of its own (streamed: tens of MB never held whole in memory), which can
+    be done before the output folder is in place (while Pagefind indexes)."""
     if not searchable:
         return None
     state = SavedState(inputs.settings, inputs.content, searchable, site.config, site.index, site.chronology,
@@ -266,8 +267,8 @@ def pickle_state(site: LiveSite, searchable: tuple[str, ...], inputs: Inputs) ->
 
 
 def seal_state(root: Path, pickled: Path | None, inputs: Inputs, out_dir: Path) -> None:
-    """The second part of ``save_state``, once ``out_dir`` is in place: the pickled state behind a
-    header line naming what it holds (``read_state``), in place of the last one."""
+    """The second part of saving the state (``pickle_state``), once ``out_dir`` is in place: the
+    pickled state behind a header line naming what it holds (``read_state``), in place of the last one."""
     if pickled is None:
         return
     path = root / SAVED_STATE

@@ -210,10 +210,14 @@ class Written:
     searchable: list[str]
 
 
-def write_into(checked: Checked, root: Path, folder: Path, search_from: Path | None = None) -> Written:
+Meanwhile = Callable[[Checked, tuple[str, ...]], None]  # given the checked site and the pages being indexed
+
+
+def write_into(checked: Checked, root: Path, folder: Path, search_from: Path | None = None,
+               meanwhile: Meanwhile | None = None) -> Written:
     """Write the whole site into the empty ``folder``: the pages (rendered on every core), the other
     files and the search index. The data files are made while Pagefind indexes, when this process
-    would otherwise wait for it.
+    would otherwise wait for it, then ``meanwhile`` runs (the command line pickles its state).
 
     ``search_from`` (the live preview) reuses the search index of the site already there
     instead of indexing again: the slowest step at scale, and stale only in the preview.
@@ -231,13 +235,15 @@ def write_into(checked: Checked, root: Path, folder: Path, search_from: Path | N
     bundle = previous_search_bundle(search_from, folder) if search_from is not None else []
     searchable: list[str] = []
 
-    def write_data() -> None:
+    def write_data(indexed: list[str]) -> None:
         assert checked.chronology is not None and checked.config is not None
         write_tree(data_files(checked.chronology, checked.config), folder)
+        if meanwhile is not None:
+            meanwhile(checked, tuple(indexed))
 
     if bundle:
         render_into([page for page, _ in pages], environment, folder, MARKER)
-        write_data()
+        write_data([])  # nothing indexed: the bundle is carried over
     else:
         bundle, searchable = render_and_index(pages, environment, folder, marked, write_data)
     return Written(sorted({*(path for _, path in pages), *others, *data, *bundle}), searchable)
@@ -249,10 +255,10 @@ def foreseen_searchable(page: Page) -> bool:
 
 
 def render_and_index(pages: list[tuple[Page, str]], environment: jinja2.Environment, folder: Path,
-                     marked: set[str], meanwhile: Callable[[], None]) -> tuple[list[str], list[str]]:
+                     marked: set[str], meanwhile: Callable[[list[str]], None]) -> tuple[list[str], list[str]]:
     """Render ``pages`` ((page, path) pairs) into ``folder`` and index the searchable ones (those whose
     bytes carry Pagefind's marker, with the files of ``marked``); the paths of the search bundle and
-    of the pages indexed, sorted. ``meanwhile`` runs here while Pagefind indexes.
+    of the pages indexed, sorted. ``meanwhile`` runs here while Pagefind indexes, given those pages.
 
     The pages the plan makes searchable (``search_type``) and whatever Pagefind's glob finds
     beside them are rendered first, on every core; Pagefind (a core and a half) then indexes them
@@ -264,15 +270,15 @@ def render_and_index(pages: list[tuple[Page, str]], environment: jinja2.Environm
     foreseen = [path for page, path in pages if foreseen_searchable(page)]
     if not foreseen and not marked:
         render_into([page for page, _ in pages], environment, folder, MARKER)
-        meanwhile()
+        meanwhile([])
         return index_folder(folder, []), []  # fails: nothing to search
     glob = search_glob([*foreseen, *marked])
     marked |= set(render_into([page for page, path in pages if glob_finds(glob, path)], environment, folder, MARKER))
     with indexing(folder, glob) as finish:
         marked |= set(render_into([page for page, path in pages if not glob_finds(glob, path)], environment,
                                   folder, MARKER, busy=1))
-        meanwhile()
         indexed = sorted(marked)
+        meanwhile(indexed)
         if all(glob_finds(glob, path) for path in marked):
             return finish(indexed), indexed
     return index_folder(folder, indexed), indexed
@@ -296,15 +302,17 @@ def build_files(root: Path, base_url: str | None = None) -> dict[str, bytes]:
     return dict(render_site(root, base_url).files)
 
 
-def build_site(root: Path, out_dir: Path, base_url: str | None = None, reuse_search: bool = False) -> Site:
+def build_site(root: Path, out_dir: Path, base_url: str | None = None, reuse_search: bool = False,
+               meanwhile: Meanwhile | None = None) -> Site:
     """Build and write the site; ``out_dir`` is replaced only if everything succeeded.
 
     The pages are written straight into a staging folder beside ``out_dir`` as they are rendered,
-    and indexed there: they are never held in memory together. ``reuse_search``: see ``write_into``.
+    and indexed there: they are never held in memory together. ``reuse_search`` and ``meanwhile``:
+    see ``write_into``.
     """
     checked = checked_for_build(root, base_url)
     with staged_site(out_dir) as folder:
-        written = write_into(checked, root, folder, out_dir if reuse_search else None)
+        written = write_into(checked, root, folder, out_dir if reuse_search else None, meanwhile)
     return Site(SiteFiles(out_dir, written.paths), permanent_urls(checked.pages), checked,
                 tuple(written.searchable))
 

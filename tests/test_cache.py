@@ -3,6 +3,7 @@ and an edit to the texts of events starts from the last build's saved state (chr
 
 from __future__ import annotations
 
+import gc
 import os
 import re
 import shutil
@@ -182,7 +183,7 @@ def test_text_edits_from_the_saved_state_give_the_clean_build_bytes(tmp_path_fac
 
 def test_a_file_saved_during_the_build_is_redone_by_the_next(tmp_path: Path) -> None:
     from chronicle.cache import read_inputs
-    from chronicle.live import keep, save_state, update_saved
+    from chronicle.live import keep, pickle_state, seal_state, update_saved
     from chronicle.pipeline import build_site
 
     root = make_project(tmp_path)
@@ -194,7 +195,7 @@ def test_a_file_saved_during_the_build_is_redone_by_the_next(tmp_path: Path) -> 
                      encoding="utf-8")  # saved after the build read it
     live = keep(site, root, out)
     assert live is not None
-    save_state(live, site.searchable, inputs)
+    seal_state(root, pickle_state(live, site.searchable, inputs), inputs, out)
     written = update_saved(root, out, read_inputs(root, out, {"base_url": None}))
     assert written is not None and "evenements/2022-02-18-appel-austin-choigou/index.html" in written
     assert "Ultime entretien" in (out / "evenements" / "2022-02-18-appel-austin-choigou" /
@@ -286,4 +287,37 @@ def test_an_update_that_fails_halfway_leaves_the_site_and_the_saved_state_as_the
     assert not list(tmp_path.glob("project/.site-*")), "no staging folder left behind"
     assert sorted((root / ".chronicle-cache").iterdir()) == cache, "no pickled state left behind"
     assert build(root).startswith(UPDATED), "the saved state still holds for the site as it is"
+    assert tree(root / "site") == clean_build(root, tmp_path)
+
+
+def test_a_full_build_stopped_once_its_state_is_pickled_leaves_the_saved_state_as_it_was(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """The command line pickles the new state while Pagefind indexes; Ctrl-C after that (Pagefind
+    not done) leaves the last build's state, which still holds for the site as it is."""
+    import chronicle.search
+    from chronicle.cli import main
+
+    root = make_project(tmp_path)
+    assert build(root).startswith(BUILT)
+    saved = (root / ".chronicle-cache" / "live.pickle").read_bytes()
+    before = tree(root / "site")
+
+    def stopped(*args: object) -> None:
+        raise KeyboardInterrupt
+
+    with monkeypatch.context() as patch:
+        patch.setattr(chronicle.search, "finish_indexing", stopped)
+        try:
+            assert main(["--root", str(root), "build", "--force"]) == 130
+        finally:
+            gc.enable()  # ``build`` turns the collector off for the rest of its process: this one is pytest's
+    assert "Interrompu" in capsys.readouterr().err
+    assert tree(root / "site") == before
+    assert (root / ".chronicle-cache" / "live.pickle").read_bytes() == saved
+    assert sorted(path.name for path in (root / ".chronicle-cache").iterdir()) == ["live.pickle"], \
+        "nothing pickled left behind (the no-op record is forgotten as any build starts)"
+    event = root / "content" / "events" / "2022-02-18-appel-austin-choigou.yaml"
+    event.write_text(event.read_text(encoding="utf-8").replace("Dernier entretien", "Ultime entretien"),
+                     encoding="utf-8")
+    assert build(root).startswith(UPDATED)
     assert tree(root / "site") == clean_build(root, tmp_path)
