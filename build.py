@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Chronicle's command line: ``python build.py [build|check|serve|new] --help``."""
 
+import contextlib
 import os
 import sys
 
@@ -10,10 +11,8 @@ if __name__ == "__main__":
 
         code = main(sys.argv[1:])
         for stream in (sys.stdout, sys.stderr):
-            try:
+            with contextlib.suppress(OSError):  # closed by the reader (``| head``): nothing more can be said
                 stream.flush()
-            except OSError:  # closed by the reader (``| head``): nothing more can be said
-                pass
         # Out at once: the interpreter's exit would collect the build's millions of objects one by
         # one (0.7 s at 10,000 events) with nothing left to do. Every file is closed by now.
         os._exit(code)
