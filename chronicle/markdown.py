@@ -21,6 +21,11 @@ INVISIBLE = re.compile(r"[\x00-\x20\x7f-\x9f\u00ad\u200b-\u200f\u2028-\u202e\u20
 # Characters RFC 3986 never allows in a URL, spaces and invisible characters aside.
 NOT_IN_URL = re.compile(r"[\"<>\\^`{|}]")
 MAX_SHOWN = 60
+# One line of prose without a character Markdown could read as markup, starting with a letter (not a
+# list's digit or dash, not an indent) and ending with no space: markdown-it would make of it exactly
+# ``<p>`` and the text, quotes escaped. Most summaries are such; ``tests/test_properties.py`` holds
+# the shortcut to markdown-it's output.
+PLAIN_LINE = re.compile(r"[^\W\d_][^\x00-\x1f\x7f*_\[\]<>!&\\`~|#=$]*(?<=\S)")
 
 
 def link_scheme(url: str) -> str | None:
@@ -56,6 +61,8 @@ def _inspector() -> MarkdownIt:
 @lru_cache(maxsize=1 << 20)
 def render_markdown(text: str) -> Markup:
     """HTML for ``text``: paragraphs, emphasis, lists and safe links; raw HTML escaped."""
+    if PLAIN_LINE.fullmatch(text):
+        return Markup("<p>" + text.replace('"', "&quot;") + "</p>\n")
     return Markup(_renderer().render(text))
 
 

@@ -237,3 +237,31 @@ def test_markdown_links_and_images_are_all_found(text: str) -> None:
     parsed = [child.type for token in _inspector().parse(text) for child in token.children or ()
               if child.type in ("link_open", "image")]
     assert len(_targets(text)) == len(parsed)
+
+
+PROSE = st.text(alphabet=st.sampled_from([*"aéZ 9.,;:’«»()?%/'\"-+*_[]<>!&\\`~|#=$^{}@\n\t", "\u00a0", "\u202f",
+                                          "\u2028"]))
+
+
+@given(text=PROSE)
+@example(text='Le 13 mai, « appel » de "x" (bis) ?')
+@example(text="a ~~b~~")
+@example(text="a `b`")
+@example(text="a *b*")
+@example(text="a _b_")
+@example(text="a [b](http://x.fr)")
+@example(text="a < b")
+@example(text="a > b")
+@example(text="a & b")
+@example(text="a &amp; b")
+@example(text="a \\. b")
+@example(text="a\nb")
+@example(text="a\n===")
+@example(text="a | b")
+@example(text="a\u00a0")
+@example(text="a $b$")
+def test_a_plain_line_renders_as_markdown_it_renders_it(text: str) -> None:
+    """``render_markdown`` skips markdown-it for one line of plain prose: the HTML must be the same."""
+    from chronicle.markdown import _renderer, render_markdown
+
+    assert render_markdown.__wrapped__(text) == _renderer().render(text)
