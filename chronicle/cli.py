@@ -53,17 +53,17 @@ def command_build(args: argparse.Namespace) -> int:
             return EXIT_OK
         if update_site(args, inputs, started):
             return EXIT_OK
-    from chronicle.live import keep, keep_checked, pickle_state, pickled_path, seal_state
+    from chronicle.live import pickle_checked, pickled_path, seal_state
     from chronicle.pipeline import Checked, build_site, record_published
 
     forget_build(args.root)  # the saved state needs no forgetting: it holds the output it was saved with
     if sys.stderr.isatty():
         print("Construction du site…", file=sys.stderr, end="\r")
-    pickled: list[Path | None] = []
+    pickled: Path | None = None
 
     def pickle_meanwhile(checked: Checked, searchable: tuple[str, ...]) -> None:  # while Pagefind indexes
-        live = keep_checked(checked, args.root, args.out)
-        pickled.append(pickle_state(live, searchable, inputs) if live is not None else None)
+        nonlocal pickled
+        pickled = pickle_checked(args.root, checked, searchable)
 
     try:
         site = build_site(args.root, args.out, args.base_url, meanwhile=pickle_meanwhile)
@@ -84,11 +84,8 @@ def command_build(args: argparse.Namespace) -> int:
               + (" : ajoutez ce fichier à votre pull request." if added else "."))
         if added:  # our own write, not an edit: the next build has nothing to redo for it
             inputs = read_inputs(args.root, args.out, options)
-            pickled_path(args.root).unlink(missing_ok=True)  # pickled with the list as it was
-            live = keep(site, args.root, args.out)
-            pickled[:] = [pickle_state(live, site.searchable, inputs) if live is not None else None]
     remember_build(args.root, args.out, inputs.key)
-    seal_state(args.root, pickled[0] if pickled else None, inputs, args.out)
+    seal_state(args.root, pickled, inputs, args.out)
     return EXIT_OK
 
 

@@ -60,11 +60,7 @@ class LiveSite:
 
 def keep(site: Site, root: Path, out_dir: Path) -> LiveSite | None:
     """What a live rebuild needs of the full build ``site`` of ``root`` into ``out_dir`` (None if it lacks any)."""
-    return keep_checked(site.checked, root, out_dir)
-
-
-def keep_checked(checked: Checked | None, root: Path, out_dir: Path) -> LiveSite | None:
-    """``keep``, from the records and pages checked for the build (None if they lack any)."""
+    checked = site.checked
     if not (checked and checked.config and checked.index and checked.chronology and checked.facts):
         return None
     return LiveSite(root, out_dir, checked.config, checked.index, checked.chronology, checked.facts,
@@ -229,10 +225,9 @@ def write_changed(files: dict[str, bytes], out_dir: Path) -> list[str]:
 
 @dataclass(frozen=True)
 class SavedState:
-    """What a command-line build leaves in ``.chronicle-cache/`` for the next one to start from."""
+    """What a command-line build leaves in ``.chronicle-cache/`` for the next one to start from, beside
+    the header that says for which inputs and output (``seal_state``)."""
 
-    settings: str                          # ``cache.Inputs``: all but content/ must be as they were
-    content: dict[str, tuple[int, int]]    # every file of content/ as it was read: size, modification time
     searchable: tuple[str, ...]            # the pages of the search index
     config: Config
     index: Index
@@ -246,16 +241,13 @@ def pickled_path(root: Path) -> Path:
     return path.with_name(f".{path.name}.{os.getpid()}.pickled")
 
 
-def pickle_state(site: LiveSite, searchable: tuple[str, ...], inputs: Inputs) -> Path | None:
-    """Save what ``site`` knows for the next command-line build, with the ``inputs`` it was built
-    from (nothing if its search index was carried over rather than made), first part: the state
-    pickled into a file of its own (streamed: tens of MB never held whole in memory), which can
-    be done before the output folder is in place (while Pagefind indexes)."""
-    if not searchable:
+def pickle_state(root: Path, state: SavedState) -> Path | None:
+    """Saving ``state`` for the next command-line build of ``root``, first part: pickled into a file of
+    its own (streamed: tens of MB never held whole in memory), before the output folder is in place
+    (while Pagefind indexes). Nothing if the search index was carried over rather than made."""
+    if not state.searchable:
         return None
-    state = SavedState(inputs.settings, inputs.content, searchable, site.config, site.index, site.chronology,
-                       site.facts)
-    pickled = pickled_path(site.root)
+    pickled = pickled_path(root)
     try:
         pickled.parent.mkdir(exist_ok=True)
         with pickled.open("wb") as file:
@@ -266,17 +258,26 @@ def pickle_state(site: LiveSite, searchable: tuple[str, ...], inputs: Inputs) ->
     return pickled
 
 
+def pickle_checked(root: Path, checked: Checked, searchable: tuple[str, ...]) -> Path | None:
+    """``pickle_state`` for the records a full build checked (the pipeline's ``meanwhile``)."""
+    if not (checked.config and checked.index and checked.chronology and checked.facts):
+        return None
+    return pickle_state(root, SavedState(searchable, checked.config, checked.index, checked.chronology,
+                                         checked.facts))
+
+
 def seal_state(root: Path, pickled: Path | None, inputs: Inputs, out_dir: Path) -> None:
-    """The second part of saving the state (``pickle_state``), once ``out_dir`` is in place: the
-    pickled state behind a header line naming what it holds (``read_state``), in place of the last one."""
+    """Saving the state, second part, once ``out_dir`` is in place: the ``pickled`` state behind a
+    header line of what it was built from (``inputs``, taken before the build read anything) and
+    for which output, in place of the last one (``read_state``)."""
     if pickled is None:
         return
     path = root / SAVED_STATE
-    header = json.dumps({"settings": inputs.settings, "output": output_fingerprint(out_dir)}).encode() + b"\n"
+    header = {"settings": inputs.settings, "output": output_fingerprint(out_dir), "content": inputs.content}
     temporary = path.with_name(f".{path.name}.{os.getpid()}")
     try:
         with temporary.open("wb") as file, pickled.open("rb") as state:
-            file.write(header)
+            file.write(json.dumps(header).encode() + b"\n")
             shutil.copyfileobj(state, file)
         os.replace(temporary, path)
     except OSError:
@@ -285,9 +286,10 @@ def seal_state(root: Path, pickled: Path | None, inputs: Inputs, out_dir: Path) 
         pickled.unlink(missing_ok=True)
 
 
-def read_state(root: Path, settings: str, output: str) -> SavedState | None:
-    """The state the last command-line build saved, if it was saved with these ``settings``
-    (``cache.Inputs.settings``) for this ``output`` (``cache.output_fingerprint``) and is readable.
+def read_state(root: Path, settings: str, output: str) -> tuple[dict[str, tuple[int, int]], SavedState] | None:
+    """The state the last command-line build saved, with the content files it was built from (size,
+    modification time), if it was saved with these ``settings`` (``cache.Inputs.settings``) for this
+    ``output`` (``cache.output_fingerprint``) and is readable.
 
     Its header is compared before anything is unpickled: the output's fingerprint holds the
     output folder's inode and times, which a state file committed by someone else cannot know.
@@ -296,8 +298,10 @@ def read_state(root: Path, settings: str, output: str) -> SavedState | None:
         return None  # no output folder: nothing to update
     try:
         with (root / SAVED_STATE).open("rb") as file:
-            if json.loads(file.readline()) != {"settings": settings, "output": output}:
+            header = json.loads(file.readline())
+            if (header["settings"], header["output"]) != (settings, output):
                 return None
+            content = {path: (size, mtime) for path, (size, mtime) in header["content"].items()}
             collecting = gc.isenabled()
             gc.disable()  # tens of thousands of objects: the collector would triple the time
             try:
@@ -307,7 +311,7 @@ def read_state(root: Path, settings: str, output: str) -> SavedState | None:
                     gc.enable()
     except Exception:  # absent, cut short, or of an older generator: the full build starts over
         return None
-    return state if isinstance(state, SavedState) else None
+    return (content, state) if isinstance(state, SavedState) else None
 
 
 def update_saved(root: Path, out_dir: Path, inputs: Inputs) -> list[str] | None:
@@ -323,10 +327,11 @@ def update_saved(root: Path, out_dir: Path, inputs: Inputs) -> list[str] | None:
     """
     from chronicle.search import BUNDLE, indexing, search_glob  # Pagefind is needed only to write
 
-    state = read_state(root, inputs.settings, output_fingerprint(out_dir))
-    if state is None or inputs.content.keys() != state.content.keys():
+    saved = read_state(root, inputs.settings, output_fingerprint(out_dir))
+    if saved is None or inputs.content.keys() != saved[0].keys():
         return None  # no state for this output, or a file added or deleted
-    changed = {root / path for path, stat in inputs.content.items() if state.content[path] != stat}
+    content, state = saved
+    changed = {root / path for path, stat in inputs.content.items() if content[path] != stat}
     if not changed:
         return None
     site = LiveSite(root, out_dir, state.config, state.index, state.chronology, state.facts,
@@ -341,7 +346,9 @@ def update_saved(root: Path, out_dir: Path, inputs: Inputs) -> list[str] | None:
             written = write_changed(edit.files, folder)
             with indexing(folder, search_glob(searchable)) as finish:
                 written += write_changed(data_files(edit.site.chronology, edit.site.config), folder)
-                pickled = pickle_state(edit.site, state.searchable, inputs)  # while Pagefind indexes
+                new = edit.site
+                pickled = pickle_state(root, SavedState(state.searchable, new.config, new.index, new.chronology,
+                                                        new.facts))  # while Pagefind indexes
                 finish(searchable)
     except BaseException:
         pickled_path(root).unlink(missing_ok=True)

@@ -183,7 +183,7 @@ def test_text_edits_from_the_saved_state_give_the_clean_build_bytes(tmp_path_fac
 
 def test_a_file_saved_during_the_build_is_redone_by_the_next(tmp_path: Path) -> None:
     from chronicle.cache import read_inputs
-    from chronicle.live import keep, pickle_state, seal_state, update_saved
+    from chronicle.live import pickle_checked, seal_state, update_saved
     from chronicle.pipeline import build_site
 
     root = make_project(tmp_path)
@@ -193,9 +193,8 @@ def test_a_file_saved_during_the_build_is_redone_by_the_next(tmp_path: Path) -> 
     event = root / "content" / "events" / "2022-02-18-appel-austin-choigou.yaml"
     event.write_text(event.read_text(encoding="utf-8").replace("Dernier entretien", "Ultime entretien"),
                      encoding="utf-8")  # saved after the build read it
-    live = keep(site, root, out)
-    assert live is not None
-    seal_state(root, pickle_state(live, site.searchable, inputs), inputs, out)
+    assert site.checked is not None
+    seal_state(root, pickle_checked(root, site.checked, site.searchable), inputs, out)
     written = update_saved(root, out, read_inputs(root, out, {"base_url": None}))
     assert written is not None and "evenements/2022-02-18-appel-austin-choigou/index.html" in written
     assert "Ultime entretien" in (out / "evenements" / "2022-02-18-appel-austin-choigou" /
@@ -243,9 +242,10 @@ def test_a_state_file_not_saved_for_this_output_is_never_unpickled(tmp_path: Pat
     root = make_project(tmp_path)
     assert build(root).startswith(BUILT)
     marker = tmp_path / "unpickled"
-    settings = read_inputs(root, root / "site", {"base_url": None}).settings
+    inputs = read_inputs(root, root / "site", {"base_url": None})
     for output in ("", "0" * 64):  # as in a fresh checkout (no site/ yet), or a guess
-        header = json.dumps({"settings": settings, "output": output}).encode() + b"\n"
+        header = json.dumps({"settings": inputs.settings, "output": output, "content": inputs.content}).encode()
+        header += b"\n"
         (root / ".chronicle-cache" / "live.pickle").write_bytes(header + pickle.dumps(Payload(marker)))
         touch_later(root / "content" / "events" / "2022-02-18-appel-austin-choigou.yaml")
         assert build(root).startswith(BUILT)
