@@ -4,7 +4,9 @@
 
 Each figure is the median of --runs whole-process runs (wall time), as BENCHMARKS.md asks:
 the old output is moved aside (and deleted after the run) and the disk synced before each
-clean build. Prints a table, then one JSON line.
+clean build. Prints a table, then one JSON line. With --vs-hugo, the same content is built by
+Hugo with minimal templates (row ``hugo``), and by Hugo followed by Pagefind on its event pages
+(``hugo+pf``: the same search index as Chronicle's, a floor no build that indexes can go under).
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import argparse
 import json
 import os
 import re
+import shlex
 import shutil
 import socket
 import statistics
@@ -29,6 +32,8 @@ from generate import generate
 from hugo_site import convert
 
 REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+from chronicle.search import ALLOCATOR  # noqa: E402  the same allocator settings as the build's Pagefind
 
 
 def timed(command: list[str], cwd: Path) -> tuple[float, float]:
@@ -133,8 +138,9 @@ def hugo_binary() -> Path:
     return Path(next(iter(spec.submodule_search_locations))) / "binaries" / "hugo"
 
 
-def bench_hugo(project: Path, runs: int, trash: Path) -> dict[str, float]:
-    """The same chronology built by Hugo: clean, no-op and one-edit, medians of ``runs``."""
+def bench_hugo(project: Path, runs: int, trash: Path, with_search: bool = False) -> dict[str, float]:
+    """The same chronology built by Hugo: clean, no-op and one-edit, medians of ``runs``; ``with_search``:
+    each build followed by Pagefind on the event pages (the floor the search index sets, issue 6)."""
     site = project.parent / f"{project.name}-hugo"
     convert(project, site)
 
@@ -143,6 +149,10 @@ def bench_hugo(project: Path, runs: int, trash: Path) -> dict[str, float]:
         page.write_text(page.read_text(encoding="utf-8") + f"\nModifié {run}\n", encoding="utf-8")
 
     command = [str(hugo_binary()), "--quiet", "--source", str(site)]
+    if with_search:  # then Pagefind on its event pages, as Chronicle's build does on its own
+        indexing = [sys.executable, "-m", "pagefind", "--site", str(site / "public"), "--glob",
+                    "evenements/*/index.html"]
+        command = ["sh", "-c", f"{shlex.join(command)} && {'='.join(ALLOCATOR)} {shlex.join(indexing)} >/dev/null"]
     return measure(command, site, site / "public", edit, runs, trash)
 
 
@@ -171,13 +181,15 @@ def main() -> None:
         rows = {"chronicle": bench_chronicle(project, args.runs, trash)}
         if args.vs_hugo:
             rows["hugo"] = bench_hugo(project, args.runs, trash)
+            rows["hugo+pf"] = bench_hugo(project, args.runs, trash, with_search=True)
     finally:
         shutil.rmtree(trash, ignore_errors=True)
     print_table(rows)
     if args.vs_hugo:
-        ours, hugo = rows["chronicle"], rows["hugo"]
-        print("ratios chronicle/hugo: " + ", ".join(f"{k} {ours[k] / hugo[k]:.2f}" for k in
-                                                     ("full_s", "noop_s", "edit_s", "peak_mb")))
+        for other in ("hugo", "hugo+pf"):
+            ours, theirs = rows["chronicle"], rows[other]
+            print(f"ratios chronicle/{other}: " + ", ".join(f"{k} {ours[k] / theirs[k]:.2f}" for k in
+                                                           ("full_s", "noop_s", "edit_s", "peak_mb")))
     print(json.dumps({"events": args.events, **{k: round(v, 4) if isinstance(v, float) else v
                                                 for k, v in rows["chronicle"].items()}}, sort_keys=True))
 
