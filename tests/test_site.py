@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import gzip
 import json
+import re
 from pathlib import Path
 
 from tests.conftest import FIXTURE
@@ -74,3 +76,24 @@ def test_search_bundle_is_complete(fixture_files: dict[str, bytes]) -> None:
     entry = json.loads(bundle["pagefind/pagefind-entry.json"])
     assert entry["languages"]["fr"]["page_count"] == sum(
         1 for path, body in fixture_files.items() if path.endswith(".html") and b"data-pagefind-body" in body)
+
+
+def indexed_texts(files: dict[str, bytes]) -> dict[str, str]:
+    """The text Pagefind indexed of each page, by URL (its fragments: gzip, a signature, JSON)."""
+    fragments = (json.loads(gzip.decompress(body).removeprefix(b"pagefind_dcd"))
+                 for path, body in files.items() if path.startswith("pagefind/fragment/"))
+    return {fragment["url"]: fragment["content"] for fragment in fragments}
+
+
+# Pagefind joins the texts of neighbouring elements it does not take for blocks (dt, dd, th) without
+# a space: "Relaie</dt><dd>CNN" was indexed as "RelaieCNN", and nobody found the source by "CNN".
+GLUED = re.compile(r"\S*[a-zà-ÿ.)»][A-ZÀ-Ý0-9]\S*")
+WRITTEN_SO = {"TimelineJS", "4.0)"}  # the about page's
+
+
+def test_search_indexes_each_field_as_words(fixture_files: dict[str, bytes]) -> None:
+    texts = indexed_texts(fixture_files)
+    assert {word for text in texts.values() for word in GLUED.findall(text)} <= WRITTEN_SO
+    assert "À l'initiative de Lloyd Austin Canaux" in texts["/evenements/2022-05-13-appel-austin-choigou/"]
+    assert "Relaie CNN Langue français" in texts["/sources/cnn-2022-05-13/"]
+    assert "Parties Lloyd Austin, Sergueï Choïgou Établi" in texts["/canaux/austin-choigou/"]
