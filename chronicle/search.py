@@ -122,6 +122,11 @@ def read_all(file: IO[bytes]) -> str:
     return file.read().decode("utf-8", errors="replace")
 
 
+def marked_pages(site: Path) -> list[str]:
+    """The HTML files under ``site`` that carry Pagefind's marker, by path, sorted."""
+    return sorted(path.relative_to(site).as_posix() for path in site.rglob("*.html") if MARKER in path.read_bytes())
+
+
 def index_folder(site: Path, pages: list[str]) -> list[str]:
     """Index ``pages`` (the searchable pages, by path under ``site``, all written) into ``site/pagefind/``;
     the paths of the bundle's files under ``site``, sorted.

@@ -7,8 +7,12 @@ next good edit brings the site back.
 
 from __future__ import annotations
 
+import glob
 import html
+import os
+import shutil
 import sys
+import tempfile
 import threading
 import time
 from functools import partial
@@ -19,10 +23,13 @@ from urllib.parse import parse_qs, urlsplit
 from chronicle.live import Edit, LiveSite, keep, rebuild_text_edit, write_changed
 from chronicle.pipeline import build_site
 from chronicle.problems import ContentError, Problem
+from chronicle.search import BUNDLE, SearchIndexError, index_folder, marked_pages
+from chronicle.write import link_tree
 
 WATCHED = ("content", "templates", "static", "schema")
 DATA = "/donnees/"    # the data files, written after a live edit once the editor pauses
 EXPORTS_PAUSE = 1.0   # seconds
+SEARCH_PAUSE = 2.0    # seconds without a build before the preview's search index is made again
 WATCH_TICK = 200      # ms: how often the watcher checks that it should stop
 RELOAD_PATH = "/__chronicle__/wait"
 RELOAD_SCRIPT = (
@@ -70,6 +77,64 @@ class PendingExports:
             self.edit = None
 
 
+class PendingSearch:
+    """The preview's search index, made again once the editor pauses.
+
+    Builds after the first carry the search index over (Pagefind takes seconds on a large
+    chronology), so search in the preview lags behind the edits. Once no build came for
+    ``SEARCH_PAUSE`` seconds, Pagefind indexes a hard-linked copy of the served site, made
+    beside it (``.site.search-*``); its bundle replaces the served one unless a build came
+    meanwhile, which defers another.
+    """
+
+    def __init__(self, out_dir: Path, state: BuildState) -> None:
+        self.out_dir = out_dir
+        self.state = state
+        self.lock = threading.Lock()
+        self.running = threading.Lock()  # one at a time: each sweeps the copies left by a stopped one
+        self.timer: threading.Timer | None = None
+
+    def defer(self) -> None:
+        """Make the index again after ``SEARCH_PAUSE`` seconds without another build."""
+        with self.lock:
+            if self.timer:
+                self.timer.cancel()
+            self.timer = threading.Timer(SEARCH_PAUSE, self.refresh)
+            self.timer.daemon = True
+            self.timer.start()
+
+    def refresh(self) -> None:
+        """Index a copy of the served site; swap its bundle in if the site is still the one copied."""
+        out = self.out_dir
+        with self.running:
+            for leftover in out.parent.glob(f".{glob.escape(out.name)}.search-*"):
+                shutil.rmtree(leftover, ignore_errors=True)
+            copy: Path | None = None
+            try:
+                with self.state.building:  # no page is written while the site is copied
+                    version = self.state.version
+                    if self.state.problems or not (out / BUNDLE).is_dir():
+                        return
+                    copy = Path(tempfile.mkdtemp(prefix=f".{out.name}.search-", dir=out.parent))
+                    link_tree(out, copy, skip=BUNDLE)
+                index_folder(copy, marked_pages(copy))
+                with self.state.building:
+                    if self.state.version != version:
+                        return
+                    os.rename(out / BUNDLE, copy / "replaced")
+                    try:
+                        os.rename(copy / BUNDLE, out / BUNDLE)
+                    except OSError:
+                        os.rename(copy / "replaced", out / BUNDLE)
+                        raise
+                say("Index de recherche de l'aperçu mis à jour.")
+            except (SearchIndexError, OSError) as error:
+                say(f"L'index de recherche de l'aperçu n'a pas pu être refait ({error}) ; il reste le précédent.")
+            finally:
+                if copy is not None:
+                    shutil.rmtree(copy, ignore_errors=True)
+
+
 class BuildState:
     """The latest build's outcome, and a condition to wait for the next one."""
 
@@ -78,6 +143,7 @@ class BuildState:
         self.problems: list[Problem] = []
         self.live: LiveSite | None = None  # what the last good build knew, for the next edit
         self.exports: PendingExports | None = None
+        self.search: PendingSearch | None = None  # set once a build carried the search index over
         self.changed = threading.Condition()
         self.building = threading.Lock()  # one build at a time: the first one and the watcher's
 
@@ -135,7 +201,14 @@ def rebuild_live(state: BuildState, changed: set[Path], out_dir: Path) -> bool:
     if edit.written:
         state.exports = state.exports or PendingExports(out_dir)
         state.exports.defer(edit)
+        search_lags(state, out_dir)
     return True
+
+
+def search_lags(state: BuildState, out_dir: Path) -> None:
+    """The build carried the search index over: make it again once the editor pauses."""
+    state.search = state.search or PendingSearch(out_dir, state)
+    state.search.defer()
 
 
 def rebuild(root: Path, out_dir: Path, state: BuildState, base_url: str | None = None,
@@ -143,8 +216,8 @@ def rebuild(root: Path, out_dir: Path, state: BuildState, base_url: str | None =
     """Build once and publish the outcome; a failed build leaves ``site/`` as it was.
 
     An edit to the texts of events (``changed``) rebuilds only the pages that show them. After
-    the first build, the search index is carried over rather than rebuilt (Pagefind takes
-    seconds on a large chronology): search in the preview may lag behind the edits.
+    the first build, the search index is carried over, then made again in the background once
+    the editor pauses (``PendingSearch``): Pagefind takes seconds on a large chronology.
     """
     with state.building:
         if not (changed and rebuild_live(state, changed, out_dir)):
@@ -157,8 +230,9 @@ def rebuild_all(root: Path, out_dir: Path, state: BuildState, base_url: str | No
     state.live = None
     if state.exports:
         state.exports.discard()
+    reuse_search = state.version > 0
     try:
-        site = build_site(root, out_dir, base_url, reuse_search=state.version > 0)
+        site = build_site(root, out_dir, base_url, reuse_search=reuse_search)
     except ContentError as error:
         for problem in error.problems:
             print(problem.format(), file=sys.stderr)
@@ -174,6 +248,8 @@ def rebuild_all(root: Path, out_dir: Path, state: BuildState, base_url: str | No
     say(f"Reconstruit : {len(site.files)} fichiers en {seconds(started)} s.")
     state.live = keep(site, root, out_dir)
     state.publish([])
+    if reuse_search:
+        search_lags(state, out_dir)
 
 
 def seen_version(query: str) -> int:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gzip
+import json
 import re
 import subprocess
 import sys
@@ -14,7 +16,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import REPO, make_project
+from chronicle import serve
+from chronicle.pipeline import build_site
+from tests.conftest import REPO, make_project, tree
 
 EVENT = "content/events/2022-05-13-appel-austin-choigou.yaml"
 PAGE = "evenements/2022-05-13-appel-austin-choigou/"
@@ -146,3 +150,55 @@ def test_a_text_edit_rewrites_only_the_pages_that_show_it(served: Served) -> Non
     served.edit("kind: call", "kind: meeting")  # counts and silences change: the whole site is rebuilt
     assert wait_until(lambda: "Rencontre" in served.get(PAGE)[1])
     assert wait_until(lambda: "fichiers en" in served.log.read_text(encoding="utf-8").rsplit("réécrite(s)", 1)[-1])
+
+
+def indexed(site: Path) -> dict[str, str]:
+    """What the site's search index holds: the text of each page, by URL (Pagefind's fragments)."""
+    texts = {}
+    try:
+        for path in (site / "pagefind" / "fragment").glob("*.pf_fragment"):
+            data = json.loads(gzip.decompress(path.read_bytes()).removeprefix(b"pagefind_dcd"))
+            texts[data["url"]] = data["content"]
+    except OSError:  # the bundle being swapped
+        return {}
+    return texts
+
+
+def test_search_in_the_preview_follows_the_edits_once_the_editor_pauses(served: Served) -> None:
+    site, url = served.root / "site", f"/{PAGE}"
+    assert "depuis l'invasion" in indexed(site)[url]
+    served.edit(TITLE, "Appel Austin–Choïgou du 13 mai")
+    assert wait_until(lambda: "<h1>Appel Austin–Choïgou du 13 mai</h1>" in served.get(PAGE)[1])
+    assert "depuis l'invasion" in indexed(site)[url], "carried over by the quick rebuild"
+    assert wait_until(lambda: "Appel Austin–Choïgou du 13 mai" in indexed(site).get(url, ""), timeout=30), \
+        served.log.read_text(encoding="utf-8")
+    assert "depuis l'invasion" not in indexed(site)[url]
+    assert "Index de recherche de l'aperçu mis à jour." in served.log.read_text(encoding="utf-8")
+    assert not list(served.root.glob(".site.search-*")), "the copy it indexed is removed"
+    assert "À l'initiative de Lloyd Austin" in indexed(site)[url]
+    served.edit("initiator: lloyd-austin\n", "")  # not a text: the whole site is rebuilt, the index carried over
+    assert wait_until(lambda: "fichiers en" in served.log.read_text(encoding="utf-8").rsplit("mis à jour", 1)[-1])
+    assert wait_until(lambda: "À l'initiative de" not in indexed(site).get(url, "À l'initiative de"), timeout=30)
+
+
+def test_a_search_index_made_while_a_build_came_is_dropped(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    out = project / "site"
+    build_site(project, out)
+    state = serve.BuildState()
+    state.version = 1
+    page = out / PAGE / "index.html"
+    page.write_bytes(page.read_bytes().replace(b"depuis l&#39;invasion", b"depuis le printemps"))
+    before = tree(out / "pagefind")
+    index_folder = serve.index_folder
+
+    def a_build_comes(site: Path, pages: list[str]) -> list[str]:
+        state.version += 1
+        return index_folder(site, pages)
+
+    monkeypatch.setattr(serve, "index_folder", a_build_comes)
+    serve.PendingSearch(out, state).refresh()
+    assert tree(out / "pagefind") == before, "the build that came carries its own index over, and defers another"
+    monkeypatch.setattr(serve, "index_folder", index_folder)
+    serve.PendingSearch(out, state).refresh()
+    assert "depuis le printemps" in indexed(out)[f"/{PAGE}"]
+    assert not list(project.glob(".site.search-*"))
