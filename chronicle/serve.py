@@ -15,6 +15,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -41,6 +42,16 @@ ERROR_STYLE = ("body{font:16px/1.5 system-ui,sans-serif;margin:2rem auto;max-wid
                "h1{color:#a4000f}li{margin:.6rem 0}code{white-space:pre-wrap;word-break:break-word}")
 
 
+def restarted(timer: threading.Timer | None, seconds: float, action: Callable[[], None]) -> threading.Timer:
+    """A timer calling ``action`` in ``seconds`` (a daemon: it never holds ``serve`` back), ``timer`` cancelled."""
+    if timer:
+        timer.cancel()
+    timer = threading.Timer(seconds, action)
+    timer.daemon = True
+    timer.start()
+    return timer
+
+
 class PendingExports:
     """The data files of the last live edit: written once the editor pauses, or as soon as one is asked for.
 
@@ -58,11 +69,7 @@ class PendingExports:
         """Write ``edit``'s data files after ``EXPORTS_PAUSE`` seconds without another edit."""
         with self.lock:
             self.edit = edit
-            if self.timer:
-                self.timer.cancel()
-            self.timer = threading.Timer(EXPORTS_PAUSE, self.flush)
-            self.timer.daemon = True
-            self.timer.start()
+            self.timer = restarted(self.timer, EXPORTS_PAUSE, self.flush)
 
     def flush(self) -> None:
         """Write the pending data files now, if any."""
@@ -97,11 +104,7 @@ class PendingSearch:
     def defer(self) -> None:
         """Make the index again after ``SEARCH_PAUSE`` seconds without another build."""
         with self.lock:
-            if self.timer:
-                self.timer.cancel()
-            self.timer = threading.Timer(SEARCH_PAUSE, self.refresh)
-            self.timer.daemon = True
-            self.timer.start()
+            self.timer = restarted(self.timer, SEARCH_PAUSE, self.refresh)
 
     def refresh(self) -> None:
         """Index a copy of the served site; swap its bundle in if the site is still the one copied."""
