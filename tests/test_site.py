@@ -86,7 +86,8 @@ def indexed_texts(files: dict[str, bytes]) -> dict[str, str]:
 
 
 # Pagefind joins the texts of neighbouring elements it does not take for blocks (dt, dd, th) without
-# a space: "Relaie</dt><dd>CNN" was indexed as "RelaieCNN", and nobody found the source by "CNN".
+# a space: "Relaie</dt><dd>CNN" was indexed as the one word "RelaieCNN", so a field's first and last
+# words were found only where the page said them again.
 GLUED = re.compile(r"\S*[a-zà-ÿ.)»][A-ZÀ-Ý0-9]\S*")
 WRITTEN_SO = {"TimelineJS", "4.0)"}  # the about page's
 
