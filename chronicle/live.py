@@ -6,8 +6,9 @@ lists, counts and silences of the site do not move: the pages to redo are those 
 the event (``parts_showing``). Every other change (a new or deleted file, a date, a template,
 a problem in the file) goes through the full build, which also reports problems.
 
-``serve`` keeps its last build in memory: the search index of the preview is the full build's
-(as before), the exports are written after the browser has been told to reload. A command-line
+``serve`` keeps its last build in memory: the search index of the preview is carried over and
+made again once the editor pauses (``serve.PendingSearch``), the exports are written after the
+browser has been told to reload. A command-line
 build saves the same state to ``.chronicle-cache/`` (``pickle_state`` while Pagefind indexes,
 ``seal_state`` once the site is in place) and the next one starts
 from it (``update_saved``), writes the exports and indexes the site again for search.

@@ -220,7 +220,8 @@ def write_into(checked: Checked, root: Path, folder: Path, search_from: Path | N
     would otherwise wait for it, then ``meanwhile`` runs (the command line pickles its state).
 
     ``search_from`` (the live preview) reuses the search index of the site already there
-    instead of indexing again: the slowest step at scale, and stale only in the preview.
+    instead of indexing again, the slowest step at scale; ``serve`` makes it again once the
+    editor pauses (``serve.PendingSearch``).
     """
     from chronicle.search import MARKER  # here: the check runs without Pagefind (the pre-commit hook)
 
