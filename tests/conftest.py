@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import gzip
+import json
 import shutil
 import subprocess
 import sys
 import textwrap
+from collections.abc import Iterable
 from pathlib import Path
 
 import pytest
@@ -50,6 +53,13 @@ def run_cli(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
     """``python build.py --root ROOT ARGS`` in a subprocess, and its outcome."""
     return subprocess.run([sys.executable, str(REPO / "build.py"), "--root", str(root), *args],
                           capture_output=True, text=True, timeout=120, cwd=root)
+
+
+def indexed_texts(fragments: Iterable[bytes]) -> dict[str, str]:
+    """The text Pagefind indexed of each page, by URL, from the bytes of its bundle's ``fragment/`` files
+    (gzip, a signature, JSON)."""
+    pages = (json.loads(gzip.decompress(body).removeprefix(b"pagefind_dcd")) for body in fragments)
+    return {page["url"]: page["content"] for page in pages}
 
 
 def tree(directory: Path) -> dict[str, bytes]:

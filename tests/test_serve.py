@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import gzip
-import json
 import re
 import subprocess
 import sys
@@ -18,7 +16,7 @@ import pytest
 
 from chronicle import serve
 from chronicle.pipeline import build_site
-from tests.conftest import REPO, make_project, tree
+from tests.conftest import REPO, indexed_texts, make_project, tree
 
 EVENT = "content/events/2022-05-13-appel-austin-choigou.yaml"
 PAGE = "evenements/2022-05-13-appel-austin-choigou/"
@@ -153,15 +151,11 @@ def test_a_text_edit_rewrites_only_the_pages_that_show_it(served: Served) -> Non
 
 
 def indexed(site: Path) -> dict[str, str]:
-    """What the site's search index holds: the text of each page, by URL (Pagefind's fragments)."""
-    texts = {}
+    """What the site's search index holds: the text of each page, by URL."""
     try:
-        for path in (site / "pagefind" / "fragment").glob("*.pf_fragment"):
-            data = json.loads(gzip.decompress(path.read_bytes()).removeprefix(b"pagefind_dcd"))
-            texts[data["url"]] = data["content"]
+        return indexed_texts([path.read_bytes() for path in (site / "pagefind" / "fragment").iterdir()])
     except OSError:  # the bundle being swapped
         return {}
-    return texts
 
 
 def test_search_in_the_preview_follows_the_edits_once_the_editor_pauses(served: Served) -> None:

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import gzip
 import json
 import re
 from pathlib import Path
 
-from tests.conftest import FIXTURE
+from tests.conftest import FIXTURE, indexed_texts
 from tests.linkcheck import broken_links, parse
 
 EVENT_KEYS = {"id", "url", "title", "date", "date_start", "date_end", "precision", "approximate", "uncertain",
@@ -78,13 +77,6 @@ def test_search_bundle_is_complete(fixture_files: dict[str, bytes]) -> None:
         1 for path, body in fixture_files.items() if path.endswith(".html") and b"data-pagefind-body" in body)
 
 
-def indexed_texts(files: dict[str, bytes]) -> dict[str, str]:
-    """The text Pagefind indexed of each page, by URL (its fragments: gzip, a signature, JSON)."""
-    fragments = (json.loads(gzip.decompress(body).removeprefix(b"pagefind_dcd"))
-                 for path, body in files.items() if path.startswith("pagefind/fragment/"))
-    return {fragment["url"]: fragment["content"] for fragment in fragments}
-
-
 # Pagefind joins the texts of neighbouring elements it does not take for blocks (dt, dd, th) without
 # a space: "Relaie</dt><dd>CNN" was indexed as the one word "RelaieCNN", so a field's first and last
 # words were found only where the page said them again.
@@ -93,7 +85,7 @@ WRITTEN_SO = {"TimelineJS", "4.0)"}  # the about page's
 
 
 def test_search_indexes_each_field_as_words(fixture_files: dict[str, bytes]) -> None:
-    texts = indexed_texts(fixture_files)
+    texts = indexed_texts(body for path, body in fixture_files.items() if path.startswith("pagefind/fragment/"))
     assert {word for text in texts.values() for word in GLUED.findall(text)} <= WRITTEN_SO
     assert "À l'initiative de Lloyd Austin Canaux" in texts["/evenements/2022-05-13-appel-austin-choigou/"]
     assert "Relaie CNN Langue français" in texts["/sources/cnn-2022-05-13/"]
