@@ -76,6 +76,9 @@ class Actor:
     country: str | None = None
     roles: tuple[Role, ...] = ()
     description: str | None = None
+    # Spellings found in no source (no accents, usual transcriptions): for search only, never shown
+    # as the sources' spellings, which are ``aliases``.
+    search_variants: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -179,7 +182,7 @@ def make_actor(record_id: str, data: dict[str, Any]) -> Actor:
     roles = tuple(Role(r["title"], optional_date(r.get("from")), optional_date(r.get("to")))
                   for r in data.get("roles") or [])
     return Actor(record_id, data["name"], data["type"], tuple(data.get("aliases") or ()),
-                 data.get("country"), roles, data.get("description"))
+                 data.get("country"), roles, data.get("description"), tuple(data.get("search_variants") or ()))
 
 
 def make_claim(record_id: str, data: dict[str, Any]) -> Claim:

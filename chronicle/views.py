@@ -200,7 +200,8 @@ def actor_view(actor: Actor) -> dict[str, Any]:
         roles.append({"title": role.title, "when": when})
     return {
         "id": actor.id, "url": urls.record_url("actor", actor.id), "name": actor.name,
-        "aliases": list(actor.aliases), "type": ACTOR_TYPES_FR[actor.type],
+        "aliases": list(actor.aliases), "search_variants": list(actor.search_variants),
+        "type": ACTOR_TYPES_FR[actor.type],
         "country": COUNTRIES_FR.get(actor.country or "", actor.country or ""), "roles": roles,
         "description": render_markdown(actor.description) if actor.description else None,
     }
