@@ -17,7 +17,15 @@ from chronicle.pipeline import build_files
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURE = REPO / "tests" / "fixtures" / "chronology"
-SEEDS = REPO.parent / "shared" / "seeds"
+SEED_SUMS = REPO / "tests" / "seeds.sha256"
+
+
+def seed_paths() -> list[Path]:
+    """The five seed articles as the repository keeps them (``content/sources/*.txt``), in the seeds'
+    order (000 to 004), from the committed checksum list: the tests read nothing outside the repository."""
+    lines = [line.split() for line in SEED_SUMS.read_text(encoding="utf-8").splitlines()
+             if line and not line.startswith("#")]
+    return [REPO / name for _, name in lines]
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import cache
-from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -22,16 +21,16 @@ from chronicle.quotes import (
     normalise,
     quote_problem_message,
 )
+from tests.conftest import seed_paths
 
-SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
-SEED_NAMES = sorted(path.name for path in SEEDS.glob("*.txt"))
+SEEDS = {f"{number:03}": path for number, path in enumerate(seed_paths())}  # "000" -> content/sources/....txt
+SEED_NAMES = sorted(SEEDS)
 
 
 @cache
 def raw_seed(prefix: str) -> str:
     """The raw text of the seed whose file name starts with ``prefix``."""
-    (path,) = SEEDS.glob(f"{prefix}*.txt")
-    return path.read_text(encoding="utf-8")
+    return SEEDS[prefix].read_text(encoding="utf-8")
 
 
 @cache

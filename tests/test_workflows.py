@@ -56,11 +56,20 @@ def test_pull_request_checks_with_annotations_then_runs_the_tests() -> None:
     run = commands(data)
     assert "python build.py check --format github" in run
     assert "python build.py check --format github --require-recorded-urls" in run
-    assert "python -m pytest -q" in run  # the whole suite, browser tests included
+    assert any(command.endswith("bash .ci/run") for command in run)  # the whole suite, as CI runs it
     tests = data["jobs"]["tests"]
     assert tests["container"].endswith("-bookworm")  # Debian's Chromium, as the browser tests expect
     assert any("chromium" in command and "default-jre-headless" in command for command in run)
     assert any(command.startswith("python build.py build --base-url") for command in run)
+
+
+def test_ci_runs_the_readme_command_in_a_clone_with_nothing_beside_it() -> None:
+    """.ci/run clones the commit alone into an empty folder, then runs the README's test command there."""
+    script = (REPO / ".ci" / "run").read_text(encoding="utf-8")
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    command = "python3 -m pip install -e '.[test]' && python3 -m pytest"
+    assert command in readme and script.rstrip().endswith(command)
+    assert 'git clone -q --no-local "$repo" "$work/chronicle"' in script and "test ! -e ../shared" in script
 
 
 def test_deploy_publishes_to_pages_under_the_project_path() -> None:
