@@ -40,8 +40,10 @@ _UNSUPPORTED = {
     "charge ; saisons acceptées : 21 à 24.",
 }
 
-_POINT = re.compile(r"(\d{4}|\d{3}X|\d{2}XX)(?:-(\d{2}|XX)(?:-(\d{2}|XX))?)?([?~%]?)")
-_ANY_X = re.compile(r"[\dX]{4}(?:-[\dX]{2}){0,2}")  # the shape of a date, X anywhere
+# re.ASCII: \d would also match Arabic-Indic, full-width... digits, which int() reads as ASCII ones:
+# "٢٠٢٢-05-13" must be refused, not published as 2022 with its text shown as written.
+_POINT = re.compile(r"(\d{4}|\d{3}X|\d{2}XX)(?:-(\d{2}|XX)(?:-(\d{2}|XX))?)?([?~%]?)", re.ASCII)
+_ANY_X = re.compile(r"[\dX]{4}(?:-[\dX]{2}){0,2}", re.ASCII)  # the shape of a date, X anywhere
 _OPEN, _UNKNOWN = "..", ""
 _PRECISION_RANK = {"year": 0, "month": 1, "day": 2}
 # "jusqu'" + à + article, "à partir" + de + article
@@ -159,7 +161,7 @@ def parse_edtf(text: str) -> EdtfDate:
     """Parse an EDTF string (levels 0 and 1) into an EdtfDate; raise DateError if invalid."""
     if not isinstance(text, str):
         raise DateError(f"« {text} » : la date doit être du texte ; écrivez-la entre guillemets.")
-    text = text.strip()
+    text = text.strip(" ")  # spaces only: "2022\n" or "2022\u2003" is not a date (whole-string validation)
     first, last = _split(text)
     main = first or last
     assert main is not None
@@ -194,7 +196,7 @@ def days_between(first: datetime.date, second: datetime.date) -> int:
 @cache
 def _split(text: str) -> tuple[_Point | None, _Point | None]:
     """The two ends of a stripped EDTF string (the same point twice for a single date)."""
-    if re.search(r"\dT", text):
+    if re.search(r"[0-9]T", text):
         raise _unsupported(text, "time")
     if "[" in text or "{" in text:
         raise _unsupported(text, "set")
@@ -301,7 +303,7 @@ def _month_end(year: int, month: int) -> datetime.date:
 
 def _explain_failure(part: str, text: str) -> DateError:
     """The most helpful error for a date that does not match level 0 or 1."""
-    if re.search(r"\dS\d", part):
+    if re.search(r"[0-9]S[0-9]", part):
         return _unsupported(text, "significant")
     if re.search(r"[?~%][^?~%]", part) and _ANY_X.fullmatch(re.sub(r"[?~%]", "", part)):
         return _unsupported(text, "partial")

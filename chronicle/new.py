@@ -12,7 +12,7 @@ import unicodedata
 from pathlib import Path
 from typing import Any
 
-ID_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+ID_PATTERN = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")  # fullmatch: "x\n" is not an id
 MAX_ID = 80
 FOLDERS = {"event": "events", "actor": "actors", "channel": "channels", "source": "sources",
            "claim": "claims"}
@@ -21,7 +21,7 @@ REFERENCES = {"actor": ("actors", "acteur"), "channel": ("channels", "canal"),
 # Letters NFKD does not take apart: "œuvre" must become "oeuvre", not "uvre".
 LIGATURES = str.maketrans({"œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE", "ß": "ss", "ø": "o", "Ø": "O",
                            "ł": "l", "Ł": "L", "đ": "d", "Đ": "D", "ı": "i"})
-DATE_PREFIX = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")
+DATE_PREFIX = re.compile(r"[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?")
 QUOTE_PLACEHOLDER = "COLLEZ ICI LE PASSAGE EXACT DE LA SOURCE"
 SUMMARY_PLACEHOLDER = "RÉSUMEZ ICI L'ÉVÉNEMENT EN UNE À TROIS PHRASES, AVEC VOS MOTS."
 
@@ -163,7 +163,7 @@ def write_new_record(root: Path, kind: str, args: dict[str, Any]) -> Path:
     """Write the record and return its path; refuses to overwrite an existing file."""
     check_flags(root, kind, args)
     new_id = record_id(kind, args)
-    if not ID_PATTERN.match(new_id) or len(new_id) > MAX_ID:
+    if not ID_PATTERN.fullmatch(new_id) or len(new_id) > MAX_ID:
         raise NewRecordError(f"identifiant « {new_id} » invalide : minuscules sans accent, chiffres et tirets, "
                              f"{MAX_ID} caractères au plus.")
     path = root / "content" / FOLDERS[kind] / f"{new_id}.yaml"

@@ -3,8 +3,8 @@
 The schemas are the one description of the fields: editors' YAML plugins read them for
 autocompletion, and this module reads them to type and check each record. Only the subset
 of JSON Schema the schemas use is interpreted (type, properties, required,
-additionalProperties, items, enum, pattern, minLength, maxLength, minItems, maxItems,
-uniqueItems, minimum, maximum, format); every failure becomes a French Problem.
+additionalProperties, propertyNames, maxProperties, items, enum, pattern, minLength, maxLength,
+minItems, maxItems, uniqueItems, minimum, maximum, format); every failure becomes a French Problem.
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ TYPE_NAMES = {
     "integer": "un nombre entier",
     "boolean": "true ou false",
 }
-INTEGER = re.compile(r"^[0-9]{1,9}$")
+INTEGER = re.compile(r"[0-9]{1,9}")  # matched whole (fullmatch): "84\n" is not a number
 EMPTY = "le champ est vide."
 EMPTY_HINTS = {
     "required": "Ce champ est obligatoire : donnez-lui une valeur.",
@@ -44,6 +44,25 @@ EMPTY_HINTS = {
 def load_schema(directory: str, kind: str) -> dict[str, Any]:
     """The parsed JSON Schema ``schema/<kind>.schema.json``."""
     return json.loads((Path(directory) / f"{kind}.schema.json").read_text(encoding="utf-8"))
+
+
+@cache
+def compiled_pattern(pattern: str) -> re.Pattern[str]:
+    """A schema's ``pattern``, compiled to match the whole value and ASCII classes only.
+
+    JSON Schema patterns are ECMA-262 searches, where ``$`` is the very end and ``\\d`` an ASCII
+    digit; Python's ``$`` also matches before a final newline and its ``\\d`` any script's digits.
+    Every pattern of ``schema/`` is anchored (``^…$``, a test holds it) and is matched here with
+    ``fullmatch``, so an alias ``"x\\n"`` or a language ``"fr\\n"`` is refused as editors' tools do.
+    """
+    if not (pattern.startswith("^") and pattern.endswith("$")):
+        raise ValueError(f"schema pattern not anchored with ^…$: {pattern!r}")
+    return re.compile(pattern, re.ASCII)
+
+
+def whole_match(pattern: str, value: str) -> bool:
+    """Whether all of ``value`` (not a prefix, not all but a final newline) matches ``pattern``."""
+    return compiled_pattern(pattern).fullmatch(value) is not None
 
 
 def closest(word: str, candidates: list[str] | tuple[str, ...], limit: int = 3) -> list[str]:
@@ -133,7 +152,7 @@ class Typer:
             allowed = ", ".join(ordered_by_closeness(raw, schema["enum"]))
             self.report(field, f"valeur « {raw} » inconnue.", f"Valeurs possibles : {allowed}.")
             return None
-        if "pattern" in schema and not re.search(schema["pattern"], raw):
+        if "pattern" in schema and not whole_match(schema["pattern"], raw):
             return self.pattern_failure(raw, schema, field)
         check = self.formats.get(schema.get("format", ""))
         if check is not None:
@@ -155,7 +174,7 @@ class Typer:
 
     def integer(self, raw: str, schema: dict[str, Any], field: str) -> int | None:
         """A non-negative integer within the schema's bounds."""
-        if not INTEGER.match(raw):
+        if not INTEGER.fullmatch(raw):
             self.report(field, f"« {raw} » n'est pas un nombre entier.", "Écrivez un nombre, ex. 84.")
             return None
         number = int(raw)
@@ -178,7 +197,10 @@ class Typer:
         if len(raw) < low:
             self.report(field, f"il faut au moins {low} élément{'s' if low > 1 else ''}.")
         if high is not None and len(raw) > high:
-            self.report(field, f"il faut au plus {high} élément{'s' if high > 1 else ''}.")
+            # One problem, and the items left unread: 60,000 unknown ids must not cost 60,000 searches.
+            self.report(field, f"liste trop longue ({format_count(len(raw))} éléments ; maximum {high}).",
+                        "Retirez les éléments en trop.")
+            return None
         items = [self.value(item, schema.get("items", {}), f"{field}.{index}")
                  for index, item in enumerate(raw)]
         if schema.get("uniqueItems"):
@@ -197,8 +219,14 @@ class Typer:
             got = "une liste" if isinstance(raw, list) else "un texte"
             self.report(field, f"on attend un ensemble de champs (« champ: valeur »), pas {got}.")
             return None
+        most = schema.get("maxProperties")
+        if most is not None and len(raw) > most:
+            self.report(field, f"trop de champs ({format_count(len(raw))} ; maximum {most}).",
+                        "Retirez les champs en trop.")
+            return None
         properties: dict[str, Any] = schema.get("properties", {})
         extra = schema.get("additionalProperties", True)
+        names = schema.get("propertyNames")
         typed: dict[str, Any] = {}
         prefix = f"{field}." if field else ""
         for key, value in raw.items():
@@ -206,6 +234,8 @@ class Typer:
             if key in properties:
                 typed[key] = self.value(value, properties[key], prefix + key, role)
             elif isinstance(extra, dict):
+                if names is not None and not self.name(key, names, prefix + key):
+                    continue
                 typed[key] = self.value(value, extra, prefix + key, role)
             else:
                 allowed = ", ".join(ordered_by_closeness(key, list(properties)))
@@ -216,6 +246,15 @@ class Typer:
                 self.report(prefix + key, "champ obligatoire manquant.",
                             f"Ajoutez une ligne « {key}: … ».")
         return typed
+
+
+    def name(self, key: str, schema: dict[str, Any], field: str) -> bool:
+        """Whether ``key`` is a valid name for a free field (``propertyNames``), after reporting why not."""
+        if len(key) > schema.get("maxLength", len(key)) or not whole_match(schema.get("pattern", "^.*$"), key):
+            self.report(field, f"nom « {key} » invalide.", "Un nom s'écrit en minuscules sans accent, chiffres et "
+                        f"tirets, {schema.get('maxLength', 80)} caractères au plus (ex. call-refused).", at_key=True)
+            return False
+        return True
 
 
 def type_record(path: str, data: dict[str, Any], positions: dict[str, Position],
