@@ -9,7 +9,7 @@ import time
 from pathlib import Path
 
 from chronicle.cache import Inputs, forget_build, is_up_to_date, read_inputs, remember_build
-from chronicle.problems import ContentError, Problem
+from chronicle.problems import ContentError, Problem, printable
 from chronicle.urls import PUBLISHED_URLS
 
 # The pipeline (Jinja, markdown-it, YAML…) is imported by the commands that run it: a build with
@@ -22,10 +22,12 @@ RECORD_KINDS = ("event", "actor", "channel", "source", "claim")
 def format_problem(problem: Problem, style: str) -> str:
     """One problem as text (``path:line:column: field: message``) or a GitHub annotation."""
     if style == "github":
+        # Workflow commands' own escaping (%25 first, then %0D %0A, and %3A %2C in properties), over
+        # ``printable``'s: a value can neither end the command nor forge another one on a new line.
         field = f"{problem.field} : " if problem.field else ""
-        text = f"{field}{problem.message} {problem.hint}".strip()
+        text = printable(f"{field}{problem.message} {problem.hint}".strip())
         text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-        path = problem.path.replace(",", "%2C").replace(":", "%3A")
+        path = printable(problem.path).replace("%", "%25").replace(",", "%2C").replace(":", "%3A")
         return f"::error file={path},line={max(problem.line, 1)},col={max(problem.column, 1)}::{text}"
     return problem.format()
 
@@ -97,8 +99,8 @@ def update_site(args: argparse.Namespace, inputs: Inputs, started: float) -> boo
     try:
         written = update_saved(args.root, args.out, inputs)
     except Exception as error:  # a bug of this path, or Pagefind failing: the full build redoes all, or says why
-        print(f"Mise à jour partielle impossible ({type(error).__name__} : {error}) ; reconstruction complète.",
-              file=sys.stderr)
+        print(printable(f"Mise à jour partielle impossible ({type(error).__name__} : {error}) ; "
+                        "reconstruction complète."), file=sys.stderr)
         return False
     if written is None:
         return False
@@ -138,7 +140,7 @@ def command_new(args: argparse.Namespace) -> int:
     try:
         path = write_new_record(args.root, args.kind, vars(args))
     except NewRecordError as error:
-        print(f"build.py new : {error}", file=sys.stderr)
+        print(printable(f"build.py new : {error}"), file=sys.stderr)
         return EXIT_USAGE
     print(f"Fiche créée : {path.relative_to(args.root).as_posix()}. Remplacez-y les textes en MAJUSCULES "
           "(résumé, passages cités), puis lancez « python build.py check ». Mode d'emploi : CONTRIBUTING.md.")
@@ -202,6 +204,6 @@ def main(argv: list[str] | None = None) -> int:
         print("Interrompu ; le site n'a pas été modifié.", file=sys.stderr)
         return 130
     except Exception as error:  # a bug of ours, not the editor's: say so, without a traceback
-        print(f"Erreur interne de Chronicle ({type(error).__name__} : {error}). Signalez-la avec la "
-              "commande lancée.", file=sys.stderr)
+        print(printable(f"Erreur interne de Chronicle ({type(error).__name__} : {error}). Signalez-la avec la "
+                        "commande lancée."), file=sys.stderr)
         return EXIT_INTERNAL

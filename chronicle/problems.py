@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 
 
@@ -23,12 +24,29 @@ class Problem:
     hint: str = ""
 
     def format(self) -> str:
-        """``path:line:column: field: message (hint)`` on one line."""
+        """``path:line:column: field: message (hint)`` on one line, whatever the values quoted in it."""
         field = f" {self.field}:" if self.field else ""
         text = f"{self.path}:{self.line}:{self.column}:{field} {self.message}"
         if self.hint:
             text += f" {self.hint}"
+        return printable(text)
+
+
+def printable(text: str) -> str:
+    """``text`` with every character a terminal would act on written as ``\\uXXXX``.
+
+    Messages quote the editors' values: a newline in one would print a second, forged, problem
+    line in a CI log; an escape sequence (U+001B) would recolour or rewrite the terminal; a
+    bidirectional override would make the line read otherwise than it is. Every character that
+    is not printable (control, format, line and paragraph separators, unassigned) is shown by its
+    code instead, as file names already are; spaces (U+00A0, U+202F of French typography) stay.
+    """
+    if text.isprintable():  # the common case, one C-level scan
         return text
+    return "".join(f"\\u{ord(char):04x}" if unicodedata.category(char) in HIDDEN else char for char in text)
+
+
+HIDDEN = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"})  # the categories ``printable`` writes as codes
 
 
 class ContentError(Exception):

@@ -23,7 +23,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from chronicle.live import Edit, LiveSite, keep, rebuild_text_edit, write_changed
 from chronicle.pipeline import build_site
-from chronicle.problems import ContentError, Problem
+from chronicle.problems import ContentError, Problem, printable
 from chronicle.search import BUNDLE, SearchIndexError, index_folder, marked_pages
 from chronicle.write import link_tree
 
@@ -179,8 +179,8 @@ def error_page(problems: list[Problem], version: int) -> bytes:
 
 
 def say(message: str) -> None:
-    """A line on the terminal, where the editor watches the builds."""
-    print(message, file=sys.stderr, flush=True)
+    """A line on the terminal, where the editor watches the builds (values in it cannot break it: ``printable``)."""
+    print(printable(message), file=sys.stderr, flush=True)
 
 
 def seconds(started: float) -> str:

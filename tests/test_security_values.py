@@ -173,3 +173,75 @@ def test_a_list_over_its_maximum_is_one_problem_and_its_items_are_not_checked(tm
 
 def test_load_schema_reads_the_repository_schemas() -> None:
     assert load_schema(str(REPO / "schema"), "event")["type"] == "object"
+
+
+# --- values echoed to a terminal -------------------------------------------------------------
+
+FORGED = "x\ncontent/events/faux.yaml:1:1: title: faux problème"
+
+
+def forging_project(tmp_path: Path) -> Path:
+    """The fixture with one problem whose message quotes a value holding a newline (the one control
+    character a YAML value may hold), and a file whose name holds an escape sequence and a newline."""
+    text = fixture_text(EVENT).replace("actors: [mark-milley]", f"actors: [{json.dumps(FORGED)}]")
+    return make_project(tmp_path, {EVENT: text, "content/events/a\x1b[31m\nb.yaml": "title: x\n"})
+
+
+def hidden_characters(text: str) -> list[str]:
+    """The characters of ``text`` a terminal acts on, the line ends aside."""
+    import unicodedata
+
+    return [char for char in text.replace("\n", "")
+            if unicodedata.category(char) in ("Cc", "Cf", "Zl", "Zp")]
+
+
+def test_a_newline_in_a_value_does_not_forge_a_problem_line(tmp_path: Path) -> None:
+    from tests.conftest import run_cli
+
+    result = run_cli(forging_project(tmp_path), "check")
+    lines = result.stderr.splitlines()
+    assert result.returncode == 1
+    assert len(lines) == 3, lines  # two problems and the count
+    assert lines[-1].startswith("2 problèmes dans 2 fichiers")
+    assert not any(line.startswith("content/events/faux.yaml") for line in lines)
+    assert "« x\\u000acontent/events/faux.yaml:1:1: title: faux problème »" in result.stderr
+    assert hidden_characters(result.stderr) == []
+
+
+def test_github_annotations_cannot_be_forged_or_cut(tmp_path: Path) -> None:
+    from tests.conftest import run_cli
+
+    result = run_cli(forging_project(tmp_path), "check", "--format", "github")
+    lines = result.stdout.splitlines()
+    assert len(lines) == 2 and all(line.startswith("::error file=content/events/") for line in lines), lines
+    assert hidden_characters(result.stdout + result.stderr) == []
+
+
+def test_a_github_annotation_escapes_its_properties_and_message() -> None:
+    from chronicle.cli import format_problem
+    from chronicle.problems import Problem
+
+    problem = Problem("content/a%0A,b:c.yaml", 3, 4, "title", "« 100%\r\n::error::faux »", "")
+    line = format_problem(problem, "github")
+    assert line == ("::error file=content/a%250A%2Cb%3Ac.yaml,line=3,col=4::title : "
+                    "« 100%25\\u000d\\u000a::error::faux »")
+
+
+def test_french_spaces_stay_readable_in_messages() -> None:
+    from chronicle.problems import Problem
+
+    problem = Problem("content/a.yaml", 1, 2, "quote", "passage « l’appel\u00a0» introuvable\u202f!")
+    assert problem.format() == "content/a.yaml:1:2: quote: passage « l’appel\u00a0» introuvable\u202f!"
+
+
+def test_an_internal_error_message_is_printable(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    from chronicle import cli
+
+    def broken(args: Any) -> int:
+        raise RuntimeError("chemin\nfaux.yaml:1:1: \x1b[31m")
+
+    monkeypatch.setitem(cli.__dict__, "command_check", broken)
+    code = cli.main(["--root", str(tmp_path), "check"])
+    err = capsys.readouterr().err
+    assert code == cli.EXIT_INTERNAL and len(err.splitlines()) == 1 and hidden_characters(err) == []
