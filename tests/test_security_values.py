@@ -242,6 +242,7 @@ def test_an_internal_error_message_is_printable(tmp_path: Path, capsys: pytest.C
         raise RuntimeError("chemin\nfaux.yaml:1:1: \x1b[31m")
 
     monkeypatch.setitem(cli.__dict__, "command_check", broken)
+    monkeypatch.setattr(cli.gc, "disable", lambda: None)  # main() turns the collector off for the process
     code = cli.main(["--root", str(tmp_path), "check"])
     err = capsys.readouterr().err
     assert code == cli.EXIT_INTERNAL and len(err.splitlines()) == 1 and hidden_characters(err) == []
