@@ -117,7 +117,7 @@ def check_references(index: Index, known: dict[str, set[str]] | None = None) -> 
     problems: list[Problem] = []
     for event in index["event"].values():
         data = event.data
-        for field, kind in (("actors", "actor"), ("channels", "channel")):
+        for field, kind in (("actors", "actor"), ("channels", "channel"), ("possibly_same_as", "event")):
             for position, value in enumerate(data.get(field) or []):
                 problems += check_reference(event, f"{field}.{position}", value, ids[kind], kind)
         for position, citation in enumerate(data.get("citations") or []):
@@ -138,25 +138,33 @@ def check_references(index: Index, known: dict[str, set[str]] | None = None) -> 
     return problems
 
 
+def former_ids(index: Index) -> list[tuple[Checked, str, list[object]]]:
+    """The records that keep former event ids, with the field and the ids: events' aliases, channels'
+    former_events (removed events whose fact a channel now keeps)."""
+    return [*((event, "aliases", event.data.get("aliases") or []) for event in index["event"].values()),
+            *((channel, "former_events", channel.data.get("former_events") or [])
+              for channel in index["channel"].values())]
+
+
 def check_aliases(index: Index) -> list[Problem]:
-    """An event id or alias must name one event only."""
+    """An event id, an alias or a channel's former event must name one record only."""
     owners: dict[str, Checked] = dict(index["event"])
     problems: list[Problem] = []
-    for event in index["event"].values():
-        for position, alias in enumerate(event.data.get("aliases") or []):
+    for event, field, former in former_ids(index):
+        for position, alias in enumerate(former):
             if not isinstance(alias, str):
                 continue
             other = owners.get(alias)
             if other is event:
-                problems.append(problem_at(event, f"aliases.{position}",
+                problems.append(problem_at(event, f"{field}.{position}",
                                            f"« {alias} » est l'identifiant de cet événement même.",
                                            "Un alias est un ancien identifiant, abandonné lors d'un renommage."))
             elif other is not None:
                 what = "l'identifiant" if other.id == alias else "un alias"
-                problems.append(problem_at(event, f"aliases.{position}",
+                problems.append(problem_at(event, f"{field}.{position}",
                                            f"« {alias} » est déjà {what} de {other.path}.",
                                            "Un identifiant ne peut désigner qu'un seul événement : "
-                                           "retirez-le des aliases de l'un des deux."))
+                                           f"retirez-le des {field} de l'un des deux."))
             else:
                 owners[alias] = event
     return problems
@@ -267,9 +275,10 @@ def planned_urls(index: Index) -> set[str]:
     found = {urls.record_url(kind, record_id) for kind in ("event", "actor", "channel", "source")
              for record_id in index[kind]}
     filed: list[tuple[int, int | None, list[str], list[str], list[str]]] = []
+    redirects = {urls.event_url(alias) for _, _, former in former_ids(index) for alias in former
+                 if isinstance(alias, str)}
+    found.update(redirects)
     for event in index["event"].values():
-        found.update(urls.event_url(alias) for alias in event.data.get("aliases") or []
-                     if isinstance(alias, str))
         try:
             parsed: EdtfDate = parse_edtf(event.data["date"])
         except (DateError, KeyError, TypeError):
@@ -284,8 +293,6 @@ def planned_urls(index: Index) -> set[str]:
     indexes = {url for kind, index_url in (("actor", urls.ACTORS), ("channel", urls.CHANNELS), ("source", urls.SOURCES))
                for url in urls.list_urls(index_url, len(index[kind]), urls.INDEX_LIMIT)}
     found |= indexes | split_list_urls(filed)
-    redirects = {urls.event_url(alias) for event in index["event"].values()
-                 for alias in event.data.get("aliases") or [] if isinstance(alias, str)}
     return found | set(urls.sitemap_parts(len(found - redirects) + len(urls.SITE_PAGES)))
 
 

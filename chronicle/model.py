@@ -47,6 +47,8 @@ class Event:
     annotation: str | None = None
     aliases: tuple[str, ...] = ()
     corrections: tuple[Correction, ...] = ()
+    # Events that may report this same happening in other words (the relation holds both ways).
+    possibly_same_as: tuple[str, ...] = ()
 
     @property
     def year(self) -> int:
@@ -91,6 +93,8 @@ class Channel:
     parties: tuple[str, ...]
     established: EdtfDate | None = None
     description: str | None = None
+    # Ids of removed events whose fact this channel now keeps: their URLs redirect to its page.
+    former_events: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -174,7 +178,7 @@ def make_event(record_id: str, data: dict[str, Any]) -> Event:
     return Event(record_id, data["title"], parse_edtf(data["date"]), data["date_basis"], data["kind"],
                  tuple(data["actors"]), tuple(data.get("channels") or ()), data["summary"], citations,
                  data.get("date_note"), data.get("initiator"), data.get("annotation"),
-                 tuple(data.get("aliases") or ()), corrections)
+                 tuple(data.get("aliases") or ()), corrections, tuple(data.get("possibly_same_as") or ()))
 
 
 def make_actor(record_id: str, data: dict[str, Any]) -> Actor:
@@ -216,7 +220,8 @@ def build_model(index: Index) -> Chronology:
     events = sorted((make_event(i, r.data) for i, r in index["event"].items()),
                     key=lambda e: (e.date.sort_key(), e.id))
     channels = {i: Channel(i, r.data["name"], r.data["kind"], tuple(r.data["parties"]),
-                           optional_date(r.data.get("established")), r.data.get("description"))
+                           optional_date(r.data.get("established")), r.data.get("description"),
+                           tuple(r.data.get("former_events") or ()))
                 for i, r in sorted(index["channel"].items())}
     sources = {i: Source(i, r.data["title"], r.data["language"], parse_edtf(r.data["published"]),
                          r.data["published_basis"], r.text or "", r.data.get("published_note"),

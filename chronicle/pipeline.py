@@ -165,11 +165,13 @@ def static_files(root: Path) -> dict[str, bytes]:
 
 
 def redirect_rules(pages: tuple[Page, ...], base_url: str) -> bytes:
-    """``_redirects`` (Netlify, Cloudflare Pages): ``/old-path /new-path 301`` per alias, base path included."""
+    """``_redirects`` (Netlify, Cloudflare Pages): ``/old-path /new-path 301`` per redirect page (events'
+    aliases, channels' former events), base path included."""
     base_path = urlsplit(base_url).path.rstrip("/")
     lines = sorted(f"{base_path}{page.url} {base_path}{page.context['target']} 301\n"
                    for page in pages if page.template == REDIRECT_TEMPLATE)
-    header = "# Anciennes adresses d'événements renommés (aliases), pour les hébergeurs qui lisent ce fichier.\n"
+    header = ("# Anciennes adresses d'événements renommés (aliases) ou retirés (former_events d'un canal), "
+              "pour les hébergeurs qui lisent ce fichier.\n")
     return (header + "".join(lines)).encode("utf-8")
 
 

@@ -241,7 +241,9 @@ def plan_channel(channel: Channel, chronology: Chronology, facts: Facts, config:
                  contact_count=len(contacts), latest=LATEST,
                  contacts=[] if listed["parts"] else [event_summary(e, chronology, config) for e in contacts],
                  **listed, silence_count=len(silences),
-                 silences=[silence_view(s) for s in silences[:SILENCES]], claims=claims), *year_pages]
+                 silences=[silence_view(s) for s in silences[:SILENCES]], claims=claims), *year_pages,
+            *(page(urls.event_url(former), "redirect.html", channel.name, config,
+                   target=urls.record_url("channel", channel.id)) for former in channel.former_events)]
 
 
 def plan_source(source: Source, chronology: Chronology, facts: Facts, config: Config) -> list[Page]:

@@ -45,7 +45,7 @@ def test_unknown_field_lists_allowed_fields_closest_first(tmp_path: Path) -> Non
         f"{EVENT}:2:1: summary: champ obligatoire manquant. Ajoutez une ligne « summary: … ».",
         f"{EVENT}:10:1: sumary: champ inconnu « sumary ». Champs acceptés : summary, actors, "
         "aliases, annotation, channels, citations, corrections, date, date_basis, date_note, initiator, "
-        "kind, title.",
+        "kind, possibly_same_as, title.",
     ]
 
 
@@ -162,6 +162,35 @@ def test_published_url_cannot_disappear(tmp_path: Path) -> None:
                      "content/events/disparu.yaml, ajoutez « aliases: [disparu] » dans la nouvelle fiche : une "
                      "redirection sera créée. Pour retirer un événement, mettez son identifiant dans les aliases "
                      "de celui qui le remplace (voir CONTRIBUTING.md)."]
+
+
+CHANNEL = "content/channels/austin-choigou.yaml"
+CHANNEL_TEXT = ("name: Ministres de la Défense Austin–Choïgou\nkind: defence-ministers\n"
+                "parties: [lloyd-austin, sergei-choigou]\n")
+
+
+def test_removed_event_kept_by_a_channel_redirects_to_it(tmp_path: Path) -> None:
+    root = make_project(tmp_path, {
+        CHANNEL: CHANNEL_TEXT + "former_events: [rappel-retire]\n",
+        "content/published-urls.txt": "/evenements/rappel-retire/\n"})
+    checked = check_site(root, plan=True)
+    assert checked.problems == []
+    redirect = next(p for p in checked.pages if p.url == "/evenements/rappel-retire/")
+    assert (redirect.template, redirect.context["target"]) == ("redirect.html", "/canaux/austin-choigou/")
+
+
+def test_former_event_of_a_channel_clashing_with_an_event(tmp_path: Path) -> None:
+    found = problems(tmp_path, {CHANNEL: CHANNEL_TEXT + "former_events: [2022-02-18-appel-austin-choigou]\n"})
+    assert found == [f"{CHANNEL}:4:17: former_events.0: « 2022-02-18-appel-austin-choigou » est déjà "
+                     "l'identifiant de content/events/2022-02-18-appel-austin-choigou.yaml. Un identifiant ne "
+                     "peut désigner qu'un seul événement : retirez-le des former_events de l'un des deux."]
+
+
+def test_possibly_same_as_names_an_event(tmp_path: Path) -> None:
+    found = event_with(tmp_path, "summary:", "possibly_same_as: [2022-02-18-appel-austin-choigu]\nsummary:")
+    assert found == [f"{EVENT}:10:20: possibly_same_as.0: événement inconnu « 2022-02-18-appel-austin-choigu ». "
+                     "Identifiants proches : 2022-02-18-appel-austin-choigou, 2022-05-13-appel-austin-choigou, "
+                     "2022-02-11-appel-milley-guerassimov."]
 
 
 def test_every_problem_at_once_sorted(tmp_path: Path) -> None:

@@ -12,7 +12,7 @@ import pytest
 from chronicle.check import Index
 from chronicle.derive import derive_facts
 from chronicle.model import Chronology, build_model
-from chronicle.pipeline import check_site
+from chronicle.pipeline import check_site, served_urls
 from chronicle.views import actor_view
 from tests.conftest import REPO, SEED_SUMS
 
@@ -60,9 +60,30 @@ def test_every_source_is_cited_by_several_events(chronology: Chronology) -> None
         assert len(chronology.by_source.get(source_id, ())) >= 2, source_id
 
 
-def test_every_actor_is_in_an_event(chronology: Chronology) -> None:
-    unused = [a for a in chronology.actors if a not in chronology.by_actor]
+def test_every_actor_is_in_an_event_or_a_channel(chronology: Chronology) -> None:
+    parties = {party for channel in chronology.channels.values() for party in channel.parties}
+    unused = [a for a in chronology.actors if a not in chronology.by_actor and a not in parties]
     assert unused == []
+
+
+def test_published_urls_all_lead_somewhere() -> None:
+    checked = check_site(REPO, plan=True)
+    assert checked.problems == []
+    served = served_urls(checked.pages)
+    published = [line.strip() for line in (REPO / "content" / "published-urls.txt").read_text("utf-8").splitlines()
+                 if line.strip() and not line.startswith("#")]
+    assert len(published) > 100
+    assert [url for url in published if url not in served] == []
+
+
+def test_the_removed_cold_war_reminder_redirects_to_its_channel(chronology: Chronology) -> None:
+    removed = "2022-reuters-rappelle-lignes-directes-guerre-froide"
+    assert removed not in {event.id for event in chronology.events}
+    assert removed in chronology.channels["lignes-directes-guerre-froide"].former_events
+    pages = {page.url: page for page in check_site(REPO, plan=True).pages}
+    redirect = pages[f"/evenements/{removed}/"]
+    target = "/canaux/lignes-directes-guerre-froide/"
+    assert (redirect.template, redirect.context["target"]) == ("redirect.html", target)
 
 
 def test_every_event_has_a_citation_and_a_summary(chronology: Chronology) -> None:
