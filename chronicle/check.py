@@ -220,7 +220,7 @@ def event_range(event: Checked) -> tuple[Any, Any] | None:
         parsed: EdtfDate = parse_edtf(event.data["date"])
     except (DateError, KeyError, TypeError):
         return None
-    return parsed.start, parsed.end
+    return parsed.reach()  # an approximate date ("~") widened by dates.APPROXIMATE_DAYS
 
 
 def check_claims(index: Index) -> list[Problem]:

@@ -50,6 +50,10 @@ _PRECISION_RANK = {"year": 0, "month": 1, "day": 2}
 _AFTER_A = {"le ": "au ", "les ": "aux ", "l'": "à l'", "": "en "}
 _AFTER_DE = {"le ": "du ", "les ": "des ", "l'": "de l'", "": "de "}
 _LAST_DAY = datetime.date(9999, 12, 31)
+# What "~" (approximate) adds on each side of a date's range, in days, for the arithmetic of silences and
+# claims: "vers le 3 décembre" may be a few days off, "vers mars" half a month, "vers 2021" half a year.
+# Displays and sorting keep the written range. Documented in CONTRIBUTING.md and on the about page.
+APPROXIMATE_DAYS = {"day": 3, "month": 15, "year": 182}
 
 
 class DateError(ValueError):
@@ -147,6 +151,11 @@ class EdtfDate:
             return _display_single(first)
         return _display_interval(first, last, self.open_start, self.open_end)
 
+    def reach(self) -> tuple[datetime.date | None, datetime.date | None]:
+        """The earliest and latest possible days, each approximate end widened by ``APPROXIMATE_DAYS``."""
+        first, last = _split(self.text)
+        return _widen(self.start, first, -1), _widen(self.end, last, 1)
+
     def iso_start(self) -> str | None:
         """Earliest possible day as ``YYYY-MM-DD``, None when open or unknown."""
         return self.start.isoformat() if self.start else None
@@ -183,6 +192,16 @@ def parse_edtf(text: str) -> EdtfDate:
 def format_day(day: datetime.date) -> str:
     """A day in French: "13 mai 2022", "1er mars 2022"."""
     return f"{_ordinal(day.day)} {MONTHS_FR[day.month - 1]} {day.year}"
+
+
+def _widen(day: datetime.date | None, point: _Point | None, sign: int) -> datetime.date | None:
+    """``day`` moved outwards by the margin of an approximate ``point`` (within the supported years)."""
+    if day is None or point is None or not point.approximate:
+        return day
+    try:
+        return day + datetime.timedelta(days=sign * APPROXIMATE_DAYS[point.precision])
+    except OverflowError:
+        return day
 
 
 def days_between(first: datetime.date, second: datetime.date) -> int:

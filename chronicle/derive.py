@@ -63,10 +63,11 @@ def find_silences(chronology: Chronology, channel_id: str) -> tuple[Silence, ...
     contacts = [e for e in chronology.by_channel.get(channel_id, ()) if e.kind in CONTACT_KINDS]
     silences = []
     for before, after in itertools.pairwise(contacts):
-        if not (before.date.end and after.date.start and before.date.start and after.date.end):
+        (before_start, before_end), (after_start, after_end) = before.date.reach(), after.date.reach()  # "~" widens
+        if not (before_end and after_start and before_start and after_end):
             continue
-        low = max(0, (after.date.start - before.date.end).days)
-        high = max(0, (after.date.end - before.date.start).days)
+        low = max(0, (after_start - before_end).days)
+        high = max(0, (after_end - before_start).days)
         if high > 0:
             silences.append(Silence(channel_id, before, after, low, high))
     return tuple(sorted(silences, key=lambda s: (-s.high, -s.low, s.before.date.sort_key())))
@@ -77,7 +78,7 @@ def check_claims(chronology: Chronology) -> tuple[ClaimCheck, ...]:
     checks = []
     for claim in chronology.claims.values():
         first, second = chronology.event(claim.between[0]), chronology.event(claim.between[1])
-        verdict = evaluate((first.date.start, first.date.end), (second.date.start, second.date.end),
+        verdict = evaluate(first.date.reach(), second.date.reach(),
                            claim.unit, claim.count, claim.about, claim.limit)
         checks.append(ClaimCheck(claim, first, second, verdict))
     return tuple(checks)

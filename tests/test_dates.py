@@ -10,6 +10,7 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
+from chronicle.claims import evaluate
 from chronicle.dates import (
     MONTHS_FR,
     DateError,
@@ -419,3 +420,27 @@ def test_closed_ranges_agree_with_the_edtf_package(text: str) -> None:
     date = parse_edtf(text)
     assert date.start == edtf.struct_time_to_date(theirs.lower_strict())
     assert date.end == edtf.struct_time_to_date(theirs.upper_strict())
+
+
+# --- approximate dates in the arithmetic ------------------------------------------------
+
+
+@pytest.mark.parametrize(("text", "reach"), [
+    ("2024-12-03~", (D(2024, 11, 30), D(2024, 12, 6))),      # a day: three days each side
+    ("2022-03~", (D(2022, 2, 14), D(2022, 4, 15))),          # a month: fifteen days each side
+    ("2021~", (D(2020, 7, 3), D(2022, 7, 1))),               # a year: half a year each side
+    ("2022-02-21~/2022-02-26", (D(2022, 2, 18), D(2022, 2, 26))),  # only the approximate end moves
+    ("2024-12-03?", (D(2024, 12, 3), D(2024, 12, 3))),       # uncertain is not approximate
+    ("2022-03-01/..", (D(2022, 3, 1), None)),
+])
+def test_approximate_dates_reach_further_than_they_are_written(text: str, reach: tuple[D, D | None]) -> None:
+    date = parse_edtf(text)
+    assert date.reach() == reach
+    written = parse_edtf(text.replace("~", ""))
+    assert (date.start, date.end) == (written.start, written.end)  # display, sorting and filing keep the text
+
+
+def test_an_approximate_day_lets_a_claim_hold_a_few_days_off() -> None:
+    later = (D(2024, 12, 10), D(2024, 12, 10))
+    assert not evaluate((D(2024, 12, 3), D(2024, 12, 3)), later, "days", 5).holds
+    assert evaluate(parse_edtf("2024-12-03~").reach(), later, "days", 5).holds
