@@ -16,6 +16,13 @@ from chronicle import urls
 from chronicle.claims import describe_claim, describe_days, evaluate
 from chronicle.config import Config
 from chronicle.dates import DateError, EdtfDate, parse_edtf
+from chronicle.editorial import (
+    PLACEHOLDERS,
+    check_corrections,
+    check_dates_against_sources,
+    check_duplicates,
+    check_placeholders,
+)
 from chronicle.load import FOLDERS, RawRecord
 from chronicle.markdown import markdown_problem, url_problem
 from chronicle.problems import Problem
@@ -187,8 +194,8 @@ def check_quote(record: Checked, field: str, texts: dict[str, SourceText], sourc
                 quote: Any, prefix: Any) -> list[Problem]:
     """The passage ``quote`` must occur once in the source (or once after ``prefix``)."""
     source = texts.get(source_id) if isinstance(source_id, str) else None
-    if source is None or not isinstance(quote, str):
-        return []
+    if source is None or not isinstance(quote, str) or any(mark in quote for mark in PLACEHOLDERS):
+        return []  # a placeholder left by ``new`` is reported once, as such (``editorial``)
     result = find_quote(source, quote, prefix if isinstance(prefix, str) else None)
     if isinstance(result, QuoteFound):
         return []
@@ -394,6 +401,8 @@ def check_content(records: list[RawRecord], config: Config,
     problems += check_quotes(index)
     problems += check_claims(index)
     problems += check_roles(index)
+    for editorial in (check_placeholders, check_dates_against_sources, check_duplicates, check_corrections):
+        problems += editorial(index, problem_at)
     if published is not None:
         problems += check_published(index, published, published_path)
     return index, sorted(set(problems))

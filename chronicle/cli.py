@@ -135,15 +135,14 @@ def command_serve(args: argparse.Namespace) -> int:
 
 def command_new(args: argparse.Namespace) -> int:
     """Write a new record from flags."""
-    from chronicle.new import NewRecordError, write_new_record
+    from chronicle.new import NewRecordError, closing_message, write_new_record
 
     try:
         path = write_new_record(args.root, args.kind, vars(args))
     except NewRecordError as error:
         print(printable(f"build.py new : {error}"), file=sys.stderr)
         return EXIT_USAGE
-    print(f"Fiche créée : {path.relative_to(args.root).as_posix()}. Remplacez-y les textes en MAJUSCULES "
-          "(résumé, passages cités), puis lancez « python build.py check ». Mode d'emploi : CONTRIBUTING.md.")
+    print(closing_message(args.kind, path, args.root))
     return EXIT_OK
 
 

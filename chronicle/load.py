@@ -39,6 +39,8 @@ HINT_TAB = "Indentez avec des espaces (deux par niveau), jamais avec des tabulat
 HINT_CONTROL = "Supprimez ce caractère invisible (souvent collé depuis un PDF)."
 HINT_UTF8 = "Enregistrez le fichier en UTF-8 (le réglage par défaut de la plupart des éditeurs)."
 MAPPING_EXPECTED = "le fichier doit contenir un seul mapping (des lignes « champ: valeur »)."
+EMPTY_FILE = ("fichier vide (ou rien que des commentaires) : une fiche contient des lignes « champ: valeur » ; "
+              "copiez une fiche voisine ou lancez « python build.py new ».")
 ANCHORS = "les ancres et alias YAML (& et *) ne sont pas acceptés."
 BAD_KEY = "clé invalide : une clé doit être un simple nom de champ."
 TOO_DEEP = "imbrication trop profonde (plus de 20 niveaux)."
@@ -76,6 +78,11 @@ _FORBIDDEN = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u
 _BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
 # In a plain text file (a source's article) tabs and line ends are text; the rest is not.
 _FORBIDDEN_IN_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufffe\uffff]")
+# Fields of free text: a ` #` after a one-line plain value there cuts the text short (a YAML comment).
+TEXT_FIELDS = frozenset({"title", "summary", "quote", "annotation", "date_note", "note", "text", "name",
+                         "description", "published_note", "prefix"})
+_COMMENT_AFTER = re.compile(r"[ \t]+#")
+_LONE_BREAK = re.compile(r"(?<=[^\n])\n(?=[^\n])")
 _NULLS = frozenset({"", "~", "null", "Null", "NULL"})
 _SCALAR, _ALIAS = yaml.ScalarEvent, yaml.AliasEvent
 _MAPPING, _MAPPING_END = yaml.MappingStartEvent, yaml.MappingEndEvent
@@ -200,6 +207,8 @@ def _scan_characters(path: str, text: str, forbidden: re.Pattern[str] = _FORBIDD
                 message = (f"caractère de contrôle U+{ord(char):04X} interdit : il inverse le sens d'affichage "
                            "du texte, qui ne se lirait plus comme il s'écrit.")
                 hint = HINT_BIDI
+            if char == "\t":  # the one control character every keyboard types: name it
+                message, hint = "tabulation interdite dans un texte.", "Remplacez-la par une espace."
             if indent:
                 message, hint = "tabulation dans l'indentation.", HINT_TAB
             problems.append(Problem(path, line, index - line_start + 1, "", message, hint))
@@ -265,6 +274,7 @@ class _Walker:
 
     def __init__(self, path: str, text: str) -> None:
         self.path = path
+        self.text = text
         self.next = _PARSER(text).get_event
         self.positions: dict[str, Position] = {}  # "" gets the mapping's start: its first key
         self.key_positions: dict[str, Position] = {}
@@ -274,7 +284,7 @@ class _Walker:
     def walk(self) -> dict[str, Any]:
         self.next()  # StreamStartEvent
         if isinstance(self.next(), yaml.StreamEndEvent):
-            raise _FatalError(Problem(self.path, 0, 0, "", MAPPING_EXPECTED))
+            raise _FatalError(Problem(self.path, 0, 0, "", EMPTY_FILE))
         first = self.next()
         root = self.node(first, "", 1)
         if not isinstance(root, dict):
@@ -307,6 +317,12 @@ class _Walker:
             return None
         if kind is _SCALAR:
             value = self.escaped(event, path)
+            if event.style == ">" and "\n" in value.rstrip("\n"):
+                # In a folded block one blank line gives one line break, which Markdown would fold
+                # back into the paragraph: the editor meant a new paragraph (CONTRIBUTING, step 3).
+                value = _LONE_BREAK.sub("\n\n", value)
+            elif not event.style and path.rpartition(".")[2] in TEXT_FIELDS:
+                self.comment_after(event, path)
             if len(value) > MAX_SCALAR:
                 self.add(position, path, f"valeur trop longue ({format_count(len(value))} caractères ; "
                          f"maximum {format_count(MAX_SCALAR)}).")
@@ -322,6 +338,19 @@ class _Walker:
         while type(item := self.next()) is not yaml.SequenceEndEvent:
             items.append(self.node(item, f"{prefix}{len(items)}", depth + 1))
         return items
+
+    def comment_after(self, event: yaml.ScalarEvent, field: str) -> None:
+        """Reports a YAML comment after a plain free text: `` #`` silently cut the text there."""
+        end = event.end_mark
+        stop = self.text.find("\n", end.index)
+        rest = self.text[end.index:stop if stop >= 0 else len(self.text)]
+        if _COMMENT_AFTER.match(rest):
+            dropped = rest.lstrip(" \t")[1:].strip()
+            self.add((end.line + 1, end.column + len(rest) - len(rest.lstrip(" \t")) + 1), field,
+                     f"« # » après une espace commence un commentaire YAML : la fin de la ligne, "
+                     f"« {dropped[:60]} », serait retirée du texte sans un mot.",
+                     f"Écrivez ce texte en bloc : « {field.rpartition('.')[2]}: >- » puis le texte à la ligne "
+                     "suivante, indenté de deux espaces de plus (les « # » y sont permis).")
 
     def report_properties(self, event: yaml.Event, path: str, position: Position) -> bool:
         """Reports anchors, aliases and tags; False for an alias, which has no value of its own."""
@@ -453,12 +482,19 @@ def _pair_texts(files: dict[str, str | None], records: list[RawRecord], problems
     """Gives each source record its ``.txt``; a text missing or without ``.yaml`` is a problem."""
     stems = {name.removesuffix(".yaml") for name in files if name.endswith(".yaml")}
     texts = {name.removesuffix(".txt") for name in files if name.endswith(".txt")}
-    for stem in map(_display, sorted(stems - texts)):
+    doubled = {stem for stem in texts - stems if stem.endswith((".txt", ".yaml"))
+               and stem.rpartition(".")[0] in stems - texts}
+    for stem in map(_display, sorted(stems - texts - {stem.rpartition(".")[0] for stem in doubled})):
         message = f"texte de la source introuvable : ajoutez content/sources/{stem}.txt"
         problems.append(_whole(f"content/sources/{stem}.yaml", f"{message} {_FULL_TEXT}"))
     for stem in map(_display, sorted(texts - stems)):
         where = f"content/sources/{stem}"
-        problems.append(_whole(f"{where}.txt", f"texte sans fiche : ajoutez {where}.yaml."))
+        message = f"texte sans fiche : ajoutez {where}.yaml."
+        if stem in doubled:  # "x.txt.txt": an explorer that hides extensions added one
+            right = stem.rpartition(".")[0]
+            message = (f"« {stem.rpartition('/')[2]}.txt » a une extension de trop (l'explorateur de fichiers "
+                       f"cache souvent la dernière) : renommez-le content/sources/{right}.txt.")
+        problems.append(_whole(f"{where}.txt", message))
     for index, record in enumerate(records):
         file = files.get(f"{record.id}.txt")
         if record.kind != "source" or file is None:
@@ -466,7 +502,10 @@ def _pair_texts(files: dict[str, str | None], records: list[RawRecord], problems
         where = f"content/sources/{record.id}.txt"
         data, problem = _read(file, where)
         text, problem = decode_text(where, data) if data is not None else (None, problem)
-        if text is not None:
+        if text is not None and not text.strip():  # one problem, not one "introuvable" per citation
+            problems.append(_whole(where, "fichier vide : collez-y le texte intégral de l'article, tel qu'il a "
+                                   "été publié."))
+        elif text is not None:
             records[index] = replace(record, text=_nfc(text))
             problems.extend(_scan_characters(where, text.replace("\r\n", "\n"), _FORBIDDEN_IN_TEXT))
         problems.extend([problem] if problem else [])

@@ -23,6 +23,7 @@ LIGATURES = str.maketrans({"œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE", "ß":
                            "ł": "l", "Ł": "L", "đ": "d", "Đ": "D", "ı": "i"})
 DATE_PREFIX = re.compile(r"[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?")
 QUOTE_PLACEHOLDER = "COLLEZ ICI LE PASSAGE EXACT DE LA SOURCE"
+TEXT_PLACEHOLDER = "COLLEZ ICI LE TEXTE INTÉGRAL DE L'ARTICLE, tel qu'il a été publié."
 SUMMARY_PLACEHOLDER = "RÉSUMEZ ICI L'ÉVÉNEMENT EN UNE À TROIS PHRASES, AVEC VOS MOTS."
 
 
@@ -60,6 +61,11 @@ def yaml_text(value: str) -> str:
     return f'"{escaped}"'
 
 
+def yaml_block(value: str, indent: int = 2) -> str:
+    """A folded block (``>-`` and the text on the next line) for ``value``: `` #`` and ``:`` stay text."""
+    return ">-\n" + " " * indent + value.strip()
+
+
 def yaml_list(values: list[str] | None) -> str:
     """A flow list of ids."""
     return "[" + ", ".join(values or []) + "]"
@@ -75,7 +81,7 @@ def event_text(args: dict[str, Any]) -> str:
     return (
         "# yaml-language-server: $schema=../../schema/event.schema.json\n"
         "# Mode d'emploi : CONTRIBUTING.md. Vérifiez avec « python build.py check ».\n"
-        f"title: {yaml_text(args['title'])}\n"
+        f"title: {yaml_block(args['title'])}\n"
         f"date: '{args['date']}'  # EDTF : 2022-05-13, 2022-05, 2022, 2022-02~ (vers), "
         "2022-11? (incertaine), 2022-03-01/2022-11-29\n"
         "date_basis: explicit  # explicit : la source donne la date ; inferred : déduite (+ date_note)\n"
@@ -84,7 +90,7 @@ def event_text(args: dict[str, Any]) -> str:
         f"channels: {yaml_list(args.get('channel'))}\n"
         f"actors: {yaml_list(actors)}\n"
         f"# initiator: {actors[0] if actors else 'IDENTIFIANT'}  # qui a demandé le contact (un des acteurs)\n"
-        f"summary: >-\n  {summary}\n"
+        f"summary: {yaml_block(summary)}\n"
         "citations:  # passages recopiés mot pour mot depuis content/sources/<source>.txt\n"
         f"{citations}"
         "# annotation: >-\n#   Note de la rédaction : contexte, flou, désaccord entre sources.\n"
@@ -95,7 +101,7 @@ def simple_text(kind: str, args: dict[str, Any]) -> str:
     """The YAML of a new actor, channel, source or claim."""
     head = (f"# yaml-language-server: $schema=../../schema/{kind}.schema.json\n"
             "# Mode d'emploi : CONTRIBUTING.md. Vérifiez avec « python build.py check ».\n")
-    title = yaml_text(args.get("title") or "À COMPLÉTER")
+    title = yaml_block(args.get("title") or "À COMPLÉTER")
     if kind == "actor":
         return head + (f"name: {title}\naliases: []  # toutes les graphies du nom dans les sources\n"
                        "type: person  # person, institution ou state\n")
@@ -103,19 +109,30 @@ def simple_text(kind: str, args: dict[str, Any]) -> str:
         return head + (f"name: {title}\nkind: diplomatic  # military-leaders, defence-ministers, "
                        f"operational-line, diplomatic...\nparties: {yaml_list(args.get('actor'))}\n")
     if kind == "source":
+        outlet = args.get("outlet")
         return head + (f"title: {title}\nlanguage: fr\npublished: '{args.get('date') or '2022'}'\n"
-                       "published_basis: explicit  # ou inferred, avec published_note\nreports: []\n"
-                       "# Le texte intégral de l'article va dans le fichier .txt du même nom.\n")
+                       "published_basis: explicit  # ou inferred, avec published_note\n"
+                       f"reports: {yaml_list([outlet] if outlet else [])}  # le média dont l'article relaie "
+                       "les informations\n# Le texte intégral de l'article va dans le fichier .txt du même nom.\n")
     between = args.get("event") or ["EVENEMENT-1", "EVENEMENT-2"]
     source = (args.get("source") or ["IDENTIFIANT-DE-LA-SOURCE"])[0]
     return head + (f"source: {source}\nquote: >-\n  COLLEZ ICI L'AFFIRMATION EXACTE\n"
-                   f"between: {yaml_list(between)}\ndays: 0  # ou weeks: / months:, et about: true si vague\n")
+                   f"between: {yaml_list(between)}  # le plus ancien d'abord\n"
+                   "days: 84  # l'écart annoncé : days, weeks ou months (about: true si vague) ;\n"
+                   "# ou, pour « avant » / « après » : order: before (sans écart) ;\n"
+                   "# ou, pour « le deuxième appel depuis » : rank: 2 et on_channel: <canal> (voir CONTRIBUTING.md).\n")
 
 
 def record_id(kind: str, args: dict[str, Any]) -> str:
-    """The id of the new record: given by --id, or derived from date and title (ASCII, stable)."""
+    """The id of the new record: given by --id, or derived from date and title (ASCII, stable).
+
+    A source's id is its outlet and its date, like every source's (``cnn-2022-05-13``).
+    """
     if args.get("id"):
         return str(args["id"])
+    if kind == "source":
+        outlet = re.sub(r"^(the|le|la|les)\s+", "", args.get("outlet") or "", flags=re.IGNORECASE)
+        return f"{slugify(outlet)}-{date_prefix(args.get('date') or '')}"
     title = slugify(args.get("title") or "")
     if kind == "event" and args.get("date"):
         if not title:
@@ -133,7 +150,10 @@ def check_flags(root: Path, kind: str, args: dict[str, Any]) -> None:
     if kind == "event" and not (args.get("title") and args.get("date")):
         raise NewRecordError("un événement demande --title et --date, ex. --date 2022-05-13 "
                              "--title \"Appel Austin–Choïgou\".")
-    if kind != "event" and not (args.get("title") or args.get("id")):
+    if kind == "source" and not (args.get("id") or (args.get("outlet") and args.get("date"))):
+        raise NewRecordError("une source demande --outlet (le média) et --date (sa parution), qui font son "
+                             "identifiant, ex. --outlet CNN --date 2022-05-13 -> cnn-2022-05-13.")
+    if kind not in ("event", "source") and not (args.get("title") or args.get("id")):
         raise NewRecordError("donnez --title (ou --id).")
     for flag in ("title", "summary"):
         if any(unicodedata.category(char).startswith("C") for char in args.get(flag) or ""):
@@ -171,10 +191,30 @@ def write_new_record(root: Path, kind: str, args: dict[str, Any]) -> Path:
         raise NewRecordError(f"{path.relative_to(root).as_posix()} existe déjà ; rien n'a été écrit. "
                              "Changez le titre, ou choisissez l'identifiant avec --id.")
     text = event_text(args) if kind == "event" else simple_text(kind, args)
+    article = path.with_suffix(".txt")
+    if kind == "source" and article.exists():
+        raise NewRecordError(f"{article.relative_to(root).as_posix()} existe déjà ; rien n'a été écrit.")
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("x", encoding="utf-8") as handle:  # "x": never overwrite, even in a race
         handle.write(text)
+    if kind == "source":
+        with article.open("x", encoding="utf-8") as handle:
+            handle.write(f"{TEXT_PLACEHOLDER}\n")
     return path
+
+
+def closing_message(kind: str, path: Path, root: Path) -> str:
+    """What ``new`` prints once the record is written: what is left to do, for this kind."""
+    where = path.relative_to(root).as_posix()
+    then = "puis lancez « python build.py check ». Mode d'emploi : CONTRIBUTING.md."
+    if kind == "event":
+        return f"Fiche créée : {where}. Remplacez-y les textes en MAJUSCULES (résumé, passages cités), {then}"
+    if kind == "source":
+        return (f"Fiches créées : {where} et {where.removesuffix('.yaml')}.txt. Collez le texte intégral de "
+                f"l'article dans le .txt à la place de la ligne en MAJUSCULES, relisez le titre et la date, {then}")
+    if kind == "claim":
+        return f"Fiche créée : {where}. Collez l'affirmation exacte, nommez les deux événements et l'écart, {then}"
+    return f"Fiche créée : {where}. Complétez-la (les textes en MAJUSCULES), {then}"
 
 
 def add_new_parser(commands: Any) -> None:
@@ -187,7 +227,10 @@ def add_new_parser(commands: Any) -> None:
     new.add_argument("kind", choices=list(FOLDERS), help="nature de la fiche")
     new.add_argument("--title", help="titre (ou nom)")
     new.add_argument("--date", help="date EDTF, ex. 2022-05-13, 2022-05, 2022-02~")
-    new.add_argument("--id", help="identifiant (sinon déduit de la date et du titre)")
+    new.add_argument("--id", help="identifiant (sinon déduit de la date et du titre ; pour une source, du "
+                     "média et de la date)")
+    new.add_argument("--outlet", metavar="MÉDIA", help="média d'une source (CNN, The Washington Post) : "
+                     "avec --date, il fait l'identifiant (cnn-2022-05-13)")
     new.add_argument("--kind", dest="event_kind", metavar="NATURE",
                      help="nature de l'événement (par défaut call ; voir kinds dans content/site.yaml)")
     new.add_argument("--summary", help="résumé de l'événement (sinon à rédiger dans la fiche)")

@@ -24,9 +24,11 @@ class Problem:
     hint: str = ""
 
     def format(self) -> str:
-        """``path:line:column: field: message (hint)`` on one line, whatever the values quoted in it."""
+        """``path:line:column: field: message (hint)`` on one line (``path: message`` for a whole
+        file), whatever the values quoted in it."""
         field = f" {self.field}:" if self.field else ""
-        text = f"{self.path}:{self.line}:{self.column}:{field} {self.message}"
+        where = f"{self.path}:{self.line}:{self.column}:" if self.line else f"{self.path}:"
+        text = f"{where}{field} {self.message}"
         if self.hint:
             text += f" {self.hint}"
         return printable(text)

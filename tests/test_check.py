@@ -197,5 +197,5 @@ def test_every_problem_at_once_sorted(tmp_path: Path) -> None:
     bad = GOOD_EVENT.replace("kind: call", "kind: cal").replace("date: 2022-05-13", "date: 2022-2-3")
     found = problems(tmp_path, {EVENT: bad, "content/actors/x.yml": "name: X\n"})
     assert [line.split(": ")[0] for line in found] == [
-        "content/actors/x.yml:0:0", f"{EVENT}:3:7", f"{EVENT}:6:7"]
+        "content/actors/x.yml", f"{EVENT}:3:7", f"{EVENT}:6:7"]
     assert " date: « 2022-2-3 » n'est pas une date EDTF valide" in found[1]

@@ -34,7 +34,7 @@ def test_content_error_exits_1_and_leaves_site_whole(project: Path) -> None:
     assert result.returncode == 1
     assert result.stdout == ""
     lines = result.stderr.splitlines()
-    assert lines[0].startswith("content/actors/x.yml:0:0: extension « .yml » non reconnue")
+    assert lines[0].startswith("content/actors/x.yml: extension « .yml » non reconnue")
     assert lines[1].startswith("content/events/2022-02-18-appel-austin-choigou.yaml:5:7: kind: nature « cal »")
     assert lines[-1] == "2 problèmes dans 2 fichiers ; le site n'a pas été modifié."
     assert "Traceback" not in result.stderr
@@ -75,7 +75,9 @@ def test_new_event_passes_check_once_quote_filled(project: Path) -> None:
     assert text.startswith("# yaml-language-server: $schema=../../schema/event.schema.json\n")
     unfilled = run(project, "check")
     assert unfilled.returncode == 1
-    assert "citations.0.quote: passage introuvable" in unfilled.stderr
+    assert "citations.0.quote: texte à remplacer « COLLEZ ICI" in unfilled.stderr
+    assert "summary: texte à remplacer « RÉSUMEZ ICI" in unfilled.stderr
+    text = text.replace("RÉSUMEZ ICI L'ÉVÉNEMENT EN UNE À TROIS PHRASES, AVEC VOS MOTS.", "Un appel annoncé.")
     path.write_text(text.replace("COLLEZ ICI LE PASSAGE EXACT DE LA SOURCE",
                                  "Milley devrait également contacter son homologue russe"), encoding="utf-8")
     assert run(project, "check").returncode == 0

@@ -105,19 +105,51 @@ def test_new_event_with_summary_and_kind_passes_once_quote_filled(project: Path)
     text = path.read_text(encoding="utf-8")
     assert text.splitlines()[0] == "# yaml-language-server: $schema=../../schema/event.schema.json"
     assert "kind: call-refused" in text and "Moscou refuse : « pas maintenant »." in text
-    assert [m.split(": ", 1)[0] for m in messages(project)] == [
-        "content/events/2022-05-refus-russes-repetes.yaml:16:12"]
+    assert messages(project) == [
+        "content/events/2022-05-refus-russes-repetes.yaml:17:12: citations.0.quote: texte à remplacer « COLLEZ ICI "
+        "LE PASSAGE EXACT DE LA SOURCE » laissé par « build.py new ». Remplacez-le par votre texte."]
     path.write_text(text.replace("COLLEZ ICI LE PASSAGE EXACT DE LA SOURCE",
                                  "ont jusqu’à présent refusé de s’engager."), encoding="utf-8")
     assert messages(project) == []
 
 
-@pytest.mark.parametrize("kind", ["actor", "channel", "source", "claim"])
+@pytest.mark.parametrize("kind", ["actor", "channel", "claim"])
 def test_new_other_records_start_with_their_schema_line(project: Path, kind: str) -> None:
     path = write_new_record(project, kind, {"title": "Nouvelle fiche"})
     assert path == project / "content" / FOLDERS[kind] / "nouvelle-fiche.yaml"
     first = path.read_text(encoding="utf-8").splitlines()[0]
     assert first == f"# yaml-language-server: $schema=../../schema/{kind}.schema.json"
+
+
+def test_new_source_is_named_after_outlet_and_date_and_gets_its_text(project: Path) -> None:
+    result = run(project, "new", "source", "--outlet", "The Washington Post", "--date", "2022-03-24",
+                 "--title", "Les chefs militaires russes refusent les appels (d'après The Washington Post)")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == (
+        "Fiches créées : content/sources/washington-post-2022-03-24.yaml et "
+        "content/sources/washington-post-2022-03-24.txt. Collez le texte intégral de l'article dans le .txt à la "
+        "place de la ligne en MAJUSCULES, relisez le titre et la date, puis lancez « python build.py check ». "
+        "Mode d'emploi : CONTRIBUTING.md.\n")
+    record = yaml.safe_load((project / "content/sources/washington-post-2022-03-24.yaml").read_text("utf-8"))
+    assert record["reports"] == ["The Washington Post"] and record["published"] == "2022-03-24"
+    assert messages(project) == [
+        "content/sources/washington-post-2022-03-24.txt:1:1: texte à remplacer laissé par « build.py new ». "
+        "Collez-y le texte intégral de l'article, tel qu'il a été publié."]
+    (project / "content/sources/washington-post-2022-03-24.txt").write_text("Le texte.\n", encoding="utf-8")
+    assert messages(project) == []
+    again = run(project, "new", "source", "--title", "Sans média")
+    assert (again.returncode, again.stderr) == (2, "build.py new : une source demande --outlet (le média) et "
+                                                "--date (sa parution), qui font son identifiant, ex. --outlet CNN "
+                                                "--date 2022-05-13 -> cnn-2022-05-13.\n")
+
+
+def test_new_writes_free_text_as_blocks_so_hash_and_colon_stay(project: Path) -> None:
+    path = write_new_record(project, "event", {
+        "date": "2022-05-13", "title": "Appel n° 2 #bis : Austin–Choïgou", "actor": ["lloyd-austin"],
+        "source": ["cnn-2022-05-13"], "summary": "Austin rappelle : « pas de #cessez-le-feu »."})
+    record = yaml.safe_load(path.read_text(encoding="utf-8"))
+    assert record["title"] == "Appel n° 2 #bis : Austin–Choïgou"
+    assert record["summary"] == "Austin rappelle : « pas de #cessez-le-feu »."
 
 
 # --- messages and GitHub annotations ----------------------------------------------------------
@@ -290,16 +322,16 @@ def test_record_published_creates_the_list_with_its_header(project: Path) -> Non
 
 def test_unrecorded_urls_fail_only_when_required(project: Path) -> None:
     record_published(project, render_site(project).permanent)
-    write_new_record(project, "event", {"date": "2022-06", "title": "Nouvel appel", "actor": ["lloyd-austin"],
-                                        "source": ["cnn-2022-05-13"]})
-    path = project / "content" / "events" / "2022-06-nouvel-appel.yaml"
+    write_new_record(project, "event", {"date": "2022-04", "title": "Nouvel appel", "actor": ["lloyd-austin"],
+                                        "source": ["cnn-2022-05-13"], "summary": "Un appel de plus."})
+    path = project / "content" / "events" / "2022-04-nouvel-appel.yaml"
     path.write_text(path.read_text(encoding="utf-8").replace("COLLEZ ICI LE PASSAGE EXACT DE LA SOURCE",
                                                              "a déclaré vendredi"), encoding="utf-8")
     assert messages(project) == []
     lines = len((project / PUBLISHED_URLS).read_text(encoding="utf-8").splitlines())
     assert messages(project, require_recorded=True) == [
         f"content/published-urls.txt:{lines}:1: 1 adresse nouvelle pas encore enregistrée : "
-        "/evenements/2022-06-nouvel-appel/. Lancez « python build.py build --record-urls » (ou ajoutez ces lignes à "
+        "/evenements/2022-04-nouvel-appel/. Lancez « python build.py build --record-urls » (ou ajoutez ces lignes à "
         "la main), puis joignez content/published-urls.txt à votre pull request : ces adresses seront alors "
         "protégées."]
 
@@ -326,15 +358,15 @@ def test_corrections_newest_first(tmp_path: Path) -> None:
     event = "content/events/2022-02-18-appel-austin-choigou.yaml"
     root = make_project(tmp_path)
     text = (root / event).read_text(encoding="utf-8")
-    (root / event).write_text(text + "corrections:\n  - date: 2027-01-15\n    text: Date précisée.\n"
+    (root / event).write_text(text + "corrections:\n  - date: 2026-11-15\n    text: Date précisée.\n"
                               "  - date: 2025-06-01\n    text: Acteur ajouté.\n", encoding="utf-8")
     files = render_site(root).files
     feed = files["flux.xml"].decode("utf-8")
     titles = re.findall(r"<updated>([0-9-]+)T", feed)
-    assert titles[:4] == ["2027-01-15", "2027-01-15", "2026-12-01", "2025-06-01"]
+    assert titles[:4] == ["2026-12-01", "2026-12-01", "2026-11-15", "2025-06-01"]
     assert "#correction-2</id>" in feed
     page = files["a-propos/corrections/index.html"].decode("utf-8")
-    assert page.index("Date précisée.") < page.index("ligne rouge") < page.index("Acteur ajouté.")
+    assert page.index("ligne rouge") < page.index("Date précisée.") < page.index("Acteur ajouté.")
 
 
 # --- autocompletion: schemas, the first line of every record, editor settings ----------------------

@@ -27,6 +27,8 @@ TAB_HINT = "Indentez avec des espaces (deux par niveau), jamais avec des tabulat
 CONTROL_HINT = "Supprimez ce caractère invisible (souvent collé depuis un PDF)."
 UTF8_HINT = "Enregistrez le fichier en UTF-8 (le réglage par défaut de la plupart des éditeurs)."
 ONE_MAPPING = "le fichier doit contenir un seul mapping (des lignes « champ: valeur »)."
+EMPTY_FILE = ("fichier vide (ou rien que des commentaires) : une fiche contient des lignes « champ: valeur » ; "
+              "copiez une fiche voisine ou lancez « python build.py new ».")
 ANCHORS = "les ancres et alias YAML (& et *) ne sont pas acceptés."
 BAD_KEY = "clé invalide : une clé doit être un simple nom de champ."
 BAD_ID = (
@@ -190,8 +192,8 @@ def test_tab_in_indentation_is_reported_per_line_without_the_syntax_error() -> N
     ]
 
 
-def test_tab_inside_a_value_is_a_control_character() -> None:
-    assert found("title: a\tb\n") == [(1, 9, "", "caractère de contrôle U+0009 interdit.")]
+def test_tab_inside_a_value_is_named_a_tab() -> None:
+    assert found("title: a\tb\n") == [(1, 9, "", "tabulation interdite dans un texte.")]
 
 
 # --- 3. encoding --------------------------------------------------------------------------
@@ -233,7 +235,8 @@ def test_invalid_utf8_at_its_line() -> None:
     ],
 )
 def test_one_mapping_expected(text: str, line: int, column: int) -> None:
-    assert parse(text) == (None, [Problem(PATH, line, column, "", ONE_MAPPING)])
+    expected = ONE_MAPPING if line else EMPTY_FILE  # nothing at all: "fichier vide", not "mapping"
+    assert parse(text) == (None, [Problem(PATH, line, column, "", expected)])
 
 
 # --- 5. duplicate keys --------------------------------------------------------------------
