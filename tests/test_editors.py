@@ -157,7 +157,7 @@ def test_new_writes_free_text_as_blocks_so_hash_and_colon_stay(project: Path) ->
 def test_github_annotation_escapes_what_github_reads_as_syntax() -> None:
     problem = Problem("content/events/a,b:c.yaml", 0, 0, "summary", "100 % faux\nsur deux lignes.", "Corrigez.")
     assert format_problem(problem, "github") == (
-        "::error file=content/events/a%2Cb%3Ac.yaml,line=1,col=1::summary : 100 %25 faux%0Asur deux lignes. "
+        "::error file=content/events/a%2Cb%3Ac.yaml,line=1,col=1::summary : 100 %25 faux\\u000asur deux lignes. "
         "Corrigez.")
 
 
