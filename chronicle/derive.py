@@ -5,12 +5,13 @@ Pure functions of the model; the plan turns them into page contexts.
 
 from __future__ import annotations
 
+import datetime
 import itertools
 from collections import Counter
 from dataclasses import dataclass
 
 from chronicle.claims import Verdict, evaluate
-from chronicle.model import Chronology, Citation, Claim, Event
+from chronicle.model import Chronology, Citation, Claim, Event, Source
 from chronicle.quotes import QuoteFound, SourceText, find_quote
 
 # Kinds of event that are a contact on a channel: a silence is the time between two of them.
@@ -19,13 +20,25 @@ CONTACT_KINDS = frozenset({"call", "meeting"})
 
 @dataclass(frozen=True)
 class Silence:
-    """The time a channel stayed without contact, between two contacts."""
+    """The time a channel stayed without known contact, between two contacts."""
 
     channel: str
-    before: Event
-    after: Event
-    low: int   # fewest days without contact the dates allow
-    high: int  # most days
+    before: Event   # the contact that opens it (the latest of its group)
+    after: Event    # the contact that closes it (the earliest of its group)
+    low: int        # fewest days without contact the dates allow (always > 0: see ``contact_groups``)
+    high: int | None  # most days (None: a date open on one side leaves no upper bound)
+    merged: tuple[Event, ...] = ()  # contacts around it that may be one and the same (none drawn apart)
+
+
+@dataclass(frozen=True)
+class Status:
+    """Where a channel stands at the date of the latest source: its last contact, the silence since."""
+
+    channel: str
+    last: Event | None      # the last known contact (None: no contact at all)
+    as_of: Source | None    # the latest source
+    low: int                # days from the last contact to the latest source, fewest
+    high: int | None        # ... most
 
 
 @dataclass(frozen=True)
@@ -53,24 +66,100 @@ class Facts:
     """Everything the plan needs beyond the model."""
 
     silences: dict[str, tuple[Silence, ...]]        # by channel, longest first
+    statuses: dict[str, Status]                     # by channel
     claim_checks: tuple[ClaimCheck, ...]
     passages: dict[str, tuple[Passage, ...]]        # by source, article order
     contacts: dict[str, tuple[tuple[str, int], ...]]  # by actor: (other actor, contacts), most first
 
 
-def find_silences(chronology: Chronology, channel_id: str) -> tuple[Silence, ...]:
-    """The gaps between consecutive contacts on a channel, longest first."""
-    contacts = [e for e in chronology.by_channel.get(channel_id, ()) if e.kind in CONTACT_KINDS]
-    silences = []
-    for before, after in itertools.pairwise(contacts):
-        (before_start, before_end), (after_start, after_end) = before.date.reach(), after.date.reach()  # "~" widens
-        if not (before_end and after_start and before_start and after_end):
+def contact_groups(contacts: list[Event]) -> list[list[Event]]:
+    """Contacts in order, those that may be the same contact put together.
+
+    Two records of one conversation (an "early February" call and a call "on 11 February")
+    leave a silence of 0 days at the least: nothing proves a silence between them, so they
+    are one group, and silences are measured between groups only. A contact whose possible
+    days reach those of the group before it (the lower bound would be 0) joins that group.
+    """
+    groups: list[list[Event]] = []
+    latest: datetime.date | None = None  # the latest possible day of the group's last contact
+    for contact in contacts:
+        start, end = contact.date.reach()  # an approximate date widened (dates.APPROXIMATE_DAYS)
+        if groups and (latest is None or start is None or start <= latest):
+            groups[-1].append(contact)
+        else:
+            groups.append([contact])
+            latest = end
             continue
-        low = max(0, (after_start - before_end).days)
-        high = max(0, (after_end - before_start).days)
-        if high > 0:
-            silences.append(Silence(channel_id, before, after, low, high))
-    return tuple(sorted(silences, key=lambda s: (-s.high, -s.low, s.before.date.sort_key())))
+        latest = None if latest is None or end is None else max(latest, end)
+    return groups
+
+
+def _last_bounds(group: list[Event]) -> tuple[datetime.date | None, datetime.date | None]:
+    """Earliest and latest possible day of a group's last contact (None: unbounded)."""
+    starts = [e.date.reach()[0] for e in group if e.date.reach()[0]]
+    ends = [e.date.reach()[1] for e in group]
+    return (max(starts) if starts else None), (None if None in ends else max(e for e in ends if e))
+
+
+def _first_bounds(group: list[Event]) -> tuple[datetime.date | None, datetime.date | None]:
+    """Earliest and latest possible day of a group's first contact (None: unbounded)."""
+    starts = [e.date.reach()[0] for e in group]
+    ends = [e.date.reach()[1] for e in group if e.date.reach()[1]]
+    return (None if None in starts else min(s for s in starts if s)), (min(ends) if ends else None)
+
+
+def _latest(event: Event) -> tuple[datetime.date, datetime.date]:
+    """Key of the contact of a group that ends last (the one a silence after the group starts from)."""
+    start, end = event.date.reach()
+    return end or datetime.date.max, start or datetime.date.min
+
+
+def _earliest(event: Event) -> tuple[datetime.date, datetime.date]:
+    """Key of the contact of a group that starts first (the one a silence before the group ends at)."""
+    start, end = event.date.reach()
+    return start or datetime.date.min, end or datetime.date.max
+
+
+def find_silences(chronology: Chronology, channel_id: str) -> tuple[Silence, ...]:
+    """The gaps between consecutive groups of contacts on a channel, longest first."""
+    contacts = [e for e in chronology.by_channel.get(channel_id, ()) if e.kind in CONTACT_KINDS]
+    groups = contact_groups(contacts)
+    silences = []
+    for earlier, later in itertools.pairwise(groups):
+        last_low, last_high = _last_bounds(earlier)
+        first_low, first_high = _first_bounds(later)
+        assert last_high is not None and first_low is not None  # else the groups would be one
+        high = (first_high - last_low).days if first_high and last_low else None
+        before = max(earlier, key=_latest)
+        after = min(later, key=_earliest)
+        merged = tuple(e for e in (*earlier, *later) if e not in (before, after))
+        silences.append(Silence(channel_id, before, after, (first_low - last_high).days, high, merged))
+    return tuple(sorted(silences, key=lambda s: (-(s.high if s.high is not None else 10**9), -s.low,
+                                                 s.before.date.sort_key())))
+
+
+def latest_source(chronology: Chronology) -> Source | None:
+    """The source published last (by its latest possible day): the date the chronology speaks of."""
+    dated = [s for s in chronology.sources.values() if s.published.end or s.published.start]
+    return max(dated, key=lambda s: (s.published.end or s.published.start, s.id), default=None)
+
+
+def channel_status(chronology: Chronology, channel_id: str) -> Status:
+    """The last contact of a channel and how long it has been silent at the latest source's date."""
+    contacts = [e for e in chronology.by_channel.get(channel_id, ()) if e.kind in CONTACT_KINDS]
+    source = latest_source(chronology)
+    if not contacts:
+        return Status(channel_id, None, source, 0, None)
+    group = contact_groups(contacts)[-1]
+    last = max(group, key=_latest)
+    last_low, last_high = _last_bounds(group)
+    if source is None or last_high is None:
+        return Status(channel_id, last, source, 0, None)
+    as_of_low, as_of_high = source.published.start or source.published.end, source.published.end
+    assert as_of_low is not None and as_of_high is not None
+    low = max(0, (as_of_low - last_high).days)
+    high = max(0, (as_of_high - last_low).days) if last_low else None
+    return Status(channel_id, last, source, low, high)
 
 
 def check_claims(chronology: Chronology) -> tuple[ClaimCheck, ...]:
@@ -113,6 +202,7 @@ def derive_facts(chronology: Chronology) -> Facts:
     """Compute every derived fact of the chronology."""
     return Facts(
         silences={channel_id: find_silences(chronology, channel_id) for channel_id in chronology.channels},
+        statuses={channel_id: channel_status(chronology, channel_id) for channel_id in chronology.channels},
         claim_checks=check_claims(chronology),
         passages=locate_passages(chronology),
         contacts=count_contacts(chronology),

@@ -116,13 +116,17 @@ def swap_event(chronology: Chronology, facts: Facts, old: Event, new: Event) -> 
         by_year={**chronology.by_year, old.year: swap(chronology.by_year[old.year])},
         summaries=summaries)
     silences = {channel: tuple(replace(s, before=new if s.before is old else s.before,
-                                       after=new if s.after is old else s.after) for s in facts.silences[channel])
+                                       after=new if s.after is old else s.after, merged=swap(s.merged))
+                               for s in facts.silences[channel])
                 for channel in old.channels}
+    statuses = {channel: replace(facts.statuses[channel], last=new) for channel in old.channels
+                if facts.statuses[channel].last is old}
     checks = tuple(replace(c, first=new if c.first is old else c.first, second=new if c.second is old else c.second)
                    for c in facts.claim_checks)
     passages = {source: tuple(replace(p, event=new) if p.event is old else p for p in facts.passages[source])
                 for source in sources}
     return chronology, replace(facts, silences={**facts.silences, **silences}, claim_checks=checks,
+                               statuses={**facts.statuses, **statuses},
                                passages={**facts.passages, **passages})
 
 

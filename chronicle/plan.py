@@ -35,6 +35,7 @@ from chronicle.views import (
     silence_view,
     source_split,
     source_view,
+    status_view,
     timeline_view,
 )
 
@@ -241,7 +242,8 @@ def plan_channel(channel: Channel, chronology: Chronology, facts: Facts, config:
                  contact_count=len(contacts), latest=LATEST,
                  contacts=[] if listed["parts"] else [event_summary(e, chronology, config) for e in contacts],
                  **listed, silence_count=len(silences),
-                 silences=[silence_view(s) for s in silences[:SILENCES]], claims=claims), *year_pages,
+                 silences=[silence_view(s) for s in silences[:SILENCES]], claims=claims,
+                 status=status_view(facts.statuses[channel.id])), *year_pages,
             *(page(urls.event_url(former), "redirect.html", channel.name, config,
                    target=urls.record_url("channel", channel.id)) for former in channel.former_events)]
 

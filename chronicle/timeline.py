@@ -16,31 +16,33 @@ import datetime
 import itertools
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from chronicle.claims import describe_days
 from chronicle.derive import Silence
 from chronicle.model import Chronology, Event
+from chronicle.wording import silence_label
 
-WIDTH = 960.0            # the drawing's width in SVG units (it scales to the page)
+WIDTH = 960.0            # the drawing's width in SVG units; it never renders narrower than this in pixels
 MARGIN = 12.0            # left and right margins of the plot
-LANE_HEIGHT = 64.0       # one channel: its name, a row of silence labels, the marks, another row
-LANE_NAME = 13.0         # baseline of the name, from the lane's top
-LANE_LINE = 36.0         # centre line of the marks, from the lane's top
-GAP_OFFSET = 8.0         # a silence is a bracket just under the centre line (bars never hide it)
-LABEL_ROWS = (22.0, -10.0)  # baselines of the silence labels, from the centre line: below, then above
-AXIS_HEIGHT = 34.0
-TOP = 4.0
-RADIUS = 6.0             # a mark for a day
-BAR_HEIGHT = 8.0        # a mark for a month, a year or an interval
-MIN_BAR = 8.0
+TARGET = 24.0            # the least width and height of a mark's target (WCAG 2.2, 2.5.8)
+ROW = 28.0               # rows of marks in a lane, centre to centre (a target and room around it)
+SPACING = 3.0            # least room between two targets of a row
+GLYPH = 7.0              # half the size of a kind's glyph
+BAND_HEIGHT = 14.0       # a band of uncertainty
+LANE_PAD = 4.0
+GAP_DROP = 14.0          # the silence bracket, under the last row of marks (targets apart)
+LABEL_ROWS = (22.0, 38.0, 54.0)  # baselines of silence labels, under the bracket (clear of its target)
+FRAME_ROW = 15.0         # rows of the frames' labels, at the top of the axis strip
+YEAR_ROW = 14.0
+MONTH_ROW = 14.0
 YEAR_FLOOR = 1.6         # room every year gets, in shares
 YEAR_PER_SQRT = 1.6      # extra room per square root of the year's events
 RUN_SHARE = 2.0          # room for a collapsed run of empty years, in shares
 CHAR_WIDTH = 6.4         # average width of a character of the 11-unit labels
+LABEL_CHAR = 6.6         # ... measured with room to spare for the silence and frame labels (bold, 11 units)
 DETAIL_LIMIT = 200       # above this many marks, a drawing counts events by lane and year instead
 MAX_LANES = 12           # ... and keeps only the busiest channels, so that it stays bounded and readable
-TALLY_HEIGHT = 12.0
+TALLY_HEIGHT = 24.0
 MONTHS_SHORT = ("janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.",
                 "nov.", "déc.")
 
@@ -108,26 +110,53 @@ class Tick:
 
 @dataclass(frozen=True)
 class Mark:
-    """An event on a lane: a dot for a day, a bar for anything vaguer."""
+    """An event on a lane: a glyph for a day; for anything vaguer, a hatched band over its possible days.
+
+    Every mark is a target at least ``TARGET`` units wide and high (a unit is at least a pixel:
+    the drawing never shrinks below ``WIDTH`` pixels); marks that would touch go to another row.
+    """
 
     event: Event
-    x: float        # centre for a dot, left edge for a bar
-    width: float    # 0 for a dot
-    y: float        # centre line
+    x: float        # centre for a day, left edge for a band
+    width: float    # 0 for a day
+    y: float        # centre line of its row
     kind: str
+    row: int = 0
+
+    @property
+    def extent(self) -> tuple[float, float]:
+        """The left and right of the mark's target."""
+        if self.width < TARGET:  # a day, or a range drawn narrower than a finger
+            middle = self.x + self.width / 2
+            return middle - TARGET / 2, middle + TARGET / 2
+        return self.x, self.x + self.width
 
 
 @dataclass(frozen=True)
 class Gap:
-    """A silence of a channel drawn between its two contacts, with its length as a label."""
+    """A silence of a channel drawn between its two contacts, its rounded length as a label."""
 
     silence: Silence
     x1: float
     x2: float
     y: float
+    label: str      # "" when no row had room for it (the link still carries the whole sentence)
+    label_x: float
+    label_y: float
+    quoted: bool = False  # the label is a source's own words (a claim about this silence)
+
+
+@dataclass(frozen=True)
+class Frame:
+    """A moment that frames the story (the invasion): a line or band across every lane, labelled."""
+
+    event: Event
+    x0: float
+    x1: float
     label: str
     label_x: float
     label_y: float
+    anchor: str     # "start" or "end"
 
 
 @dataclass(frozen=True)
@@ -143,30 +172,30 @@ class Tally:
 
 @dataclass(frozen=True)
 class Lane:
-    """One channel (None: the events on no channel) across the whole period."""
+    """One channel (None: the events on no channel) across the whole period, in its own strip."""
 
     channel: str | None
-    top: float
-    label_y: float  # baseline of the lane's name
-    y: float        # centre line of its marks
-    marks: tuple[Mark, ...]
-    gaps: tuple[Gap, ...]
+    height: float
+    marks: tuple[Mark, ...]   # in time order
+    gaps: tuple[Gap, ...]     # in time order
     tallies: tuple[Tally, ...] = ()
 
 
 @dataclass(frozen=True)
 class Timeline:
-    """The whole drawing."""
+    """The whole drawing: an axis strip (frames' labels, years, months), then a strip per lane."""
 
     width: float
-    height: float
-    axis_y: float
+    axis_height: float
     left: float     # the plot's extent
     right: float
-    focus: float    # x of the start of the busiest year (where a narrow screen should scroll to)
+    focus: float    # x of the start of the busiest year (where a narrow screen starts)
     lanes: tuple[Lane, ...]
     ticks: tuple[Tick, ...]
     runs: tuple[tuple[float, float], ...] = ()  # x extents of the collapsed runs of empty years
+    frames: tuple[Frame, ...] = ()
+    year_y: float = 0.0   # baselines of the year and month labels in the axis strip
+    month_y: float = 0.0
 
 
 def event_days(event: Event) -> tuple[datetime.date, datetime.date]:
@@ -231,37 +260,93 @@ def make_ticks(scale: Scale) -> tuple[Tick, ...]:
     return tuple(ticks)
 
 
-def place_mark(event: Event, scale: Scale, y: float) -> Mark:
-    """A dot at the middle of a day, or a bar over a vaguer date's whole range."""
+def place_mark(event: Event, scale: Scale, y: float = 0.0) -> Mark:
+    """A glyph at the middle of a day, or a band over a vaguer date's whole range (its target: ``extent``)."""
     first, last = event_days(event)
     x0, x1 = scale.span(first, last)
     if first == last:
         return Mark(event, round((x0 + x1) / 2, 2), 0.0, y, event.kind)
-    if x1 - x0 < MIN_BAR:
-        middle = (x0 + x1) / 2
-        x0, x1 = middle - MIN_BAR / 2, middle + MIN_BAR / 2
-    return Mark(event, round(x0, 2), round(x1 - x0, 2), y, event.kind)
+    return Mark(event, round(x0, 2), round(max(x1 - x0, 1.0), 2), y, event.kind)
 
 
-def place_gaps(silences: Sequence[Silence], scale: Scale, y: float) -> tuple[Gap, ...]:
-    """Each silence as a line between its contacts, labels above the line or, if crowded, below."""
+def pack(marks: Sequence[Mark], top: float) -> tuple[tuple[Mark, ...], int]:
+    """Marks in time order, each in the first row where its target touches no other; and the rows used."""
+    rights: list[float] = []
+    placed = []
+    for mark in marks:
+        left, right = mark.extent
+        row = next((r for r, end in enumerate(rights) if end + SPACING <= left), len(rights))
+        if row == len(rights):
+            rights.append(right)
+        rights[row] = right
+        placed.append(replace(mark, y=round(top + TARGET / 2 + row * ROW, 2), row=row))
+    return tuple(placed), len(rights)
+
+
+def place_gaps(silences: Sequence[Silence], scale: Scale, y: float,
+               quotes: dict[tuple[str, str], str] | None = None) -> tuple[Gap, ...]:
+    """Each silence as a bracket between its contacts, its label in the first row with room for it.
+
+    A label is centred on its silence, kept inside the drawing; a source's words about the
+    silence (``quotes``, by pair of contacts) replace the computed length. No room: no label.
+    """
     gaps: list[Gap] = []
     taken: dict[float, list[tuple[float, float]]] = {}
     for silence in sorted(silences, key=lambda s: event_days(s.before)[1]):
         x1 = scale.x_end(event_days(silence.before)[1])
         x2 = scale.x(event_days(silence.after)[0])
-        label = describe_days(silence.low, silence.high)
-        half = len(label) * CHAR_WIDTH / 2
+        quote = (quotes or {}).get((silence.before.id, silence.after.id))
+        label = f"« {quote} »" if quote else silence_label(silence.low, silence.high, _vague(silence))
+        half = len(label) * LABEL_CHAR / 2
         centre = min(max((x1 + x2) / 2, scale.left + half), scale.right - half)
         label_y = None
         for row in (y + offset for offset in LABEL_ROWS):
-            if all(right < centre - half - 4 or left > centre + half + 4 for left, right in taken.get(row, [])):
+            if all(right < centre - half - 6 or left > centre + half + 6 for left, right in taken.get(row, [])):
                 label_y = row
                 taken.setdefault(row, []).append((centre - half, centre + half))
                 break
-        gaps.append(Gap(silence, round(x1, 2), round(x2, 2), y + GAP_OFFSET, label if label_y else "",
-                        round(centre, 2), label_y or y))
+        gaps.append(Gap(silence, round(x1, 2), round(x2, 2), y, label if label_y else "",
+                        round(centre, 2), label_y or y, bool(quote) and bool(label_y)))
     return tuple(gaps)
+
+
+def _vague(silence: Silence) -> bool:
+    """Whether a bound of the silence is vaguer than a day (an exact count then reads "environ")."""
+    return any(d.approximate or d.uncertain or d.interval or d.precision != "day"
+               for d in (silence.before.date, silence.after.date))
+
+
+def frame_events(chronology: Chronology) -> tuple[Event, ...]:
+    """The moments that frame the story: events on no channel that claims of two sources or more
+    measure time against (the invasion: "une semaine avant", "le mois dernier"...)."""
+    sources: dict[str, set[str]] = {}
+    for claim in chronology.claims.values():
+        for event_id in claim.between:
+            sources.setdefault(event_id, set()).add(claim.source)
+    return tuple(e for e in chronology.events if not e.channels and len(sources.get(e.id, ())) >= 2)
+
+
+def place_frames(events: Sequence[Event], scale: Scale) -> tuple[tuple[Frame, ...], int]:
+    """Each frame's line or band and its label (from the line rightwards, or leftwards near the end)."""
+    frames, rights = [], []
+    for event in events:
+        first, last = event_days(event)
+        x0, x1 = scale.span(first, last)
+        width = len(event.title) * LABEL_CHAR
+        anchor = "start" if x0 + width <= scale.right else "end"
+        left = x0 if anchor == "start" else x1 - width
+        row = next((r for r, end in enumerate(rights) if end + 8 <= left), len(rights))
+        if row == len(rights):
+            rights.append(0.0)
+        rights[row] = left + width
+        frames.append(Frame(event, round(x0, 2), round(x1, 2), event.title,
+                            round(x0 if anchor == "start" else x1, 2), FRAME_ROW * (row + 1) - 3, anchor))
+    return tuple(frames), len(rights)
+
+
+def claim_quotes(chronology: Chronology) -> dict[tuple[str, str], str]:
+    """The words of the claims, by the pair of events they measure the time between."""
+    return {claim.between: claim.quote for claim in chronology.claims.values()}
 
 
 def lane_order(chronology: Chronology, channels: Sequence[str] | None) -> list[str | None]:
@@ -294,6 +379,35 @@ def tally_events(events: Sequence[Event], scale: Scale, y: float) -> tuple[Tally
                  for year, count in sorted(counts.items()) if year in years)
 
 
+def build_lane(chronology: Chronology, channel: str | None, events: Sequence[Event], silences: Sequence[Silence],
+               scale: Scale, tallied: bool) -> Lane:
+    """A lane's strip: its marks packed in rows, then its silences under them."""
+    if tallied:
+        return Lane(channel, LANE_PAD + 16 + TALLY_HEIGHT + LANE_PAD, (), (),
+                    tally_events(events, scale, LANE_PAD + 16 + TALLY_HEIGHT / 2))
+    marks, rows = pack([place_mark(event, scale) for event in events], LANE_PAD)
+    bottom = LANE_PAD + max(rows, 1) * ROW - (ROW - TARGET)
+    gaps = place_gaps(silences, scale, bottom + GAP_DROP, claim_quotes(chronology)) if channel else ()
+    rows_used = {g.label_y for g in gaps if g.label}
+    height = bottom + GAP_DROP + (max(rows_used) - bottom - GAP_DROP + 6 if rows_used else 0) + LANE_PAD
+    return Lane(channel, round(height, 2), marks, gaps)
+
+
+def start_clear_of_labels(x: float, lanes: Sequence[Lane], frames: Sequence[Frame]) -> float:
+    """``x`` moved left until no label straddles it: a narrow screen starting there cuts no word."""
+    spans = [(g.label_x - len(g.label) * LABEL_CHAR / 2, g.label_x + len(g.label) * LABEL_CHAR / 2)
+             for lane in lanes for g in lane.gaps if g.label]
+    spans += [(f.label_x, f.label_x + len(f.label) * LABEL_CHAR) if f.anchor == "start"
+              else (f.label_x - len(f.label) * LABEL_CHAR, f.label_x) for f in frames]
+    moved = True
+    while moved:
+        moved = False
+        for left, right in spans:
+            if left - 8 < x < right:
+                x, moved = max(left - 8, 0.0), True
+    return x
+
+
 def build_timeline(chronology: Chronology, silences: dict[str, tuple[Silence, ...]],
                    channels: Sequence[str] | None = None, width: float = WIDTH) -> Timeline:
     """The timeline of ``channels`` (default: every channel, and a lane for events on none).
@@ -308,21 +422,13 @@ def build_timeline(chronology: Chronology, silences: dict[str, tuple[Silence, ..
     if tallied and len(order) > MAX_LANES:
         busiest = set(sorted(order, key=lambda c: -len(events_of[c]))[:MAX_LANES])
         order = [channel for channel in order if channel in busiest]
-    lanes = []
-    for position, channel in enumerate(order):
-        top = TOP + position * LANE_HEIGHT
-        y = top + LANE_LINE
-        events = events_of[channel]
-        if tallied:
-            lanes.append(Lane(channel, top, top + LANE_NAME, y, (), (), tally_events(events, scale, y)))
-            continue
-        # bars under dots: a long interval never hides an event dated to the day
-        marks = tuple(sorted((place_mark(event, scale, y) for event in events), key=lambda m: -m.width))
-        gaps = place_gaps(silences.get(channel, ()), scale, y) if channel is not None else ()
-        lanes.append(Lane(channel, top, top + LANE_NAME, y, marks, gaps))
-    axis_y = TOP + len(lanes) * LANE_HEIGHT
+    lanes = tuple(build_lane(chronology, channel, events_of[channel],
+                             silences.get(channel, ()) if channel else (), scale, tallied) for channel in order)
+    frames, frame_rows = place_frames(frame_events(chronology) if channels is None else (), scale)
+    year_y = FRAME_ROW * frame_rows + YEAR_ROW
     busiest_year = max(scale.segments, key=lambda s: (len(chronology.by_year.get(s.first, ()))
                                                       if s.first == s.last else -1, s.first))
     runs = tuple((s.x0, s.x1) for s in scale.segments if s.first != s.last)
-    return Timeline(width, axis_y + AXIS_HEIGHT, axis_y, MARGIN, width - MARGIN, busiest_year.x0, tuple(lanes),
-                    make_ticks(scale), runs)
+    focus = start_clear_of_labels(busiest_year.x0, lanes, frames)
+    return Timeline(width, year_y + MONTH_ROW + 8, MARGIN, width - MARGIN, focus, lanes,
+                    make_ticks(scale), runs, frames, year_y, year_y + MONTH_ROW)

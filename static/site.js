@@ -82,10 +82,11 @@
     });
   }
 
-  // On a narrow screen the timeline scrolls: start it at its busiest year rather than its first.
-  document.querySelectorAll(".timeline-scroll[data-focus]").forEach(function (box) {
-    if (box.scrollWidth > box.clientWidth) {
-      box.scrollLeft = parseFloat(box.getAttribute("data-focus")) * box.scrollWidth - 16;
+  // Timeline (h14a): on a narrow screen it scrolls; it starts at its busiest year. CSS does it where
+  // scroll-initial-target is known; elsewhere, this does.
+  document.querySelectorAll(".tl-scroll[data-focus]").forEach(function (box) {
+    if (box.scrollWidth > box.clientWidth && box.scrollLeft === 0) {
+      box.scrollLeft = parseFloat(box.getAttribute("data-focus")) * box.scrollWidth;
     }
   });
 

@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import datetime
 import itertools
+import re
 from pathlib import Path
 
 import pytest
 
-from chronicle.derive import derive_facts
+from chronicle.dates import parse_edtf
+from chronicle.derive import CONTACT_KINDS, derive_facts
 from chronicle.model import Chronology, build_model
 from chronicle.pipeline import check_site
-from chronicle.timeline import MARGIN, WIDTH, build_timeline, make_scale, make_segments
-from tests.conftest import FIXTURE, make_project
+from chronicle.timeline import LABEL_CHAR, MARGIN, TARGET, WIDTH, build_timeline, make_scale, make_segments
+from chronicle.wording import duration_words, exact_text, silence_sentence
+from tests.conftest import FIXTURE, REPO, make_project
 
 
 @pytest.fixture(scope="module")
@@ -26,9 +29,7 @@ def test_one_lane_per_channel_then_events_on_no_channel(chronology: Chronology) 
     timeline = build_timeline(chronology, derive_facts(chronology).silences)
     lanes = [lane.channel for lane in timeline.lanes]
     assert set(lanes[:-1]) == set(chronology.channels) and lanes[-1] is None
-    assert all(b.top - a.top == timeline.lanes[1].top - timeline.lanes[0].top
-               for a, b in itertools.pairwise(timeline.lanes))
-    assert timeline.axis_y == timeline.lanes[-1].top + (timeline.lanes[1].top - timeline.lanes[0].top)
+    assert all(lane.height >= TARGET for lane in timeline.lanes)
     # every event of a channel is on that channel's lane, the others on the last lane
     for lane in timeline.lanes:
         expected = (chronology.by_channel.get(lane.channel, ()) if lane.channel
@@ -80,7 +81,7 @@ def test_extreme_dates_keep_the_drawing_small(tmp_path: Path) -> None:
     assert "2016" not in labels and any("–" in label for label in labels)
 
 
-def test_a_day_is_a_dot_and_a_vaguer_date_a_bar_over_its_range(chronology: Chronology) -> None:
+def test_a_day_is_a_glyph_and_a_vaguer_date_a_band_over_its_range(chronology: Chronology) -> None:
     timeline = build_timeline(chronology, {})
     marks = {m.event.id: m for lane in timeline.lanes for m in lane.marks}
     scale = make_scale(chronology)
@@ -91,9 +92,11 @@ def test_a_day_is_a_dot_and_a_vaguer_date_a_bar_over_its_range(chronology: Chron
     month = marks["2023-10-brown-prend-ses-fonctions"]
     assert month.width == pytest.approx(scale.x(datetime.date(2023, 11, 1)) - scale.x(datetime.date(2023, 10, 1)),
                                         abs=0.02)
-    for lane in timeline.lanes:  # bars are drawn first: a dot is never hidden under one
-        widths = [m.width for m in lane.marks]
-        assert widths == sorted(widths, reverse=True)
+    for lane in timeline.lanes:  # in time order, and no two targets of a row touch: none hides another
+        assert [m.event.date.sort_key() for m in lane.marks] == sorted(m.event.date.sort_key() for m in lane.marks)
+        for a, b in itertools.combinations(lane.marks, 2):
+            assert a.row != b.row or a.extent[1] <= b.extent[0] or b.extent[1] <= a.extent[0]
+        assert all(right - left >= TARGET for left, right in (m.extent for m in lane.marks))
 
 
 def test_each_silence_is_drawn_between_its_contacts_with_its_length(chronology: Chronology) -> None:
@@ -102,7 +105,7 @@ def test_each_silence_is_drawn_between_its_contacts_with_its_length(chronology: 
     lane = next(lane for lane in timeline.lanes if lane.channel == "austin-choigou")
     (gap,) = lane.gaps
     scale = make_scale(chronology)
-    assert gap.label == "84 jours"
+    assert gap.label in ("84 jours", "« le premier appel entre les deux en 84 jours »")
     assert gap.x1 == pytest.approx(scale.x(datetime.date(2022, 2, 19)), abs=0.01)
     assert gap.x2 == pytest.approx(scale.x(datetime.date(2022, 5, 13)), abs=0.01)
     assert gap.x1 < gap.label_x < gap.x2
@@ -111,8 +114,8 @@ def test_each_silence_is_drawn_between_its_contacts_with_its_length(chronology: 
 def test_a_strip_for_one_channel(chronology: Chronology) -> None:
     strip = build_timeline(chronology, derive_facts(chronology).silences, ["chefs-etat-major"])
     assert [lane.channel for lane in strip.lanes] == ["chefs-etat-major"]
-    assert strip.lanes[0].gaps[0].label == "1020 jours"  # 11 February 2022 to 27 November 2024
-    assert strip.height < build_timeline(chronology, {}).height
+    assert strip.lanes[0].gaps[0].label == "1020 jours (environ trois ans)"  # 11 February 2022 to 27 November 2024: 1020 days
+    assert len(strip.lanes) < len(build_timeline(chronology, {}).lanes)
 
 
 def test_crowded_silence_labels_never_overlap(tmp_path: Path) -> None:
@@ -137,7 +140,7 @@ def test_crowded_silence_labels_never_overlap(tmp_path: Path) -> None:
     shown = [g for g in lane.gaps if g.label]
     assert len(lane.gaps) >= 14 and 0 < len(shown) < len(lane.gaps)
     for row in {g.label_y for g in shown}:
-        spans = sorted((g.label_x - len(g.label) * 3.2, g.label_x + len(g.label) * 3.2)
+        spans = sorted((g.label_x - len(g.label) * LABEL_CHAR / 2, g.label_x + len(g.label) * LABEL_CHAR / 2)
                        for g in shown if g.label_y == row)
         assert all(a[1] < b[0] for a, b in itertools.pairwise(spans))
 
@@ -145,4 +148,134 @@ def test_crowded_silence_labels_never_overlap(tmp_path: Path) -> None:
 def test_an_empty_chronology_still_has_an_axis(tmp_path: Path) -> None:
     chronology = Chronology(events=(), actors={}, channels={}, sources={}, claims={})
     timeline = build_timeline(chronology, {})
-    assert timeline.lanes == () and timeline.ticks and timeline.height > 0
+    assert timeline.lanes == () and timeline.ticks and timeline.axis_height > 0
+
+
+# --- silences: doubt modelled, French for every pair of date precisions --------------------------
+
+BEFORE = {  # the contact that opens a silence, every precision the dates allow
+    "day": "2021-03-10", "month": "2021-03", "year": "2020", "season": "2021-22", "approximate day": "2021-03-10~",
+    "approximate month": "2021-03~", "uncertain day": "2021-03-10?", "uncertain month": "2021-03?",
+    "approximate and uncertain": "2021-03-10%", "interval in a month": "2021-03-01/2021-03-10",
+    "interval over months": "2021-02-14/2021-06-04", "interval over years": "2019-06-01/2021-03-10",
+    "open start": "../2021-03-10", "unknown start": "/2021-03-10",
+}
+AFTER = {  # the contact that closes it
+    "day": "2022-05-13", "month": "2022-05", "year": "2023", "season": "2022-23", "approximate day": "2022-05-13~",
+    "approximate month": "2022-05~", "uncertain day": "2022-05-13?", "uncertain month": "2022-05?",
+    "approximate and uncertain": "2022-05-13%", "interval in a month": "2022-05-21/2022-05-28",
+    "interval over months": "2022-05-14/2022-12-04", "interval over years": "2022-05-14/2024-01-10",
+    "open end": "2022-05-13/..", "unknown end": "2022-05-13/",
+    "same year, day": "2021-11-27", "same year, month": "2021-11",
+}
+BROKEN = ("de entre", "à entre", "de depuis", "à depuis", "de jusqu", "à jusqu", "de le ", "à le ", "de les ",
+          "à les ", "de un ", "de à", "  ", " ,", "((", "de vers", "à vers", "au au", "du du")
+
+
+def bounds(before: str, after: str) -> tuple[int, int | None]:
+    first, second = parse_edtf(before), parse_edtf(after)
+    assert first.end and second.start
+    high = (second.end - first.start).days if second.end and first.start else None
+    return (second.start - first.end).days, high
+
+
+@pytest.mark.parametrize("before", BEFORE)
+@pytest.mark.parametrize("after", AFTER)
+def test_every_pair_of_precisions_reads_as_french(before: str, after: str) -> None:
+    first, second = parse_edtf(BEFORE[before]), parse_edtf(AFTER[after])
+    low, high = bounds(BEFORE[before], AFTER[after])
+    text = silence_sentence(first, second, low, high)
+    assert (text[0].isupper() or text[0].isdigit()) and " sans contact connu, " in text
+    assert not any(fault in text.lower() for fault in BROKEN), text
+    assert not re.search(r"\bde [aeiouyéèàâ]", text, re.IGNORECASE), f"« de » not elided: {text}"
+    assert not re.search(r"\bà (?:le|les|l'année)\b", text), text
+    last_year = (second.end or second.start).year
+    assert any(str(year) in text for year in range(second.start.year, last_year + 1))  # the closing year is said
+    assert text.startswith("Au moins") == (high is None), text
+    if low == high and low < 100:
+        assert re.match(rf"(Environ )?{low} jours? ", text, re.IGNORECASE), text
+    exact = exact_text(first, second, low, high)
+    assert str(low) in exact and (high is None or str(high) in exact)
+    assert first.display() in exact and second.display() in exact
+
+
+@pytest.mark.parametrize(("before", "after", "expected"), [
+    ("2022-05-14/2022-12-04", "2024-11-27", "Environ deux ans sans contact connu, de mi-2022 au 27 novembre 2024"),
+    ("2022-02-18", "2022-05-13", "84 jours sans contact connu, du 18 février au 13 mai 2022"),
+    ("2021-09", "2021-11", "D'un à trois mois sans contact connu, de septembre à novembre 2021"),
+    ("2022-04", "2022-08", "De trois à cinq mois sans contact connu, d'avril à août 2022"),
+    ("2022-21", "2022-23", "De trois à neuf mois sans contact connu, du printemps à l'automne 2022"),
+    ("2022-02-11", "2022-05-14/2022-12-04",
+     "De trois à dix mois sans contact connu, du 11 février 2022 à la mi-2022"),
+    ("2022-02-11", "2024-11-27",
+     "1020 jours (environ trois ans) sans contact connu, du 11 février 2022 au 27 novembre 2024"),
+    ("../2022-03-01", "2022-05-13",
+     "Au moins deux mois sans contact connu, depuis un contact au plus tard le 1er mars 2022 jusqu'au 13 mai 2022"),
+    ("2022-02-11", "2022-05-13/..",
+     "Au moins deux mois sans contact connu, depuis le 11 février 2022 jusqu'à un contact au plus tôt le 13 mai 2022"),
+    ("2024-12-03?", "2024-12-05?", "Environ 2 jours sans contact connu, du 3 décembre 2024 (date incertaine) au "
+                                   "5 décembre 2024 (date incertaine)"),
+])
+def test_silences_are_rounded_for_reading(before: str, after: str, expected: str) -> None:
+    low, high = bounds(before, after)
+    assert silence_sentence(parse_edtf(before), parse_edtf(after), low, high) == expected
+
+
+def test_rounded_lengths() -> None:
+    assert duration_words(84, 84) == "84 jours"
+    assert duration_words(1, 1) == "un jour"
+    assert duration_words(3, 10) == "de 3 à 10 jours"
+    assert duration_words(724, 928) == "environ deux ans"
+    assert duration_words(500, 600) == "environ 18 mois"
+    assert duration_words(92, 296) == "de trois à dix mois"
+    assert duration_words(900, 2000) == "de deux ans et demi à cinq ans et demi"
+    assert duration_words(92, None) == "au moins trois mois"
+    assert duration_words(0, 10) == "au plus 10 jours"
+
+
+def test_two_records_that_may_be_one_contact_leave_no_silence_between_them(tmp_path: Path) -> None:
+    checked = check_site(make_project(tmp_path, {"content/events/2022-02-appel-debut-fevrier.yaml": """
+        title: Un appel au début de février
+        date: 2022-02-10/2022-02-18
+        date_basis: inferred
+        date_note: Peut-être l'appel du 18 février.
+        kind: call
+        channels: [austin-choigou]
+        actors: [lloyd-austin, sergei-choigou]
+        summary: Un appel.
+        citations:
+          - source: cnn-2022-05-13
+            quote: Les deux derniers se sont parlé le 18 février
+        """}))
+    assert checked.index is not None and not checked.problems, checked.problems
+    chronology = build_model(checked.index)
+    silences = derive_facts(chronology).silences["austin-choigou"]
+    assert all(s.low > 0 for s in silences)
+    (longest,) = [s for s in silences if s.after.id == "2022-05-13-appel-austin-choigou"]
+    assert (longest.low, longest.high) == (84, 84)  # measured from the last of the two, not from either alone
+    assert [e.id for e in longest.merged] == ["2022-02-appel-debut-fevrier"]
+
+
+def test_the_real_chronology_invents_no_silence() -> None:
+    checked = check_site(REPO)
+    assert checked.index is not None
+    chronology = build_model(checked.index)
+    facts = derive_facts(chronology)
+    assert all(s.low > 0 for silences in facts.silences.values() for s in silences)
+    words = [silence_sentence(s.before.date, s.after.date, s.low, s.high)
+             for silences in facts.silences.values() for s in silences]
+    assert not any(w.startswith("De 0 ") or "de entre" in w or "à entre" in w for w in words)
+
+
+def test_a_channel_status_counts_from_its_last_contact_to_the_latest_source(chronology: Chronology) -> None:
+    facts = derive_facts(chronology)
+    status = facts.statuses["austin-choigou"]
+    contacts = [e for e in chronology.by_channel["austin-choigou"] if e.kind in CONTACT_KINDS]
+    assert status.last == contacts[-1]
+    latest = max(chronology.sources.values(), key=lambda s: s.published.end or datetime.date.min)
+    assert status.as_of == latest
+    assert latest.published.end and status.last.date.start
+    assert status.high == (latest.published.end - status.last.date.start).days
+    no_contact = next(c for c in chronology.channels if not any(
+        e.kind in CONTACT_KINDS for e in chronology.by_channel.get(c, ())))
+    assert facts.statuses[no_contact].last is None

@@ -13,7 +13,7 @@ from tests.browser.helpers import EVENT, save_screenshot
 pytestmark = pytest.mark.browser
 MILLEY_EVENTS = 2  # events of the fixture chronology with Mark Milley
 AUSTIN_CHOIGOU = "/canaux/austin-choigou/"
-SILENCE = "84 jours sans contact, du 18 février au 13 mai 2022"
+SILENCE = "84 jours sans contact connu, du 18 février au 13 mai 2022"
 
 
 def visible_events(page: Page) -> int:
