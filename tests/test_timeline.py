@@ -114,7 +114,8 @@ def test_each_silence_is_drawn_between_its_contacts_with_its_length(chronology: 
 def test_a_strip_for_one_channel(chronology: Chronology) -> None:
     strip = build_timeline(chronology, derive_facts(chronology).silences, ["chefs-etat-major"])
     assert [lane.channel for lane in strip.lanes] == ["chefs-etat-major"]
-    assert strip.lanes[0].gaps[0].label == "1020 jours (environ trois ans)"  # 11 February 2022 to 27 November 2024: 1020 days
+    # 11 February 2022 to 27 November 2024
+    assert strip.lanes[0].gaps[0].label == "1020 jours (environ trois ans)"
     assert len(strip.lanes) < len(build_timeline(chronology, {}).lanes)
 
 

@@ -102,7 +102,8 @@ def test_a_narrow_screen_starts_at_the_busiest_year_without_cutting_a_word(brows
                 f"2022 out of view at {width}px (JavaScript: {javascript})"
             left = view["x"]
             cut = page.evaluate("""(left) => Array.from(document.querySelectorAll('.tl svg text'))
-                .filter((t) => { const r = t.getBoundingClientRect(); return r.left < left - 0.5 && r.right > left + 0.5; })
+                .filter((t) => { const r = t.getBoundingClientRect();
+                                 return r.left < left - 0.5 && r.right > left + 0.5; })
                 .map((t) => t.textContent)""", left)
             assert cut == [], f"words cut at the left edge at {width}px: {cut}"
             if not javascript:
