@@ -76,21 +76,25 @@ def contact_groups(contacts: list[Event]) -> list[list[Event]]:
     """Contacts in order, those that may be the same contact put together.
 
     Two records of one conversation (an "early February" call and a call "on 11 February")
-    leave a silence of 0 days at the least: nothing proves a silence between them, so they
-    are one group, and silences are measured between groups only. A contact whose possible
-    days reach those of the group before it (the lower bound would be 0) joins that group.
+    must not make a silence between them. Contacts go together when an editor says so
+    (``possibly_same_as``, either way; with every contact between them) or when the dates
+    allow it: a contact whose possible days reach those of the group before it (the silence's
+    lower bound would be 0). Silences are measured between groups only.
     """
     groups: list[list[Event]] = []
-    latest: datetime.date | None = None  # the latest possible day of the group's last contact
     for contact in contacts:
-        start, end = contact.date.reach()  # an approximate date widened (dates.APPROXIMATE_DAYS)
+        start = contact.date.reach()[0]
+        same = {contact.id, *contact.possibly_same_as}
+        linked = next((i for i, group in enumerate(groups)
+                       if any(e.id in same or contact.id in e.possibly_same_as for e in group)), None)
+        if linked is not None:  # named as maybe the same: one group from there on
+            groups[linked:] = [[e for group in groups[linked:] for e in group] + [contact]]
+            continue
+        latest = _last_bounds(groups[-1])[1] if groups else None
         if groups and (latest is None or start is None or start <= latest):
             groups[-1].append(contact)
         else:
             groups.append([contact])
-            latest = end
-            continue
-        latest = None if latest is None or end is None else max(latest, end)
     return groups
 
 
