@@ -138,8 +138,12 @@ class EdtfDate:
         return self.interval and self.end is None and not self.open_end
 
     def sort_key(self) -> tuple[int, int, int, str]:
-        """Key ordering events by start (open first), end (open last), coarser first, text."""
-        start = self.start.toordinal() if self.start else 0
+        """Key ordering events by start (open first), end (open last), coarser first, text.
+
+        An unknown start ("/2022-03-21": some day up to then) sorts at its end, where pages place it,
+        rather than before every other event."""
+        known = self.start or (self.end if self.unknown_start else None)
+        start = known.toordinal() if known else 0
         end = self.end.toordinal() if self.end else _LAST_DAY.toordinal() + 1
         return (start, end, _PRECISION_RANK[self.precision], self.text)
 

@@ -334,6 +334,7 @@ def test_sort_order() -> None:
         "2022-21",
         "2022-03-01/2022-11-29",
         "2022-03-01/..",  # open end last among its start
+        "/2022-03-02",  # unknown start: at its end
         "2023-02?",  # ...then text
         "2023-02~",
     ]
@@ -401,9 +402,10 @@ def test_valid_dates_are_consistent(text: str) -> None:
 @given(valid_texts(), valid_texts())
 def test_sort_key_follows_start(first_text: str, second_text: str) -> None:
     first, second = parse_edtf(first_text), parse_edtf(second_text)
-    first_start = first.start or D.min
-    second_start = second.start or D.min
-    if first_start < second_start or (first.start is None and second.start is not None):
+    first_known = first.start or (first.end if first.unknown_start else None)  # "/2022": placed at its end
+    second_known = second.start or (second.end if second.unknown_start else None)
+    first_start, second_start = first_known or D.min, second_known or D.min
+    if first_start < second_start or (first_known is None and second_known is not None):
         assert first.sort_key() < second.sort_key()
     assert (first.sort_key() == second.sort_key()) == (first_text == second_text)
 
