@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import re
 import unicodedata
@@ -155,5 +156,80 @@ def test_key_events_are_at_the_right_date(chronology: Chronology) -> None:
     assert dates["2024-11-27-appel-brown-guerassimov"] == "2024-11-27"
     assert dates["2021-09-rencontre-milley-guerassimov-helsinki"] == "2021-09"
     brown = chronology.event("2024-11-27-appel-brown-guerassimov")
-    assert brown.initiator == "valeri-guerassimov"
+    assert brown.initiator == "russie"  # « à l'initiative de la partie russe »: not Gerasimov in person
     assert brown.annotation and "première" in brown.annotation
+
+
+# States that ceased to exist, and their last day: no event after it can involve them.
+DISSOLVED = {"union-sovietique": datetime.date(1991, 12, 26)}
+# An outlet's act of writing is not a happening: no event is "Reuters rappelle…".
+OUTLET_AS_SUBJECT = re.compile(r"^(Reuters|CNN|POLITICO|(The )?Washington Post)\b|\brappelle\b")
+# Round counts of weeks or months, and calendar words, that a claim must read as approximate.
+ROUND = re.compile(r"\b(une|un|deux|trois|quatre|cinq|six)\s+(semaines?|mois)\b|semaine dernière|il y a un")
+QUOTED = re.compile(r"«\s*([^«»]+?)\s*»")
+
+
+def test_no_event_involves_a_state_that_no_longer_existed(chronology: Chronology) -> None:
+    assert set(DISSOLVED) <= set(chronology.actors)
+    late = [(event.id, actor) for event in chronology.events for actor in event.actors
+            if actor in DISSOLVED and (event.date.start or event.date.end) > DISSOLVED[actor]]
+    assert late == []
+
+
+def test_no_event_only_recalls_history(chronology: Chronology) -> None:
+    assert [event.id for event in chronology.events if OUTLET_AS_SUBJECT.search(event.title)] == []
+    notes = [event.id for event in chronology.events if "rappel historique" in (event.date_note or "").lower()]
+    assert notes == []
+
+
+def test_every_round_claim_is_marked_approximate(chronology: Chronology) -> None:
+    round_claims = [claim for claim in chronology.claims.values() if ROUND.search(claim.quote) and not claim.limit]
+    assert len(round_claims) >= 5
+    assert [claim.id for claim in round_claims if not claim.about] == []
+
+
+def test_no_event_starts_after_the_articles_that_report_it(chronology: Chronology) -> None:
+    early = []
+    for event in chronology.events:
+        latest = max(chronology.sources[c.source].published.end for c in event.citations)
+        if event.date.start and event.date.start > latest:
+            early.append(event.id)
+    assert early == []
+
+
+def quotations(text: str | None) -> list[str]:
+    """The pieces of the passages quoted between « » in an editors' text (an ellipsis splits one)."""
+    return [piece.strip(" .,;:") for quoted in QUOTED.findall(text or "") for piece in re.split(r"…|\.\.\.", quoted)
+            if len(piece.strip(" .,;:")) > 3]
+
+
+def test_words_quoted_in_an_event_are_in_its_sources(chronology: Chronology) -> None:
+    missing = []
+    for event in chronology.events:
+        cited = normalised(" ".join(chronology.sources[c.source].text for c in event.citations))
+        for field in ("summary", "annotation"):
+            missing += [(event.id, field, q) for q in quotations(getattr(event, field)) if normalised(q) not in cited]
+    assert missing == []
+
+
+def test_words_quoted_in_notes_and_descriptions_are_in_a_source(chronology: Chronology) -> None:
+    texts = normalised(" ".join(source.text for source in chronology.sources.values()))
+    fields = [*((e.id, e.date_note) for e in chronology.events),
+              *((a.id, a.description) for a in chronology.actors.values()),
+              *((c.id, c.description) for c in chronology.channels.values()),
+              *((c.id, c.note) for c in chronology.claims.values()),
+              *((s.id, s.published_note) for s in chronology.sources.values())]
+    assert [(record, q) for record, text in fields for q in quotations(text) if normalised(q) not in texts] == []
+
+
+def test_no_developer_leftover_in_the_texts(chronology: Chronology) -> None:
+    texts = [e.summary + (e.annotation or "") + (e.date_note or "") for e in chronology.events]
+    texts += [s.published_note or "" for s in chronology.sources.values()]
+    assert [text[:60] for text in texts if "Python" in text] == []
+
+
+def test_the_early_february_talk_may_be_the_11_february_one(chronology: Chronology) -> None:
+    early = chronology.event("2022-02-entretien-milley-guerassimov-debut-fevrier")
+    assert early.possibly_same_as == ("2022-02-11-dernier-entretien-milley-guerassimov",)
+    for event in (early, chronology.event("2022-02-11-dernier-entretien-milley-guerassimov")):
+        assert event.annotation and "même" in event.annotation
