@@ -31,7 +31,9 @@ GLYPH = 7.0              # half the size of a kind's glyph
 BAND_HEIGHT = 14.0       # a band of uncertainty
 LANE_PAD = 4.0
 GAP_DROP = 14.0          # the silence bracket, under the last row of marks (targets apart)
-LABEL_ROWS = (22.0, 38.0, 54.0)  # baselines of silence labels, under the bracket (clear of its target)
+LABEL_ROWS = (22.0, 37.0, 52.0, 67.0)  # baselines of silence labels' lines, under the bracket (clear of its target)
+LINE = 15.0              # from one line of a label to the next
+WRAP = 26                # a label longer than this many characters goes on two lines or more
 FRAME_ROW = 15.0         # rows of the frames' labels, at the top of the axis strip
 YEAR_ROW = 14.0
 MONTH_ROW = 14.0
@@ -142,8 +144,14 @@ class Gap:
     y: float
     label: str      # "" when no row had room for it (the link still carries the whole sentence)
     label_x: float
-    label_y: float
+    label_y: float  # baseline of its first line
     quoted: bool = False  # the label is a source's own words (a claim about this silence)
+    lines: tuple[str, ...] = ()  # the label wrapped
+
+    @property
+    def bottom(self) -> float:
+        """The baseline of the label's last line."""
+        return self.label_y + LINE * (len(self.lines) - 1)
 
 
 @dataclass(frozen=True)
@@ -155,8 +163,9 @@ class Frame:
     x1: float
     label: str
     label_x: float
-    label_y: float
+    label_y: float  # baseline of its first line
     anchor: str     # "start" or "end"
+    lines: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -283,30 +292,50 @@ def pack(marks: Sequence[Mark], top: float) -> tuple[tuple[Mark, ...], int]:
     return tuple(placed), len(rights)
 
 
+def wrap(text: str, limit: int = WRAP) -> tuple[str, ...]:
+    """``text`` in lines of at most ``limit`` characters, cut between words (a longer word stays whole)."""
+    lines: list[str] = []
+    for word in text.split(" "):
+        if lines and len(lines[-1]) + 1 + len(word) <= limit:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return tuple(lines)
+
+
+def label_width(lines: Sequence[str]) -> float:
+    """The width a label's longest line takes, with room to spare (``LABEL_CHAR``)."""
+    return max((len(line) for line in lines), default=0) * LABEL_CHAR
+
+
 def place_gaps(silences: Sequence[Silence], scale: Scale, y: float,
                quotes: dict[tuple[str, str], str] | None = None) -> tuple[Gap, ...]:
-    """Each silence as a bracket between its contacts, its label in the first row with room for it.
+    """Each silence as a bracket between its contacts, its label in the first rows with room for it.
 
-    A label is centred on its silence, kept inside the drawing; a source's words about the
-    silence (``quotes``, by pair of contacts) replace the computed length. No room: no label.
+    A label is centred on its silence, kept inside the drawing, wrapped past ``WRAP`` characters
+    (a narrow screen shows it whole); a source's words about the silence (``quotes``, by pair of
+    contacts) replace the computed length. No room: no label (the link keeps the whole sentence).
     """
     gaps: list[Gap] = []
-    taken: dict[float, list[tuple[float, float]]] = {}
+    taken: dict[int, list[tuple[float, float]]] = {}
     for silence in sorted(silences, key=lambda s: event_days(s.before)[1]):
         x1 = scale.x_end(event_days(silence.before)[1])
         x2 = scale.x(event_days(silence.after)[0])
         quote = (quotes or {}).get((silence.before.id, silence.after.id))
         label = f"« {quote} »" if quote else silence_label(silence.low, silence.high, _vague(silence))
-        half = len(label) * LABEL_CHAR / 2
+        lines = wrap(label)
+        half = label_width(lines) / 2
         centre = min(max((x1 + x2) / 2, scale.left + half), scale.right - half)
-        label_y = None
-        for row in (y + offset for offset in LABEL_ROWS):
-            if all(right < centre - half - 6 or left > centre + half + 6 for left, right in taken.get(row, [])):
-                label_y = row
-                taken.setdefault(row, []).append((centre - half, centre + half))
-                break
-        gaps.append(Gap(silence, round(x1, 2), round(x2, 2), y, label if label_y else "",
-                        round(centre, 2), label_y or y, bool(quote) and bool(label_y)))
+        free = [all(right < centre - half - 6 or left > centre + half + 6 for left, right in taken.get(row, []))
+                for row in range(len(LABEL_ROWS))]
+        first = next((r for r in range(len(LABEL_ROWS) - len(lines) + 1) if all(free[r:r + len(lines)])), None)
+        if first is None:
+            gaps.append(Gap(silence, round(x1, 2), round(x2, 2), y, "", round(centre, 2), y))
+            continue
+        for row in range(first, first + len(lines)):
+            taken.setdefault(row, []).append((centre - half, centre + half))
+        gaps.append(Gap(silence, round(x1, 2), round(x2, 2), y, label, round(centre, 2), y + LABEL_ROWS[first],
+                        bool(quote), lines))
     return tuple(gaps)
 
 
@@ -332,7 +361,8 @@ def place_frames(events: Sequence[Event], scale: Scale) -> tuple[tuple[Frame, ..
     for event in events:
         first, last = event_days(event)
         x0, x1 = scale.span(first, last)
-        width = len(event.title) * LABEL_CHAR
+        lines = wrap(event.title)
+        width = label_width(lines)
         anchor = "start" if x0 + width <= scale.right else "end"
         left = x0 if anchor == "start" else x1 - width
         row = next((r for r, end in enumerate(rights) if end + 8 <= left), len(rights))
@@ -340,8 +370,11 @@ def place_frames(events: Sequence[Event], scale: Scale) -> tuple[tuple[Frame, ..
             rights.append(0.0)
         rights[row] = left + width
         frames.append(Frame(event, round(x0, 2), round(x1, 2), event.title,
-                            round(x0 if anchor == "start" else x1, 2), FRAME_ROW * (row + 1) - 3, anchor))
-    return tuple(frames), len(rights)
+                            round(x0 if anchor == "start" else x1, 2), row, anchor, lines))
+    # rows of frames stack their lines: a row is as tall as its longest label
+    depth = [max((len(f.lines) for f in frames if f.label_y == r), default=1) for r in range(len(rights))]
+    tops = [FRAME_ROW * sum(depth[:r]) for r in range(len(rights))]
+    return tuple(replace(f, label_y=tops[int(f.label_y)] + FRAME_ROW - 3) for f in frames), sum(depth)
 
 
 def claim_quotes(chronology: Chronology) -> dict[tuple[str, str], str]:
@@ -350,13 +383,14 @@ def claim_quotes(chronology: Chronology) -> dict[tuple[str, str], str]:
 
 
 def lane_order(chronology: Chronology, channels: Sequence[str] | None) -> list[str | None]:
-    """The lanes: the channels asked for, or every channel by its first event, then "no channel"."""
+    """The lanes: the channels asked for, or every channel with events by its first, then "no channel"."""
     if channels is not None:
         return list(channels)
     def first_day(channel_id: str) -> tuple[int, str]:
         events = chronology.by_channel.get(channel_id, ())
         return (events[0].date.sort_key()[0] if events else 10**9, channel_id)
-    order: list[str | None] = sorted(chronology.channels, key=first_day)
+    # a channel with no event has nothing to draw: its page says so, the figure does not show an empty row
+    order: list[str | None] = sorted((c for c in chronology.channels if chronology.by_channel.get(c)), key=first_day)
     if any(not event.channels for event in chronology.events):
         order.append(None)
     return order
@@ -388,17 +422,17 @@ def build_lane(chronology: Chronology, channel: str | None, events: Sequence[Eve
     marks, rows = pack([place_mark(event, scale) for event in events], LANE_PAD)
     bottom = LANE_PAD + max(rows, 1) * ROW - (ROW - TARGET)
     gaps = place_gaps(silences, scale, bottom + GAP_DROP, claim_quotes(chronology)) if channel else ()
-    rows_used = {g.label_y for g in gaps if g.label}
+    rows_used = {g.bottom for g in gaps if g.label}
     height = bottom + GAP_DROP + (max(rows_used) - bottom - GAP_DROP + 6 if rows_used else 0) + LANE_PAD
     return Lane(channel, round(height, 2), marks, gaps)
 
 
 def start_clear_of_labels(x: float, lanes: Sequence[Lane], frames: Sequence[Frame]) -> float:
     """``x`` moved left until no label straddles it: a narrow screen starting there cuts no word."""
-    spans = [(g.label_x - len(g.label) * LABEL_CHAR / 2, g.label_x + len(g.label) * LABEL_CHAR / 2)
+    spans = [(g.label_x - label_width(g.lines) / 2, g.label_x + label_width(g.lines) / 2)
              for lane in lanes for g in lane.gaps if g.label]
-    spans += [(f.label_x, f.label_x + len(f.label) * LABEL_CHAR) if f.anchor == "start"
-              else (f.label_x - len(f.label) * LABEL_CHAR, f.label_x) for f in frames]
+    spans += [(f.label_x, f.label_x + label_width(f.lines)) if f.anchor == "start"
+              else (f.label_x - label_width(f.lines), f.label_x) for f in frames]
     moved = True
     while moved:
         moved = False

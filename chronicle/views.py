@@ -19,7 +19,7 @@ from chronicle.dates import EdtfDate, format_day
 from chronicle.derive import ClaimCheck, Passage, Silence, Status
 from chronicle.markdown import render_markdown
 from chronicle.model import Actor, Channel, Chronology, Event, Source
-from chronicle.timeline import BAND_HEIGHT, GLYPH, TALLY_HEIGHT, TARGET, Frame, Gap, Lane, Mark, Tally, Timeline
+from chronicle.timeline import BAND_HEIGHT, GLYPH, LINE, TALLY_HEIGHT, TARGET, Frame, Gap, Lane, Mark, Tally, Timeline
 from chronicle.wording import duration_words, exact_text, silence_sentence
 
 PRECISION_FR = {"day": "au jour près", "month": "au mois près", "year": "à l'année près"}
@@ -289,10 +289,13 @@ def mark_view(mark: Mark, chronology: Chronology, config: Config) -> dict[str, A
     kind = config.kind(event.kind).label
     slot = kind_slot(config, event.kind)
     left, right = mark.extent
+    # a range narrower than two glyphs is drawn as its glyph, dashed: a band behind it would only peek out
+    wide = mark.width >= 2 * GLYPH + 4
     band = {"x": mark.x, "y": round(mark.y - BAND_HEIGHT / 2, 2), "w": mark.width, "h": BAND_HEIGHT} \
-        if mark.width else None
+        if wide else None
     return {
-        "type": "mark", "band": band, "vague": event.date.approximate or event.date.uncertain,
+        "type": "mark", "band": band,
+        "vague": event.date.approximate or event.date.uncertain or bool(mark.width and not wide),
         "glyph": glyph(slot, round(mark.x + mark.width / 2, 2), mark.y),
         "hit": {"x": round(left, 2), "y": round(mark.y - TARGET / 2, 2), "w": round(right - left, 2), "h": TARGET},
         "url": urls.event_url(event.id), "title": event.title, "date": date, "kind_label": kind,
@@ -312,6 +315,7 @@ def gap_view(gap: Gap) -> dict[str, Any]:
         "path": f"M{gap.x1} {y - 5}V{y + 5}M{gap.x1} {y}H{gap.x2}M{gap.x2} {y - 5}V{y + 5}",
         "hit": {"x": gap.x1, "y": round(y - TARGET / 2, 2), "w": round(max(gap.x2 - gap.x1, 1), 2), "h": TARGET},
         "label": gap.label, "label_x": gap.label_x, "label_y": gap.label_y, "quoted": gap.quoted,
+        "lines": [{"text": line, "y": round(gap.label_y + LINE * i, 2)} for i, line in enumerate(gap.lines)],
         "text": silence_text(silence),
         "url": f"{urls.record_url('channel', silence.channel)}#{silence_anchor(silence)}",
         # a silence begins the day after the contact that opens it: it comes after that contact
@@ -333,8 +337,10 @@ def tally_view(tally: Tally, lane: str, url: str, most: int) -> dict[str, Any]:
 def frame_view(frame: Frame, timeline: Timeline) -> dict[str, Any]:
     """A framing moment: a line (or narrow band) across the lanes, its name in the axis strip."""
     return {"x": frame.x0, "w": round(max(frame.x1 - frame.x0, 1.5), 2), "label": frame.label,
+            "lines": [{"text": line, "y": round(frame.label_y + LINE * i, 2)} for i, line in enumerate(frame.lines)],
             "label_x": frame.label_x, "label_y": frame.label_y, "anchor": frame.anchor,
-            "url": urls.event_url(frame.event.id), "line_y1": round(frame.label_y + 4, 2),
+            "url": urls.event_url(frame.event.id),
+            "line_y1": round(frame.label_y + LINE * (len(frame.lines) - 1) + 4, 2),
             "line_y2": timeline.axis_height}
 
 
