@@ -233,3 +233,10 @@ def test_the_early_february_talk_may_be_the_11_february_one(chronology: Chronolo
     assert early.possibly_same_as == ("2022-02-11-dernier-entretien-milley-guerassimov",)
     for event in (early, chronology.event("2022-02-11-dernier-entretien-milley-guerassimov")):
         assert event.annotation and "même" in event.annotation
+
+
+def test_no_silence_is_invented_between_the_two_february_talks(chronology: Chronology) -> None:
+    pair = {"2022-02-entretien-milley-guerassimov-debut-fevrier", "2022-02-11-dernier-entretien-milley-guerassimov"}
+    silences = derive_facts(chronology).silences["chefs-etat-major"]
+    assert silences and [s for s in silences if {s.before.id, s.after.id} <= pair] == []
+    assert min(s.low for s in silences) > 10  # no "de 0 à 10 jours sans contact"
