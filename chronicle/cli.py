@@ -47,7 +47,10 @@ def report_problems(problems: list[Problem], style: str = "text",
 def command_build(args: argparse.Namespace) -> int:
     """Build the site into ``--out``."""
     started = time.perf_counter()
-    options = {"base_url": args.base_url}
+    from chronicle.gitdates import head_commit
+
+    commit = head_commit(args.root)  # a new commit re-dates pages without changing a file
+    options: dict[str, object] = {"base_url": args.base_url, **({"commit": commit} if commit else {})}
     inputs = read_inputs(args.root, args.out, options)  # before anything is read: see ``Inputs``
     if not (args.record_urls or args.force):
         if is_up_to_date(args.root, args.out, inputs.key):

@@ -17,6 +17,7 @@ from urllib.parse import quote
 from chronicle import urls
 from chronicle.config import Config
 from chronicle.markdown import render_markdown
+from chronicle.metadata import csl_json, reference, ris
 from chronicle.model import Chronology, Event
 from chronicle.views import passage_url, plain_text
 
@@ -96,7 +97,7 @@ def csv_row(event: Event, chronology: Chronology, config: Config) -> list[str]:
         "; ".join(dict.fromkeys(chronology.sources[c.source].title for c in event.citations)),
         " | ".join(f"« {c.quote} »" for c in event.citations),
         plain_text(event.annotation) if event.annotation else "",
-        urls.absolute(config.base_url, urls.event_url(event.id)),
+        config.public(urls.event_url(event.id)),
     ]
 
 
@@ -134,8 +135,7 @@ def timelinejs_event(event: Event, chronology: Chronology, config: Config) -> di
         "start_date": timelinejs_date(first, event.date.precision),
         "display_date": text_html(event.date.display()),
         "text": {"headline": text_html(event.title),
-                 "text": f"{render_markdown(event.summary)}<p><a href=\"{html.escape(page_url(event, config))}\">"
-                         "La fiche de l'événement et ses sources</a></p>"},
+                 "text": f"{render_markdown(event.summary)}{page_link(event, config)}"},
         # TimelineJS writes every one of these (group included) with innerHTML: text is escaped,
         # ``text.text`` is the summary rendered with raw HTML off, as on the site.
         "group": text_html(chronology.channels[event.channels[0]].name if event.channels else "Hors canal"),
@@ -145,9 +145,13 @@ def timelinejs_event(event: Event, chronology: Chronology, config: Config) -> di
     return slide
 
 
-def page_url(event: Event, config: Config) -> str:
-    """The public address of an event page."""
-    return urls.absolute(config.base_url, urls.event_url(event.id))
+def page_link(event: Event, config: Config) -> str:
+    """A link to the event's page, for TimelineJS; none without a base URL (a relative link would
+    point inside whatever page embeds the timeline)."""
+    address = config.public(urls.event_url(event.id))
+    if not address:
+        return ""
+    return f"<p><a href=\"{html.escape(address)}\">La fiche de l'événement et ses sources</a></p>"
 
 
 def export_timelinejs(chronology: Chronology, config: Config) -> bytes:
@@ -170,12 +174,35 @@ def line_field(value: str) -> str:
 
 
 DATA_URLS = (urls.EXPORT, urls.EXPORT_CSV, urls.EXPORT_TIMELINEJS)  # those of ``data_files``, known before them
+CITATION_FILES = ("citation.json", "citation.ris")  # beside each event page: CSL-JSON and RIS
+
+
+def citation_files(chronology: Chronology, config: Config) -> dict[str, bytes]:
+    """Each event's citation as CSL-JSON and RIS, beside its page (``metadata``)."""
+    from chronicle.plan import record_dates  # here: plan is heavier than the exports
+
+    files = {}
+    for event in chronology.events:
+        url = urls.event_url(event.id)
+        dates = record_dates(config, "event", event.id)
+        ref = reference(event.title, config.public(url), config, dates)
+        folder = urls.output_path(url).removesuffix("index.html")
+        files[folder + CITATION_FILES[0]] = csl_json(event.id, ref, config, dates)
+        files[folder + CITATION_FILES[1]] = ris(ref, config, dates)
+    return files
+
+
+def data_paths(chronology: Chronology) -> list[str]:
+    """The paths of every file ``data_files`` makes, known before it runs."""
+    folders = [urls.output_path(urls.event_url(event.id)).removesuffix("index.html") for event in chronology.events]
+    return [url.lstrip("/") for url in DATA_URLS] + [folder + name for folder in folders for name in CITATION_FILES]
 
 
 def data_files(chronology: Chronology, config: Config) -> dict[str, bytes]:
-    """Every data file of the site (``DATA_URLS``): {path under site/: bytes}."""
+    """Every data file of the site (``data_paths``): {path under site/: bytes}."""
     return {
         urls.EXPORT.lstrip("/"): export_json(chronology),
         urls.EXPORT_CSV.lstrip("/"): export_csv(chronology, config),
         urls.EXPORT_TIMELINEJS.lstrip("/"): export_timelinejs(chronology, config),
+        **citation_files(chronology, config),
     }

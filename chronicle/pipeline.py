@@ -10,7 +10,7 @@ from __future__ import annotations
 import shutil
 import tempfile
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -20,7 +20,8 @@ from chronicle import urls
 from chronicle.check import Index, check_content, check_published, planned_urls
 from chronicle.config import Config, load_config
 from chronicle.derive import Facts, derive_facts
-from chronicle.export import DATA_URLS, data_files, line_field
+from chronicle.export import DATA_URLS, data_files, data_paths, line_field
+from chronicle.gitdates import read_history
 from chronicle.load import load_content
 from chronicle.model import Chronology, build_model
 from chronicle.plan import DuplicateUrlError, Page, plan_pages
@@ -145,6 +146,7 @@ def check_site(root: Path, base_url: str | None = None, require_recorded: bool =
     gone = check_published(index, published, PUBLISHED_URLS, predicted_urls(index))
     if not (plan or require_recorded or gone):
         return Checked(config, index, [])
+    config = replace(config, history=read_history(root))  # the pages' dates: only a plan needs them
     try:
         chronology, facts, pages = plan_checked(index, config)
     except DuplicateUrlError as error:
@@ -228,7 +230,8 @@ def write_into(checked: Checked, root: Path, folder: Path, search_from: Path | N
     from chronicle.search import MARKER  # here: the check runs without Pagefind (the pre-commit hook)
 
     others = other_files(checked, root)
-    data = [url.lstrip("/") for url in DATA_URLS]
+    assert checked.chronology is not None
+    data = data_paths(checked.chronology)
     pages = [(page, urls.output_path(page.url)) for page in checked.pages]
     pages = [(page, path) for page, path in pages if path not in others and path not in data]  # the last wins
     make_folders([*(path for _, path in pages), *others, *data], folder)  # all checked before anything is written

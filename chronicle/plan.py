@@ -12,9 +12,19 @@ from typing import Any
 from chronicle import urls
 from chronicle.config import Config
 from chronicle.derive import CONTACT_KINDS, Facts, Passage, Silence
+from chronicle.gitdates import Stamp
 from chronicle.markdown import render_markdown
+from chronicle.metadata import reference
 from chronicle.model import Actor, Channel, Chronology, Event, Source
 from chronicle.problems import Problem
+from chronicle.structured import (
+    actor_json_ld,
+    channel_json_ld,
+    event_json_ld,
+    page_json_ld,
+    site_json_ld,
+    source_json_ld,
+)
 from chronicle.timeline import build_timeline
 from chronicle.views import (
     MONTHS,
@@ -23,7 +33,6 @@ from chronicle.views import (
     channel_view,
     claim_view,
     date_view,
-    event_json_ld,
     event_summary,
     group_by_month,
     link,
@@ -31,7 +40,6 @@ from chronicle.views import (
     passage_url,
     passage_view,
     plain_text,
-    reference_view,
     silence_view,
     source_split,
     source_view,
@@ -39,6 +47,8 @@ from chronicle.views import (
     timeline_view,
 )
 
+CITATION_CSL = "citation.json"  # beside each event page: its citation as CSL-JSON and RIS (``metadata``)
+CITATION_RIS = "citation.ris"
 LATEST = 10       # the latest events shown above the links of a list split into pages
 SILENCES = 20     # the longest silences a channel page lists (and timelines draw)
 
@@ -51,6 +61,7 @@ DATA_LINKS = ({"name": "JSON", "url": urls.EXPORT, "what": "toute la chronologie
                "what": "à charger dans l'outil TimelineJS pour intégrer la frise"})
 
 
+RECORD_FOLDERS = {"event": "events", "actor": "actors", "channel": "channels", "source": "sources"}
 PlanKey = tuple[str, str]  # a part of the site: ("event", id), ("actor", id), ("year", "2022"), ("home", "")...
 
 
@@ -82,12 +93,16 @@ def page(url: str, template: str, title: str, config: Config, description: str =
                    urls.HOME if url == urls.HOME or url.startswith(CHRONOLOGY_SECTIONS) else None)
     shared = {
         "site": {"title": config.title, "subtitle": config.subtitle, "author": config.author,
-                 "license": config.license, "base_url": config.base_url, "language": config.language,
+                 "publisher": config.publisher_name, "license": config.license, "license_url": config.license_url,
+                 "base_url": config.base_url, "language": config.language,
                  "locale": f"{config.language}_{config.language.upper()}"},
         "page_url": url,
         "title": title,
         "description": description or config.subtitle,
-        "canonical": urls.absolute(config.base_url, url),
+        "canonical": config.public(url),
+        "dates": stamp_view(config.history.site()),
+        "cite": None,
+        "og_image": None,
         "navigation": [{"name": name, "url": target,
                         "current": ("page" if target == url else "true") if target == section else None}
                        for name, target in NAVIGATION],
@@ -96,7 +111,27 @@ def page(url: str, template: str, title: str, config: Config, description: str =
         "og_type": "website",
         "json_ld": None,
     }
-    return Page(url, template, {**shared, **context})
+    merged = {**shared, **context}
+    if merged["json_ld"] is None and template.endswith(".html") and template != "redirect.html":
+        merged["json_ld"] = page_json_ld(config, url, title, merged["dates"])
+    return Page(url, template, merged)
+
+
+def stamp_view(stamp: Stamp | None) -> dict[str, Any] | None:
+    """A page's dates as the templates use them, or None when unknown (``gitdates``)."""
+    return stamp.view() if stamp else None
+
+
+def record_dates(config: Config, kind: str, record_id: str) -> dict[str, Any] | None:
+    """The dates of a record's page: those of its file (and of a source's text)."""
+    folder = f"content/{RECORD_FOLDERS[kind]}/{record_id}"
+    paths = (f"{folder}.yaml", f"{folder}.txt") if kind == "source" else (f"{folder}.yaml",)
+    return stamp_view(config.history.of(*paths))
+
+
+def cite_view(config: Config) -> dict[str, Any]:
+    """What the reference-manager tags of a record's page name: its authors and publisher."""
+    return {"authors": [config.author] if config.author else [], "publisher": config.publisher_name}
 
 
 def event_link(event: Event | None) -> dict[str, str] | None:
@@ -122,10 +157,12 @@ def plan_event(event: Event, chronology: Chronology, facts: Facts, config: Confi
     initiator = chronology.actors[event.initiator] if event.initiator else None
     claims = [claim_view(check, chronology) for check in facts.claim_checks
               if event.id in check.claim.between]
+    dates = record_dates(config, "event", event.id)
+    url = urls.event_url(event.id)
     return page(
-        urls.event_url(event.id), "event.html", event.title, config,
-        description=plain_text(event.summary)[:300],
-        search_type="Événement", og_type="article", json_ld=event_json_ld(event, chronology, config),
+        url, "event.html", event.title, config,
+        description=plain_text(event.summary)[:300], dates=dates, cite=cite_view(config),
+        search_type="Événement", og_type="article", json_ld=event_json_ld(event, chronology, config, dates),
         event=event_summary(event, chronology, config),
         date_basis=event.date_basis,
         date_note=event.date_note,
@@ -137,7 +174,8 @@ def plan_event(event: Event, chronology: Chronology, facts: Facts, config: Confi
         next=event_link(after),
         in_channels=in_channels,
         claims=claims,
-        reference=reference_view(event, config),
+        reference=reference(event.title, config.public(url), config, dates),
+        citation_files={"csl": f"{url}{CITATION_CSL}", "ris": f"{url}{CITATION_RIS}"},
     )
 
 
@@ -205,6 +243,8 @@ def plan_actor(actor: Actor, chronology: Chronology, facts: Facts, config: Confi
     listed, year_pages = plan_record_years("actor", actor.id, actor.name, events, chronology, config)
     return [page(urls.record_url("actor", actor.id), "actor.html", actor.name, config,
                  description=f"{actor.name} : rôles, canaux, contacts et événements.",
+                 dates=(dates := record_dates(config, "actor", actor.id)), cite=cite_view(config),
+                 json_ld=actor_json_ld(actor, config, dates),
                  search_type="Acteur", actor=actor_view(actor), count=len(events), latest=LATEST,
                  **listed, channels=channels, contacts=contacts), *year_pages]
 
@@ -236,6 +276,8 @@ def plan_channel(channel: Channel, chronology: Chronology, facts: Facts, config:
     silences = facts.silences[channel.id]
     return [page(urls.record_url("channel", channel.id), "channel.html", channel.name, config,
                  description=f"{channel.name} : activité, silences et contacts.",
+                 dates=(dates := record_dates(config, "channel", channel.id)), cite=cite_view(config),
+                 json_ld=channel_json_ld(channel, chronology, config, dates),
                  search_type="Canal", channel=channel_view(channel, chronology),
                  strip=timeline_view(strip, chronology, config, f"Activité du canal {channel.name}", False,
                                      tally_target(chronology)),
@@ -255,7 +297,9 @@ def plan_source(source: Source, chronology: Chronology, facts: Facts, config: Co
     split still lands beside the way to it."""
     url, passages = urls.record_url("source", source.id), facts.passages[source.id]
     shared = {"description": f"Les passages de « {source.title} » cités par la chronologie.",
-              "source": source_view(source, chronology), "count": len(passages)}
+              "source": source_view(source, chronology), "count": len(passages),
+              "dates": (dates := record_dates(config, "source", source.id)), "cite": cite_view(config),
+              "json_ld": source_json_ld(source, config, dates)}
     if not source_split(source.id, chronology):
         return [page(url, "source.html", source.title, config, search_type="Source", **shared,
                      passages=[passage_view(p) for p in passages], parts=[], year=None, up=None)]
@@ -295,15 +339,28 @@ def plan_corrections(chronology: Chronology) -> list[dict[str, Any]]:
     found = [{"event": link(e.title, urls.event_url(e.id)), "number": number, "date": date_view(c.date),
               "text": render_markdown(c.text)}
              for e in chronology.events for number, c in enumerate(e.corrections, start=1)]
-    return sorted(found, key=lambda c: c["date"]["iso"], reverse=True)
+    return sorted(found, key=lambda c: c["date"]["iso_start"], reverse=True)
 
 
 def plan_feed(chronology: Chronology, config: Config, corrections: list[dict[str, Any]]) -> Page:
-    """The Atom feed: the latest events and the latest corrections, dated by the newest of them."""
-    entries = [event_summary(e, chronology, config) for e in chronology.events[::-1][:50]]
-    dates = [e["date"]["iso"] for e in entries] + [c["date"]["iso"] for c in corrections]
+    """The Atom feed: the 50 events last published or changed (``gitdates``; by the events' own dates
+    when the history is unknown) and the latest corrections, each with its kind and channels."""
+    def entry(event: Event) -> dict[str, Any]:
+        dates = record_dates(config, "event", event.id)
+        fallback = f"{event.date.iso_start() or event.date.iso_end()}T00:00:00Z"
+        return {**event_summary(event, chronology, config), "feed_id": config.feed_id(urls.event_url(event.id)),
+                "link": config.public(urls.event_url(event.id)) or urls.event_url(event.id).lstrip("/"),
+                "published": dates["published"] if dates else fallback,
+                "updated": dates["updated"] if dates else fallback}
+    entries = sorted((entry(e) for e in chronology.events), key=lambda e: e["updated"], reverse=True)[:50]
+    for correction in corrections[:50]:
+        correction["feed_id"] = config.feed_id(f"{correction['event']['url']}#correction-{correction['number']}")
+        correction["link"] = (config.public(correction["event"]["url"])
+                              or correction["event"]["url"].lstrip("/")) + "#corrections"
+    dates = [e["updated"] for e in entries] + [f"{c['date']['iso_start']}T00:00:00Z" for c in corrections]
     return page(urls.FEED, "feed.xml", config.title, config, entries=entries, corrections=corrections[:50],
-                updated=max(dates, default="2000-01-01"))
+                updated=max(dates, default="2000-01-01T00:00:00Z"), feed_id=config.feed_id(urls.FEED),
+                home=config.public(urls.HOME) or "./")
 
 
 def month_label(year: int, month: int | None) -> str:
@@ -344,6 +401,7 @@ def plan_home(chronology: Chronology, facts: Facts, config: Config) -> Page:
     parts = [part_link(str(year), urls.year_url(year), len(events))
              for year, events in chronology.by_year.items()] if split else []
     return page(urls.HOME, "index.html", config.title, config,
+                json_ld=site_json_ld(chronology, config, stamp_view(config.history.site())),
                 introduction=render_markdown(config.description), timeline=timeline,
                 years=plan_year_groups(chronology.events[-LATEST:] if split else chronology.events, chronology,
                                        config),
@@ -357,11 +415,12 @@ def plan_site_pages(chronology: Chronology, config: Config) -> list[Page]:
     return [
         page(urls.SEARCH, "search.html", "Recherche", config, bundle=urls.SEARCH_BUNDLE),
         page(urls.ABOUT, "about.html", "À propos", config, kinds=config.kinds,
+             json_ld=site_json_ld(chronology, config, stamp_view(config.history.site())),
              export=urls.EXPORT, feed=urls.FEED, search_type="Page"),
         page(urls.CORRECTIONS, "corrections.html", "Corrections", config, corrections=corrections),
         page(urls.NOT_FOUND, "404.html", "Page introuvable", config, absolute_links=True),
         plan_feed(chronology, config, corrections),
-        page(urls.ROBOTS, "robots.txt", "robots", config, sitemap=urls.absolute(config.base_url, urls.SITEMAP)),
+        page(urls.ROBOTS, "robots.txt", "robots", config, sitemap=config.public(urls.SITEMAP)),
     ]
 
 
@@ -424,17 +483,21 @@ def plan_index(url: str, template: str, title: str, config: Config, records: lis
 
 
 def sitemap(pages: list[Page], config: Config) -> list[Page]:
-    """The sitemap: every page a search engine should know, redirects and the 404 page aside; past
-    ``urls.SITEMAP_LIMIT`` pages, an index of sitemap files of that many each."""
-    listed = sorted(p.url for p in pages if p.template.endswith(".html") and p.template not in
-                    ("redirect.html", "404.html"))
-    locations = [urls.absolute(config.base_url, u) for u in listed]
+    """The sitemap: every page a search engine should know, redirects and the 404 page aside, with the
+    date it last changed; past ``urls.SITEMAP_LIMIT`` pages, an index of sitemap files of that many each.
+
+    The protocol wants absolute addresses: without a base URL the sitemap lists no page.
+    """
+    listed = sorted((p for p in pages if p.template.endswith(".html") and p.template not in
+                     ("redirect.html", "404.html")), key=lambda p: p.url)
+    locations = [{"loc": config.public(p.url), "lastmod": (p.context.get("dates") or {}).get("updated")}
+                 for p in listed] if config.base_url else []
     parts = urls.sitemap_parts(len(listed))
     if not parts:
         return [page(urls.SITEMAP, "sitemap.xml", "sitemap", config, locations=locations)]
     limit = urls.SITEMAP_LIMIT
     return [page(urls.SITEMAP, "sitemap-index.xml", "sitemap", config,
-                 sitemaps=[urls.absolute(config.base_url, part) for part in parts]),
+                 sitemaps=[config.public(part) for part in parts] if config.base_url else []),
             *(page(part, "sitemap.xml", "sitemap", config, locations=locations[n * limit:(n + 1) * limit])
               for n, part in enumerate(parts))]
 

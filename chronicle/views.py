@@ -18,6 +18,7 @@ from chronicle.config import Config
 from chronicle.dates import EdtfDate, format_day
 from chronicle.derive import ClaimCheck, Passage, Silence, Status
 from chronicle.markdown import render_markdown
+from chronicle.metadata import html_datetime
 from chronicle.model import Actor, Channel, Chronology, Event, Source
 from chronicle.timeline import BAND_HEIGHT, GLYPH, LINE, TALLY_HEIGHT, TARGET, Frame, Gap, Lane, Mark, Tally, Timeline
 from chronicle.wording import duration_words, exact_text, silence_sentence
@@ -59,8 +60,9 @@ def kind_slot(config: Config, kind_id: str) -> int:
 
 
 def date_view(date: EdtfDate) -> dict[str, Any]:
-    """A date in words, with its machine-readable start for <time datetime>."""
-    return {"text": date.display(), "iso": date.iso_start() or date.iso_end() or "",
+    """A date in words, with its value for <time datetime> at its true precision (``2015``, ``2021-09``;
+    ``metadata.html_datetime``) and its earliest day (``iso_start``, to sort by)."""
+    return {"text": date.display(), "iso": html_datetime(date), "iso_start": date.iso_start() or date.iso_end() or "",
             "precision": PRECISION_FR[date.precision], "approximate": date.approximate,
             "uncertain": date.uncertain}
 
@@ -398,35 +400,4 @@ def timeline_view(timeline: Timeline, chronology: Chronology, config: Config, la
         "silences": sorted(({**g, "lane": lane["name"]} for lane in lanes for g in lane["gaps"]),
                            key=lambda g: g["sort"]),
         "tallied": most > 0,
-    }
-
-
-def reference_view(event: Event, config: Config) -> dict[str, str]:
-    """The parts of "Citer cette page": author, title, site, date, address."""
-    return {"author": config.author or config.title, "title": event.title, "site": config.title,
-            "date": event.date.display(), "url": urls.absolute(config.base_url, urls.event_url(event.id))}
-
-
-def event_json_ld(event: Event, chronology: Chronology, config: Config) -> dict[str, Any]:
-    """schema.org metadata of an event page: an Article about an Event, citing its sources."""
-    page_url = urls.absolute(config.base_url, urls.event_url(event.id))
-    publisher = {"@type": "Organization", "name": config.author or config.title}
-    about: dict[str, Any] = {"@type": "Event", "name": event.title}
-    if event.date.iso_start():
-        about["startDate"] = event.date.iso_start()
-    if event.date.iso_end():
-        about["endDate"] = event.date.iso_end()
-    sources = dict.fromkeys(c.source for c in event.citations)
-    return {
-        "@context": "https://schema.org", "@type": "Article", "headline": event.title,
-        "description": plain_text(event.summary), "url": page_url, "mainEntityOfPage": page_url,
-        "inLanguage": config.language, "author": publisher, "publisher": publisher,
-        "isPartOf": {"@type": "WebSite", "name": config.title, "url": config.base_url},
-        "about": about,
-        "mentions": [{"@type": "Person" if chronology.actors[a].type == "person" else "Organization",
-                      "name": chronology.actors[a].name,
-                      "url": urls.absolute(config.base_url, urls.record_url("actor", a))} for a in event.actors],
-        "citation": [{"@type": "CreativeWork", "name": chronology.sources[s].title,
-                      "url": urls.absolute(config.base_url, urls.record_url("source", s))} for s in sources],
-        **({"license": config.license} if config.license else {}),
     }

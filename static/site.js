@@ -66,6 +66,12 @@
   function setUpCitation() {
     var today = new Date().toLocaleDateString("fr-FR", { day: "numeric", month: "long", year: "numeric" });
     document.querySelectorAll("[data-today]").forEach(function (span) { span.textContent = today; });
+    // The day the reader consults the page, and its address when the site was built without one:
+    // the citation reads whole without them (no placeholder), the script completes it.
+    document.querySelectorAll("[data-consulted]").forEach(function (span) { span.hidden = false; });
+    var here = location.href.split("#")[0].split("?")[0];
+    document.querySelectorAll("[data-here-url]").forEach(function (span) { span.textContent = here; });
+    document.querySelectorAll("[data-here]").forEach(function (span) { span.hidden = !/^https?:/.test(here); });
     document.querySelectorAll("[data-copy]").forEach(function (button) {
       var target = document.getElementById(button.getAttribute("data-copy"));
       var status = button.parentNode.querySelector("[data-copy-status]");

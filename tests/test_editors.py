@@ -348,7 +348,7 @@ def test_corrections_on_the_page_the_corrections_page_and_the_feed(fixture_files
     assert "<updated>2026-12-01T00:00:00Z</updated>\n<author>" in feed
     entry = feed.split("<entry>")[1]
     assert "<title>Correction : Établissement de la ligne de déconfliction</title>" in entry
-    assert ("<id>https://chronicle.example.org/evenements/2022-03-01-ligne-deconfliction/#correction-1</id>"
+    assert ("<id>tag:canaux-militaires.github.io,2024:/evenements/2022-03-01-ligne-deconfliction/#correction-1</id>"
             in entry)
     assert "<updated>2026-12-01T00:00:00Z</updated>" in entry
     assert "ligne rouge" in entry

@@ -35,7 +35,7 @@ def test_csv_rows_read_as_a_spreadsheet_user_expects(fixture_files: dict[str, by
     assert row["resume"] == ("Lloyd Austin obtient un appel d'une heure avec Sergueï Choïgou "
                              "et demande un cessez-le-feu immédiat.")  # Markdown made plain
     assert row["citations"] == "« L'appel a duré environ une heure et était à la demande d'Austin »"
-    assert row["adresse"] == f"https://chronicle.example.org/evenements/{EVENT}/"
+    assert row["adresse"] == f"https://canaux-militaires.github.io/evenements/{EVENT}/"
     interval = next(r for r in read_csv(fixture_files) if r["id"] == "2022-03-01-2022-05-13-tests-ligne")
     assert (interval["date_debut"], interval["date_fin"]) == ("2022-03-01", "2022-05-13")
 
@@ -51,7 +51,7 @@ def test_timelinejs_file_follows_that_tools_format(fixture_files: dict[str, byte
     assert call["display_date"] == "13 mai 2022"
     assert call["group"] == "Ministres de la Défense Austin–Choïgou"
     assert call["text"]["headline"] == "Premier appel Austin–Choïgou depuis l'invasion"
-    assert f'href="https://chronicle.example.org/evenements/{EVENT}/"' in call["text"]["text"]
+    assert f'href="https://canaux-militaires.github.io/evenements/{EVENT}/"' in call["text"]["text"]
     assert "<em>cessez-le-feu immédiat</em>" in call["text"]["text"]
     # never more precise than the date: a month, a year, an interval
     assert slides["2023-10-brown-prend-ses-fonctions"]["start_date"] == {"year": "2023", "month": "10"}

@@ -126,17 +126,22 @@ def test_a_journalist_copies_the_citation_of_an_event(browser: Browser, site_url
     context = browser.new_context(permissions=["clipboard-read", "clipboard-write"], locale="fr-FR")
     page = context.new_page()
     page.goto(site_url + EVENT)
-    page.get_by_role("button", name="Copier la référence").click()
-    expect(page.locator("[data-copy-status]")).to_have_text("Référence copiée.")
+    page.get_by_role("button", name="Copier la référence", exact=True).click()
+    expect(page.locator("[data-copy-status]").first).to_have_text("Référence copiée.")
     copied = page.evaluate("navigator.clipboard.readText()")
     months = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
               "novembre", "décembre")
     today = datetime.date.today()
     assert copied == (
-        "Rédaction Chronicle, « Premier appel Austin–Choïgou depuis l'invasion », Les canaux militaires "
-        "États-Unis–Russie, 2015–2024, 13 mai 2022, "
-        f"https://chronicle.example.org{EVENT} (consulté le {today.day} {months[today.month - 1]} {today.year})."
+        "Canaux militaires États-Unis–Russie, « Premier appel Austin–Choïgou depuis l'invasion », Les canaux "
+        "militaires États-Unis–Russie, 2015–2024, "
+        f"https://canaux-militaires.github.io{EVENT} (consulté le {today.day} {months[today.month - 1]} {today.year})."
     )
+    page.get_by_role("button", name="Copier la référence APA").click()
+    expect(page.locator("[data-copy-status]").nth(1)).to_have_text("Référence copiée.")
+    assert page.evaluate("navigator.clipboard.readText()") == (
+        "Canaux militaires États-Unis–Russie. (s. d.). Premier appel Austin–Choïgou depuis l'invasion. Les canaux "
+        f"militaires États-Unis–Russie, 2015–2024. https://canaux-militaires.github.io{EVENT}")
     context.close()
 
 
@@ -152,7 +157,7 @@ def test_each_citation_has_an_anchor_and_reaches_its_passage(page: Page, site_ur
 
 def test_event_page_describes_itself_to_other_sites(page: Page, site_url: str) -> None:
     page.goto(site_url + EVENT)
-    canonical = f"https://chronicle.example.org{EVENT}"
+    canonical = f"https://canaux-militaires.github.io{EVENT}"
     expect(page.locator('link[rel="canonical"]')).to_have_attribute("href", canonical)
     expect(page.locator('meta[property="og:url"]')).to_have_attribute("content", canonical)
     expect(page.locator('meta[property="og:type"]')).to_have_attribute("content", "article")
@@ -160,7 +165,7 @@ def test_event_page_describes_itself_to_other_sites(page: Page, site_url: str) -
     data = page.evaluate("JSON.parse(document.querySelector('script[type=\"application/ld+json\"]').textContent)")
     assert data["@type"] == "Article" and data["url"] == canonical
     assert data["about"] == {"@type": "Event", "name": "Premier appel Austin–Choïgou depuis l'invasion",
-                             "startDate": "2022-05-13", "endDate": "2022-05-13"}
+                             "eventStatus": "https://schema.org/EventScheduled", "startDate": "2022-05-13"}
 
 
 def test_the_404_page_leads_back_home(page: Page, site_url: str) -> None:
