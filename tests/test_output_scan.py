@@ -152,7 +152,8 @@ def scan_sitemap(files: dict[str, bytes]) -> list[str]:
         return [f"sitemap.xml: XML mal formé ({error})"]
     locations = [loc.text or "" for loc in urlset.iter(f"{SITEMAP}loc")]
     unknown_base = b'rel="canonical"' not in files.get("index.html", b"")  # built without a base URL: none listed
-    findings = [] if urlset.tag == f"{SITEMAP}urlset" and (locations or unknown_base) else ["sitemap.xml: pas un urlset"]
+    listed = urlset.tag == f"{SITEMAP}urlset" and (locations or unknown_base)
+    findings = [] if listed else ["sitemap.xml: pas un urlset"]
     return findings + [f"sitemap.xml: {loc} n'est pas une adresse absolue" for loc in locations
                        if urlsplit(loc).scheme not in ("http", "https")]
 

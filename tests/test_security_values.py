@@ -45,6 +45,8 @@ def schema_patterns() -> list[tuple[str, str]]:
 
 # A value each pattern accepts, to show that the same value with a newline after it is refused.
 VALID = {
+    "^(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\\.)+[a-z]{2,}(?:,[0-9]{4}(?:-[0-9]{2}(?:-[0-9]{2})?)?)$":
+        "canaux-militaires.github.io,2024",
     "^[a-z0-9]+(-[a-z0-9]+)*$": "lloyd-austin",
     "^[a-z]{2}$": "fr",
     "^[A-Z]{2}$": "US",
@@ -444,5 +446,5 @@ def test_a_base_url_given_on_the_command_line_is_checked_as_the_files(tmp_path: 
     from tests.conftest import run_cli
 
     result = run_cli(make_project(tmp_path), "build", "--base-url", base_url)
-    assert result.returncode == 1 and result.stderr.startswith("--base-url:0:0: adresse « "), result.stderr
+    assert result.returncode == 1 and result.stderr.startswith("--base-url: adresse « "), result.stderr
     assert not (tmp_path / "project" / "site").exists()
