@@ -21,7 +21,7 @@ from chronicle.markdown import render_markdown
 from chronicle.metadata import html_datetime
 from chronicle.model import Actor, Channel, Chronology, Event, Source
 from chronicle.timeline import BAND_HEIGHT, GLYPH, LINE, TALLY_HEIGHT, TARGET, Frame, Gap, Lane, Mark, Tally, Timeline
-from chronicle.wording import duration_words, exact_text, silence_sentence
+from chronicle.wording import at_words, duration_words, exact_text, silence_sentence
 
 PRECISION_FR = {"day": "au jour près", "month": "au mois près", "year": "à l'année près"}
 BASIS_FR = {"explicit": "donnée par la source", "inferred": "déduite"}
@@ -152,7 +152,7 @@ def status_view(status: Status) -> dict[str, Any]:
     if status.as_of is not None:
         words = duration_words(status.low, status.high, True)
         since = (f"{words[0].upper()}{words[1:]} sans contact connu depuis, à la date de la source "
-                 f"la plus récente ({status.as_of.published.display()}).")
+                 f"la plus récente, {at_words(status.as_of.published)}.")
     return {"last": link(status.last.title, urls.event_url(status.last.id)), "date": status.last.date.display(),
             "since": since}
 

@@ -237,6 +237,13 @@ def _until(m: Moment) -> str:
     return "jusqu'" + _to(m)
 
 
+def at_words(date: EdtfDate) -> str:
+    """A date after "à la date de ...,": "le 5 décembre 2024 (date incertaine)", "en mai 2022"."""
+    first, last = date.start or date.end, date.end or date.start
+    assert first is not None and last is not None
+    return _at(moment(first, last, date))
+
+
 def span_words(before: EdtfDate, after: EdtfDate) -> str:
     """Where a silence lies: "du 18 février au 13 mai 2022", "de mi-2022 au 27 novembre 2024".
 

@@ -14,7 +14,7 @@ from chronicle.derive import CONTACT_KINDS, derive_facts
 from chronicle.model import Chronology, build_model
 from chronicle.pipeline import check_site
 from chronicle.timeline import LABEL_CHAR, MARGIN, TARGET, WIDTH, build_timeline, make_scale, make_segments
-from chronicle.wording import duration_words, exact_text, silence_sentence
+from chronicle.wording import at_words, duration_words, exact_text, silence_sentence
 from tests.conftest import FIXTURE, REPO, make_project
 
 
@@ -220,6 +220,14 @@ def test_every_pair_of_precisions_reads_as_french(before: str, after: str) -> No
 def test_silences_are_rounded_for_reading(before: str, after: str, expected: str) -> None:
     low, high = bounds(before, after)
     assert silence_sentence(parse_edtf(before), parse_edtf(after), low, high) == expected
+
+
+def test_dates_after_a_preposition() -> None:
+    assert at_words(parse_edtf("2024-12-05?")) == "le 5 décembre 2024 (date incertaine)"
+    assert at_words(parse_edtf("2022-05")) == "en mai 2022"
+    assert at_words(parse_edtf("2022")) == "en 2022"
+    assert at_words(parse_edtf("2022-21")) == "au printemps 2022"
+    assert at_words(parse_edtf("2022-05-14/2022-12-04")) == "mi-2022"
 
 
 def test_rounded_lengths() -> None:

@@ -180,3 +180,23 @@ def test_dark_mode_and_print(browser: Browser, real_site_url: str) -> None:
         if figure.is_visible():  # printed whole: the page does not cut it
             box = figure.bounding_box()
             assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 1280
+
+
+def test_every_channel_page_says_where_the_channel_stands(page: Page, real_site_url: str) -> None:
+    page.goto(real_site_url + "/canaux/")
+    links = page.locator("main a").evaluate_all("links => links.map((a) => a.href.split('#')[0])")
+    channels = sorted({url for url in links if url.startswith(real_site_url + "/canaux/")
+                       and url.rstrip("/") != real_site_url + "/canaux"})
+    assert len(channels) > 3
+    with_contact = 0
+    for url in channels:
+        page.goto(url)
+        status = page.locator(".status")
+        text = status.inner_text()
+        assert text.startswith(("Dernier contact connu : ", "Aucun contact connu")), text
+        if text.startswith("Dernier"):
+            with_contact += 1
+            assert "sans contact connu depuis, à la date de la source la plus récente, " in text
+            assert "((" not in text and "))" not in text
+            assert status.get_by_role("link").count() == 1  # the last contact, one tap away
+    assert with_contact >= 2
