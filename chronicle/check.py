@@ -26,7 +26,15 @@ from chronicle.editorial import (
 from chronicle.load import FOLDERS, RawRecord
 from chronicle.markdown import markdown_problem, url_problem
 from chronicle.problems import Problem
-from chronicle.quotes import PrefixMissing, QuoteFound, SourceText, find_quote, quote_problem_message
+from chronicle.quotes import (
+    PrefixMissing,
+    QuoteFound,
+    QuoteMissing,
+    SourceText,
+    find_quote,
+    quote_problem_message,
+)
+from chronicle.references import ELISION, edtf_suggestion, first_difference, resolve_aliases, suggest_actor_ids
 from chronicle.schema import closest, load_schema, type_record
 
 KIND_NAMES = {"event": "événement", "actor": "acteur", "channel": "canal", "source": "source",
@@ -45,6 +53,7 @@ class Checked:
     data: dict[str, Any]
     positions: dict[str, tuple[int, int]]
     text: str | None = None
+    notes: tuple[Problem, ...] = ()  # remarks that do not stop the build (a reference through an alias)
 
 
 Index = dict[str, dict[str, Checked]]
@@ -67,7 +76,10 @@ def format_checks(config: Config) -> dict[str, Any]:
         try:
             parse_edtf(value)
         except DateError as error:
-            return error.message
+            meant = edtf_suggestion(value) if "n'est pas une date EDTF valide" in error.message else None
+            if meant is None:
+                return error.message
+            return f"« {value} » n'est pas une date EDTF : écrivez {meant} ({parse_edtf(meant).display()})."
         return None
 
     def kind(value: str) -> str | None:
@@ -196,10 +208,16 @@ def check_quote(record: Checked, field: str, texts: dict[str, SourceText], sourc
     source = texts.get(source_id) if isinstance(source_id, str) else None
     if source is None or not isinstance(quote, str) or any(mark in quote for mark in PLACEHOLDERS):
         return []  # a placeholder left by ``new`` is reported once, as such (``editorial``)
+    if ELISION.search(quote):
+        return [problem_at(record, field, "un passage ne contient pas d'élision « […] » : on ne peut pas "
+                           "vérifier ce qui a été coupé.", "Pour citer deux endroits de la source, faites deux "
+                           "citations (deux entrées source/quote), chacune recopiée d'un seul tenant.")]
     result = find_quote(source, quote, prefix if isinstance(prefix, str) else None)
     if isinstance(result, QuoteFound):
         return []
     message, hint = quote_problem_message(result, source_id)
+    if isinstance(result, QuoteMissing) and result.closest:
+        hint = f"{hint} {first_difference(quote, result.closest)}"
     if isinstance(result, PrefixMissing):  # the passage is there: the prefix is what to fix
         field = field.rpartition(".")[0] + ".prefix"
     return [problem_at(record, field, message, hint)]
@@ -251,11 +269,13 @@ def check_claims(index: Index) -> list[Problem]:
         verdict = evaluate(ranges[0], ranges[1], unit, count, bool(data.get("about")), data.get("limit"))
         if not verdict.holds:
             said = describe_claim(unit, count, bool(data.get("about")), data.get("limit"))
+            reversed_order = verdict.high is not None and verdict.high < 0
+            hint = ("Les deux événements sont dans le mauvais ordre : inversez-les dans between (le plus ancien "
+                    "d'abord)." if reversed_order else "Corrigez la date d'un des événements, ou l'écart annoncé "
+                    "(about: true si la source reste vague).")
             problems.append(problem_at(
-                claim, unit, f"l'affirmation « {said} » ne tient pas : les dates des deux événements "
-                f"donnent {describe_days(verdict.low, verdict.high)}.",
-                "Corrigez la date d'un des événements, ou l'écart annoncé (about: true si la source "
-                "reste vague)."))
+                claim, "between" if reversed_order else unit, f"l'affirmation « {said} » ne tient pas : les "
+                f"dates des deux événements donnent {describe_days(verdict.low, verdict.high)}.", hint))
     return problems
 
 
@@ -395,6 +415,8 @@ def check_content(records: list[RawRecord], config: Config,
     ``broken`` are the paths of record files left out because they could not be loaded.
     """
     index, problems = type_records(records, config)
+    problems = suggest_actor_ids(problems, index)
+    resolve_aliases(index, problem_at)
     problems += check_references(index, known_ids(index, broken))
     problems += check_aliases(index)
     problems += check_notes(index)

@@ -224,16 +224,19 @@ def add_new_parser(commands: Any) -> None:
                               epilog="Exemple : python build.py new event --date 2022-05-13 --title "
                               "\"Appel Austin–Choïgou\" --actor lloyd-austin --actor sergei-choigou "
                               "--channel austin-choigou --source cnn-2022-05-13")
-    new.add_argument("kind", choices=list(FOLDERS), help="nature de la fiche")
-    new.add_argument("--title", help="titre (ou nom)")
+    new.add_argument("kind", choices=list(FOLDERS), metavar="fiche", help="nature de la fiche : "
+                     + ", ".join(FOLDERS))
+    new.add_argument("--title", metavar="TITRE", help="titre (ou nom)")
     new.add_argument("--date", help="date EDTF, ex. 2022-05-13, 2022-05, 2022-02~")
-    new.add_argument("--id", help="identifiant (sinon déduit de la date et du titre ; pour une source, du "
+    new.add_argument("--id", metavar="IDENTIFIANT", help="identifiant (sinon déduit de la date et du titre ; "
+                     "pour une source, du "
                      "média et de la date)")
     new.add_argument("--outlet", metavar="MÉDIA", help="média d'une source (CNN, The Washington Post) : "
                      "avec --date, il fait l'identifiant (cnn-2022-05-13)")
     new.add_argument("--kind", dest="event_kind", metavar="NATURE",
                      help="nature de l'événement (par défaut call ; voir kinds dans content/site.yaml)")
-    new.add_argument("--summary", help="résumé de l'événement (sinon à rédiger dans la fiche)")
-    for flag, text in (("--actor", "acteur (répétable)"), ("--channel", "canal (répétable)"),
-                       ("--source", "source (répétable)"), ("--event", "événement (répétable, claims)")):
-        new.add_argument(flag, action="append", help=text)
+    new.add_argument("--summary", metavar="RÉSUMÉ", help="résumé de l'événement (sinon à rédiger dans la fiche)")
+    for flag, text, metavar in (("--actor", "acteur (répétable)", "ACTEUR"), ("--channel", "canal (répétable)",
+                                "CANAL"), ("--source", "source (répétable)", "SOURCE"),
+                                ("--event", "événement (répétable, claims)", "ÉVÉNEMENT")):
+        new.add_argument(flag, action="append", metavar=metavar, help=text)

@@ -51,6 +51,11 @@ def printable(text: str) -> str:
 HIDDEN = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"})  # the categories ``printable`` writes as codes
 
 
+def counted(count: int, singular: str, plural: str | None = None) -> str:
+    """``count`` and its noun, agreed the French way (0 and 1 are singular): "1 problème", "3 canaux"."""
+    return f"{count} {singular if count <= 1 else plural or singular + 's'}"
+
+
 class ContentError(Exception):
     """Raised by a stage that cannot go on; carries every problem found."""
 

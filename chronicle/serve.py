@@ -23,7 +23,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from chronicle.live import Edit, LiveSite, keep, rebuild_text_edit, write_changed
 from chronicle.pipeline import build_site
-from chronicle.problems import ContentError, Problem, printable
+from chronicle.problems import ContentError, Problem, counted, printable
 from chronicle.search import BUNDLE, SearchIndexError, index_folder, marked_pages
 from chronicle.write import link_tree
 
@@ -199,7 +199,8 @@ def rebuild_live(state: BuildState, changed: set[Path], out_dir: Path) -> bool:
     if edit is None:
         return False
     state.live = edit.site
-    say(f"Reconstruit : {len(edit.written)} page(s) réécrite(s) en {seconds(started)} s.")
+    say(f"Reconstruit : {counted(len(edit.written), 'page')} réécrite{'s' if len(edit.written) > 1 else ''} en "
+        f"{seconds(started)} s.")
     state.publish([])
     if edit.written:
         state.exports = state.exports or PendingExports(out_dir)
@@ -239,7 +240,8 @@ def rebuild_all(root: Path, out_dir: Path, state: BuildState, base_url: str | No
     except ContentError as error:
         for problem in error.problems:
             print(problem.format(), file=sys.stderr)
-        print(f"{len(error.problems)} problème(s) ; le navigateur les affiche.", file=sys.stderr, flush=True)
+        shows = "les affiche" if len(error.problems) > 1 else "l'affiche"
+        print(f"{counted(len(error.problems), 'problème')} ; le navigateur {shows}.", file=sys.stderr, flush=True)
         state.publish(error.problems)
         return
     except Exception as error:  # a bug (ours or a template's): shown, and the watcher goes on

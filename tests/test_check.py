@@ -198,4 +198,4 @@ def test_every_problem_at_once_sorted(tmp_path: Path) -> None:
     found = problems(tmp_path, {EVENT: bad, "content/actors/x.yml": "name: X\n"})
     assert [line.split(": ")[0] for line in found] == [
         "content/actors/x.yml", f"{EVENT}:3:7", f"{EVENT}:6:7"]
-    assert " date: « 2022-2-3 » n'est pas une date EDTF valide" in found[1]
+    assert " date: « 2022-2-3 » n'est pas une date EDTF : écrivez 2022-02-03 (3 février 2022)." in found[1]

@@ -13,7 +13,7 @@ from tests.conftest import tree
 def test_check_ok(project: Path) -> None:
     result = run(project, "check")
     assert result.returncode == 0
-    assert result.stdout == "Aucun problème (9 event, 5 actor, 3 channel, 2 source, 2 claim).\n"
+    assert result.stdout == "Aucun problème (9 événements, 5 acteurs, 3 canaux, 2 sources, 2 affirmations).\n"
 
 
 def test_build_is_the_default_and_summarises(project: Path) -> None:
@@ -61,7 +61,7 @@ def test_usage_error_exits_2(project: Path) -> None:
 def test_every_command_has_help(project: Path, command: str) -> None:
     result = run(project, command, "--help")
     assert result.returncode == 0
-    assert result.stdout.startswith(f"usage: build.py {command}")
+    assert result.stdout.startswith(f"utilisation : build.py {command}")
 
 
 def test_new_event_passes_check_once_quote_filled(project: Path) -> None:

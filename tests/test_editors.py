@@ -152,6 +152,49 @@ def test_new_writes_free_text_as_blocks_so_hash_and_colon_stay(project: Path) ->
     assert record["summary"] == "Austin rappelle : « pas de #cessez-le-feu »."
 
 
+def test_a_claim_naming_a_renamed_event_by_its_alias_resolves_with_a_note(project: Path) -> None:
+    old = project / EVENT
+    old.rename(project / RENAMED)
+    renamed = project / RENAMED
+    renamed.write_text(renamed.read_text(encoding="utf-8") + "aliases: [2022-05-13-appel-austin-choigou]\n",
+                       encoding="utf-8")
+    result = run(project, "check")
+    assert (result.returncode, result.stdout) == (0, "Aucun problème (9 événements, 5 acteurs, 3 canaux, "
+                                                  "2 sources, 2 affirmations).\n")
+    assert result.stderr == (
+        "Remarque : content/claims/84-jours.yaml:4:44: between.1: « 2022-05-13-appel-austin-choigou » est un "
+        "ancien identifiant de l'événement « 2022-05-13-premier-appel-austin-choigou » (dans ses aliases) : la "
+        "référence fonctionne. Écrivez plutôt 2022-05-13-premier-appel-austin-choigou.\n")
+
+
+ENGLISH = ("usage:", "positional arguments", "optional arguments", "show this help", "error:", "invalid choice",
+           "required", "unrecognized")
+
+
+@pytest.mark.parametrize("command", [[], ["build"], ["check"], ["serve"], ["new"]])
+def test_every_help_is_french(project: Path, command: list[str]) -> None:
+    result = run(project, *command, "--help")
+    assert result.returncode == 0
+    assert result.stdout.startswith(f"utilisation : build.py {' '.join(command)}".rstrip())
+    assert "-h, --help" in result.stdout and "afficher cette aide et quitter" in result.stdout
+    assert not [word for word in ENGLISH if word in result.stdout]
+
+
+@pytest.mark.parametrize(("arguments", "error"), [
+    (["--bad"], "build.py : erreur : arguments non reconnus : --bad"),
+    (["serve", "--port", "x"], "build.py serve : erreur : argument --port : valeur invalide : 'x' (un nombre est "
+                               "attendu)"),
+    (["new", "bidule"], "build.py new : erreur : argument fiche : choix invalide : 'bidule' (possibles : 'event', "
+                        "'actor', 'channel', 'source', 'claim')"),
+    (["new"], "build.py new : erreur : arguments obligatoires manquants : fiche"),
+])
+def test_usage_errors_are_french(project: Path, arguments: list[str], error: str) -> None:
+    result = run(project, *arguments)
+    assert result.returncode == 2
+    assert result.stderr.splitlines()[0].startswith("utilisation : build.py")
+    assert result.stderr.splitlines()[-1] == error
+
+
 # --- messages and GitHub annotations ----------------------------------------------------------
 
 def test_github_annotation_escapes_what_github_reads_as_syntax() -> None:

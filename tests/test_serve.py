@@ -136,7 +136,8 @@ def test_the_reload_endpoint_tolerates_a_malformed_version(served: Served) -> No
 def test_a_text_edit_rewrites_only_the_pages_that_show_it(served: Served) -> None:
     served.edit(TITLE, "Appel Austin–Choïgou du 13 mai")
     assert wait_until(lambda: "<h1>Appel Austin–Choïgou du 13 mai</h1>" in served.get(PAGE)[1])
-    assert wait_until(lambda: "page(s) réécrite(s)" in served.log.read_text(encoding="utf-8")), \
+    rebuilt = re.compile(r"Reconstruit : \d+ pages? réécrites? ")
+    assert wait_until(lambda: rebuilt.search(served.log.read_text(encoding="utf-8"))), \
         "the live path, not a full build"  # the terminal line follows the written pages
     status, home = served.get("")
     assert status == 200 and "Appel Austin–Choïgou du 13 mai" in home, "the lists show the new title"
