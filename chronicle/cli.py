@@ -9,7 +9,7 @@ import time
 from pathlib import Path
 
 from chronicle.cache import Inputs, forget_build, is_up_to_date, read_inputs, remember_build
-from chronicle.problems import ContentError, Problem, counted, printable
+from chronicle.problems import ContentError, Problem, capped, counted, printable
 from chronicle.urls import PUBLISHED_URLS
 
 # The pipeline (Jinja, markdown-it, YAML…) is imported by the commands that run it: a build with
@@ -38,7 +38,7 @@ def report_problems(problems: list[Problem], style: str = "text",
                     then: str = "le site n'a pas été modifié.") -> None:
     """Print every problem, then how many and ``then`` (problems on stdout for GitHub, else stderr)."""
     stream = sys.stdout if style == "github" else sys.stderr
-    for problem in problems:
+    for problem in capped(problems):  # the first hundred of each file; the count below says all
         print(format_problem(problem, style), file=stream)
     files = len({p.path for p in problems})
     print(f"{counted(len(problems), 'problème')} dans {counted(files, 'fichier')} ; {then}", file=sys.stderr)

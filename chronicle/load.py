@@ -18,6 +18,7 @@ from unicodedata import normalize
 import yaml
 
 from chronicle.problems import Problem
+from chronicle.streamsafe import stream_safe
 
 Position = tuple[int, int]
 
@@ -132,6 +133,8 @@ def parse_yaml(path: str, data: bytes) -> ParsedYaml:
     problems = _scan_characters(path, text)
     if problems:
         text = _FORBIDDEN.sub(" ", text)  # one space per character: positions hold
+    text, unsafe = stream_safe(path, text)  # before any normalisation: see chronicle/streamsafe.py
+    problems += unsafe
     walker = _Walker(path, text)
     mapping = None
     try:
@@ -506,6 +509,8 @@ def _pair_texts(files: dict[str, str | None], records: list[RawRecord], problems
             problems.append(_whole(where, "fichier vide : collez-y le texte intégral de l'article, tel qu'il a "
                                    "été publié."))
         elif text is not None:
+            text, unsafe = stream_safe(where, text)  # before any normalisation: see chronicle/streamsafe.py
+            problems.extend(unsafe)
             records[index] = replace(record, text=_nfc(text))
             problems.extend(_scan_characters(where, text.replace("\r\n", "\n"), _FORBIDDEN_IN_TEXT))
         problems.extend([problem] if problem else [])

@@ -21,6 +21,9 @@ INVISIBLE = re.compile(r"[\x00-\x20\x7f-\x9f\u00ad\u200b-\u200f\u2028-\u202e\u20
 # Characters RFC 3986 never allows in a URL, spaces and invisible characters aside.
 NOT_IN_URL = re.compile(r"[\"<>\\^`{|}]")
 MAX_SHOWN = 60
+# markdown-it's cost grows with the square of the brackets that may open a link: 3,000 "![" take
+# 2.7 s to check and render, 800 such corrections a minute. Real texts have one or two.
+MAX_BRACKETS = 50
 # One line of prose without a character Markdown could read as markup, starting with a letter (not a
 # list's digit or dash, not an indent) and ending with no space: markdown-it would make of it exactly
 # ``<p>`` and the text, quotes escaped. Most summaries are such; ``tests/test_properties.py`` holds
@@ -68,6 +71,10 @@ def render_markdown(text: str) -> Markup:
 
 def markdown_problem(text: str) -> str | None:
     """A French message for the images and refused links of an editor's Markdown, or None."""
+    brackets = text.count("[")
+    if brackets > MAX_BRACKETS:  # refused before any parsing: see MAX_BRACKETS
+        return (f"trop de crochets « [ » ({brackets} ; au plus {MAX_BRACKETS} par texte) : chacun peut ouvrir "
+                "un lien. Gardez les liens utiles et remplacez les autres crochets par des parenthèses.")
     targets = _targets(text)
     images = list(dict.fromkeys(target for kind, target in targets if kind == "image"))
     links = list(dict.fromkeys(target for kind, target in targets if kind == "link" and not is_safe_url(target)))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
+from itertools import groupby
 
 
 @dataclass(frozen=True, order=True)
@@ -54,6 +55,33 @@ HIDDEN = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"})  # the categories
 def counted(count: int, singular: str, plural: str | None = None) -> str:
     """``count`` and its noun, agreed the French way (0 and 1 are singular): "1 problème", "3 canaux"."""
     return f"{count} {singular if count <= 1 else plural or singular + 's'}"
+
+
+PER_FILE = 100  # problems described per file (``capped``): past them, each costs a count, not a search
+
+
+def too_many(path: str, count: int) -> Problem:
+    """The last problem of a file that has more than ``PER_FILE``: how many are left unsaid."""
+    plural = "s" if count > 1 else ""
+    shown = f"{count:,}".replace(",", " ")
+    return Problem(path, 0, 0, "", f"et {shown} autre{plural} problème{plural} dans ce fichier, non "
+                   f"détaillé{plural} (les {PER_FILE} premiers le sont).",
+                   "Corrigez ceux-ci et relancez la vérification.")
+
+
+def capped(problems: list[Problem]) -> list[Problem]:
+    """``problems`` (sorted) with at most ``PER_FILE`` of each file, then one that counts the others.
+
+    A 1 MB file can hold 500,000 faults: the editor reads the first hundred and what to do, and the
+    terminal or the CI log is not flooded.
+    """
+    kept: list[Problem] = []
+    for path, group in groupby(problems, key=lambda problem: problem.path):
+        of_file = list(group)
+        kept += of_file[:PER_FILE]
+        if len(of_file) > PER_FILE:
+            kept.append(too_many(path, len(of_file) - PER_FILE))
+    return kept
 
 
 class ContentError(Exception):

@@ -13,6 +13,7 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 from difflib import SequenceMatcher
+from typing import Any
 
 _APOSTROPHES = "\u2019\u2018\u02bc\u2032`"        # ’ ‘ ʼ ′ `
 _QUOTATION_MARKS = "\u201c\u201d\u201e\u201f\u00ab\u00bb\u2039\u203a"   # “ ” „ ‟ « » ‹ ›
@@ -34,6 +35,12 @@ _TRIGRAM = 3
 # Left off the end of a closest passage unless the quote ends with it.
 _CLOSING = frozenset(' ",.;:!?')
 _CANDIDATES = 8          # diagonals scored with difflib when looking for a closest passage
+_VOTE_BUDGET = 200_000   # trigram votes counted for one quote (see ``_votes``): a few tens of ms
+# Character pairs difflib may visit (``BoundedMatcher``) for one quote, and for all the quotes of one
+# source: a 400-character quote with typos in a real source costs at most 160,000; the budgets
+# hold a search to about 0.3 s, and all those in one source, whatever their number, to about 1 s.
+MATCH_BUDGET = 1_000_000
+SOURCE_MATCH_BUDGET = 4_000_000
 
 
 def normalise(text: str) -> str:
@@ -104,6 +111,7 @@ class SourceText:
         self._offsets = [*offsets[start:end], len(raw)]
         self._line_starts = [0, *(m.end() for m in re.finditer("\n", raw))]
         self._trigrams: dict[str, list[int]] | None = None
+        self.search_budget = Budget(SOURCE_MATCH_BUDGET)  # shared by the closest-passage searches
 
     def raw_offset(self, normalised_offset: int) -> int:
         """The offset in the raw text of the character at ``normalised_offset``."""
@@ -165,15 +173,34 @@ def closest_passage(source: SourceText, quote: str) -> QuoteMissing:
     text = source.normalised
     if not wanted or not text:
         return QuoteMissing("", 1, 0.0)
+    if source.search_budget.left <= 0:  # this source's searches have had their share: no passage to show
+        return QuoteMissing("", 1, 0.0)
     # Insertions and deletions in a misspelt quote shift the alignment a little.
     slack = max(2, len(wanted) // 10)
+    granted = min(MATCH_BUDGET, source.search_budget.left)
+    budget = Budget(granted)
+    try:
+        return _closest_within(source, wanted, slack, budget)
+    finally:
+        source.search_budget.left -= granted - budget.left
+
+
+def _closest_within(source: SourceText, wanted: str, slack: int, budget: Budget) -> QuoteMissing:
+    """``closest_passage`` for a normalised, non-empty quote, within ``budget``."""
+    text = source.normalised
     best = (-1.0, 0, 0)
     for alignment in _candidate_alignments(source, wanted, slack) or [0]:
-        start, end = _widen_to_words(text, *_matched_span(text, wanted, alignment, slack), wanted)
-        ratio = _similarity(wanted, text, start, end)
+        try:
+            start, end = _widen_to_words(text, *_matched_span(text, wanted, alignment, slack, budget), wanted)
+            ratio = _similarity(wanted, text, start, end, budget)
+        except OverBudgetError:  # the candidates come best-voted first: keep what the budget allowed
+            if best[0] < 0:
+                start, end = max(0, alignment), max(0, min(len(text), alignment + len(wanted)))
+                best = (0.0, *_widen_to_words(text, start, end, wanted))
+            break
         if ratio > best[0]:
             best = (ratio, start, end)
-    ratio, start, end = _adjust_ends(text, wanted, *best)
+    ratio, start, end = _adjust_ends(text, wanted, *best, budget)
     raw = source.raw[source.raw_offset(start):source.raw_offset(end)]
     # The passage is shown on one line of a message; its line breaks carry no meaning.
     return QuoteMissing(" ".join(raw.split()), source.position(start)[0], round(ratio, 3))
@@ -298,10 +325,9 @@ def _candidate_alignments(source: SourceText, wanted: str, slack: int) -> list[i
             found.append(start)
             start = text.find(wanted[0], start + 1)
         return found
-    index = source.trigrams()
-    votes: Counter[int] = Counter()
-    for j in range(len(wanted) - _TRIGRAM + 1):
-        votes.update(i - j for i in index.get(wanted[j:j + _TRIGRAM], ()))
+    votes = _votes(source.trigrams(), wanted)
+    if not votes:  # every shared trigram is too common to count: the rarest one's first places
+        return _rarest_places(source.trigrams(), wanted)
 
     def band_votes(alignment: int) -> int:
         return sum(votes[alignment + k] for k in range(-slack, slack + 1))
@@ -315,7 +341,40 @@ def _candidate_alignments(source: SourceText, wanted: str, slack: int) -> list[i
     return [a for votes_near, a in scored if 2 * votes_near >= scored[0][0]]
 
 
-def _matched_span(text: str, wanted: str, alignment: int, slack: int) -> tuple[int, int]:
+def _votes(index: dict[str, list[int]], wanted: str) -> Counter[int]:
+    """Alignments voted for by the trigrams ``wanted`` shares with the source, within ``_VOTE_BUDGET``.
+
+    A trigram votes once per (place in the source, place in the quote): in a repetitive source
+    ("abc abc abc…") that is the source's length times the quote's. The rarest trigrams, which
+    say the most about where a passage is, vote first; one that would overrun the budget is left
+    out, as a search engine leaves out its stop words. The cost is bounded whatever the texts.
+    """
+    places: dict[str, list[int]] = {}
+    for j in range(len(wanted) - _TRIGRAM + 1):
+        places.setdefault(wanted[j:j + _TRIGRAM], []).append(j)
+    shared = sorted((len(index[gram]) * len(js), gram) for gram, js in places.items() if gram in index)
+    votes: Counter[int] = Counter()
+    budget = _VOTE_BUDGET
+    for cost, gram in shared:
+        if cost > budget:
+            break  # sorted: every later trigram costs more
+        budget -= cost
+        for j in places[gram]:
+            votes.update(i - j for i in index[gram])
+    return votes
+
+
+def _rarest_places(index: dict[str, list[int]], wanted: str) -> list[int]:
+    """The first alignments given by the rarest trigram of ``wanted`` (when none may vote)."""
+    shared = [(len(index[wanted[j:j + _TRIGRAM]]), j) for j in range(len(wanted) - _TRIGRAM + 1)
+              if wanted[j:j + _TRIGRAM] in index]
+    if not shared:
+        return []
+    _, j = min(shared)
+    return [i - j for i in index[wanted[j:j + _TRIGRAM]][:_CANDIDATES]]
+
+
+def _matched_span(text: str, wanted: str, alignment: int, slack: int, budget: Budget) -> tuple[int, int]:
     """The span of ``text`` that ``wanted``, aligned near ``alignment``, covers.
 
     From the first to the last run of three or more matching characters, stretched by
@@ -323,7 +382,7 @@ def _matched_span(text: str, wanted: str, alignment: int, slack: int) -> tuple[i
     """
     low = max(0, alignment - slack)
     region = text[low:alignment + len(wanted) + slack]
-    blocks = SequenceMatcher(None, wanted, region, autojunk=False).get_matching_blocks()
+    blocks = BoundedMatcher(wanted, region, budget).get_matching_blocks()
     runs = [block for block in blocks if block.size >= _TRIGRAM] or [
         block for block in blocks if block.size]
     if not runs:
@@ -360,26 +419,67 @@ def _trim(text: str, start: int, end: int, wanted: str) -> tuple[int, int]:
     return start, end
 
 
-def _adjust_ends(text: str, wanted: str, ratio: float, start: int, end: int
+def _adjust_ends(text: str, wanted: str, ratio: float, start: int, end: int, budget: Budget
                  ) -> tuple[float, int, int]:
     """The passage one word longer or shorter at either end, if that is closer to ``wanted``.
 
     A typo next to an end of the quote can leave a word out or bring one in.
     """
     best = (ratio, start, end)
-    for moved in (_word_start_before(text, start), _word_start_after(text, start, end)):
-        span = _trim(text, moved, end, wanted)
-        best = max(best, (_similarity(wanted, text, *span), *span), key=lambda b: b[0])
-    start = best[1]
-    for moved in (_word_end_after(text, end), _word_end_before(text, start, end)):
-        span = _trim(text, start, moved, wanted)
-        best = max(best, (_similarity(wanted, text, *span), *span), key=lambda b: b[0])
+    try:
+        for moved in (_word_start_before(text, start), _word_start_after(text, start, end)):
+            span = _trim(text, moved, end, wanted)
+            best = max(best, (_similarity(wanted, text, *span, budget), *span), key=lambda b: b[0])
+        start = best[1]
+        for moved in (_word_end_after(text, end), _word_end_before(text, start, end)):
+            span = _trim(text, start, moved, wanted)
+            best = max(best, (_similarity(wanted, text, *span, budget), *span), key=lambda b: b[0])
+    except OverBudgetError:
+        pass  # the passage as found so far
     return best
 
 
-def _similarity(wanted: str, text: str, start: int, end: int) -> float:
+def _similarity(wanted: str, text: str, start: int, end: int, budget: Budget) -> float:
     """How alike ``wanted`` and ``text[start:end]`` are, from 0 to 1."""
-    return SequenceMatcher(None, wanted, text[start:end], autojunk=False).ratio()
+    return BoundedMatcher(wanted, text[start:end], budget).ratio()
+
+
+class OverBudgetError(Exception):
+    """The closest-passage search has done the work it may do for one quote."""
+
+
+class Budget:
+    """Units of work left to the closest-passage search of one quote (pairs of equal characters
+    that ``difflib`` visits); ``OverBudgetError`` when they run out."""
+
+    def __init__(self, units: int) -> None:
+        self.left = units
+
+    def spend(self, units: int) -> None:
+        self.left -= units
+        if self.left < 0:
+            raise OverBudgetError
+
+
+class BoundedMatcher(SequenceMatcher):  # type: ignore[type-arg]
+    """``difflib.SequenceMatcher`` (no junk heuristic) that spends ``budget`` as it works.
+
+    Its search visits, for each character of ``a``, every place of that character in ``b``, and
+    ``get_matching_blocks`` searches again between every two blocks: on a repetitive text
+    ("abc abc abc…") that is cubic, 30 s for one 400-character quote. Each search first pays
+    for the places it will visit, so a quote's search stops at a bounded cost.
+    """
+
+    def __init__(self, a: str, b: str, budget: Budget) -> None:
+        self.budget = budget
+        super().__init__(None, a, b, autojunk=False)
+
+    def find_longest_match(self, alo: int = 0, ahi: int | None = None, blo: int = 0,
+                           bhi: int | None = None) -> Any:
+        places = self.b2j
+        end = len(self.a) if ahi is None else ahi
+        self.budget.spend(1 + sum(len(places.get(char, ())) for char in self.a[alo:end]))
+        return super().find_longest_match(alo, ahi, blo, bhi)
 
 
 def _word_start_before(text: str, start: int) -> int:
