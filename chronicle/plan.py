@@ -12,6 +12,7 @@ from typing import Any
 from chronicle import urls
 from chronicle.config import Config
 from chronicle.derive import CONTACT_KINDS, Facts, Passage, Silence
+from chronicle.figure import TallyUrl, timeline_view
 from chronicle.gitdates import Stamp
 from chronicle.markdown import render_markdown
 from chronicle.metadata import reference
@@ -28,7 +29,6 @@ from chronicle.structured import (
 from chronicle.timeline import build_timeline
 from chronicle.views import (
     MONTHS,
-    TallyUrl,
     actor_view,
     channel_view,
     claim_view,
@@ -44,7 +44,6 @@ from chronicle.views import (
     source_split,
     source_view,
     status_view,
-    timeline_view,
 )
 
 CITATION_CSL = "citation.json"  # beside each event page: its citation as CSL-JSON and RIS (``metadata``)

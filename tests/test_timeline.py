@@ -9,11 +9,12 @@ from pathlib import Path
 
 import pytest
 
+from chronicle.axis import MARGIN, WIDTH, make_scale, make_segments
 from chronicle.dates import parse_edtf
 from chronicle.derive import CONTACT_KINDS, derive_facts
 from chronicle.model import Chronology, build_model
 from chronicle.pipeline import check_site
-from chronicle.timeline import LABEL_CHAR, MARGIN, TARGET, WIDTH, build_timeline, make_scale, make_segments
+from chronicle.timeline import LABEL_CHAR, TARGET, build_timeline
 from chronicle.wording import at_words, duration_words, exact_text, silence_sentence
 from tests.conftest import FIXTURE, REPO, make_project
 
