@@ -25,7 +25,7 @@ from chronicle.editorial import (
 )
 from chronicle.load import FOLDERS, RawRecord
 from chronicle.markdown import markdown_problem, url_problem
-from chronicle.problems import Problem
+from chronicle.problems import PER_FILE, Problem
 from chronicle.quotes import (
     PrefixMissing,
     QuoteFound,
@@ -360,7 +360,7 @@ def record_of_url(url: str) -> tuple[str, str] | None:
     return None
 
 
-def vanished_url(url: str, index: Index, listed: set[str]) -> tuple[str, str]:
+def vanished_url(url: str, index: Index, listed: set[str], suggest: bool = True) -> tuple[str, str]:
     """What an editor reads when a published ``url`` would lead nowhere: (message, hint).
 
     For an event, the likely new name is the closest id among the events not published yet.
@@ -378,7 +378,7 @@ def vanished_url(url: str, index: Index, listed: set[str]) -> tuple[str, str]:
         return (f"{lost} : la fiche {FOLDER_OF_SECTION[section]}/{name}.yaml n'existe plus.",
                 "Une fiche publiée ne se renomme pas et ne se supprime pas (seuls les événements ont "
                 "des alias) : rétablissez-la, quitte à en corriger le contenu.")
-    near = closest(name, [e for e in index["event"] if urls.event_url(e) not in listed], limit=1)
+    near = closest(name, [e for e in index["event"] if urls.event_url(e) not in listed], limit=1) if suggest else []
     where = f"la nouvelle fiche (content/events/{near[0]}.yaml ?)" if near else "la nouvelle fiche"
     return (f"{lost} : aucun événement n'a l'identifiant ni l'alias « {name} ».",
             f"Si vous avez renommé content/events/{name}.yaml, ajoutez « aliases: [{name}] » dans "
@@ -402,7 +402,9 @@ def check_published(index: Index, published: list[tuple[int, str]], path: str,
                                     "Une adresse publiée s'écrit depuis la racine du site, ex. "
                                     "/evenements/2022-05-13-appel-austin-choigou/."))
         elif url not in planned and (served is not None or record_of_url(url) is not None):
-            problems.append(Problem(path, line, 1, "", *vanished_url(url, index, listed)))
+            # Past the problems an editor is shown (``capped``), no search for the new name: each
+            # costs a pass over the events, and a 1 MB list has 30,000 lines (issue 13 §6).
+            problems.append(Problem(path, line, 1, "", *vanished_url(url, index, listed, len(problems) < PER_FILE)))
     return problems
 
 

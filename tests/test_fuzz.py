@@ -153,3 +153,12 @@ def test_suggestions_among_10000_ids_cost_a_shortlist() -> None:
     for n in range(150):  # the most unknown ids one event can name: 50 actors, 20 channels, 50 sources...
         closest(f"acteur-{n:05d}-zz", ids)
     assert time.process_time() - started < CPU_SECONDS
+
+
+def test_30000_vanished_published_urls_among_2000_events_are_checked_quickly(tmp_path: Path) -> None:
+    event = (FIXTURE_CONTENT / "events" / "2021-contacts-repetes.yaml").read_text(encoding="utf-8")
+    files = {f"content/events/evenement-{n:04d}.yaml": event for n in range(2000)}
+    files["content/published-urls.txt"] = "".join(f"/evenements/disparu-{n:05d}/\n" for n in range(30_000))
+    found = checked_within_cpu(tmp_path, files)
+    vanished = [line for line in found if line.startswith("content/published-urls.txt")]
+    assert len(vanished) == 101 and "29 900 autres problèmes" in vanished[-1], vanished[-1]
