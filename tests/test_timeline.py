@@ -10,8 +10,10 @@ from pathlib import Path
 import pytest
 
 from chronicle.axis import MARGIN, WIDTH, make_scale, make_segments
+from chronicle.config import load_config
 from chronicle.dates import parse_edtf
 from chronicle.derive import CONTACT_KINDS, derive_facts
+from chronicle.figure import glyph, timeline_view
 from chronicle.model import Chronology, build_model
 from chronicle.pipeline import check_site
 from chronicle.timeline import LABEL_CHAR, TARGET, build_timeline
@@ -313,3 +315,18 @@ def test_a_channel_status_counts_from_its_last_contact_to_the_latest_source(chro
     no_contact = next(c for c in chronology.channels if not any(
         e.kind in CONTACT_KINDS for e in chronology.by_channel.get(c, ())))
     assert facts.statuses[no_contact].last is None
+
+
+def test_the_legend_lists_what_the_figure_draws_and_nothing_else(chronology: Chronology) -> None:
+    config, problems = load_config(FIXTURE)
+    assert config is not None and not problems
+    view = timeline_view(build_timeline(chronology, derive_facts(chronology).silences), chronology, config, "Frise")
+    marks = [item for lane in view["lanes"] for item in lane["marks"]]
+    assert {entry["label"] for entry in view["legend"]} == {m["kind_label"] for m in marks}
+    assert view["has_bands"] == any(m["band"] for m in marks)
+    assert view["has_vague"] == any(m["vague"] and not m["band"] for m in marks)
+    assert view["has_gaps"] == any(lane["gaps"] for lane in view["lanes"])
+    # one glyph per kind, and no two kinds share one: shape tells kinds apart as well as colour
+    glyphs = {entry["label"]: entry["glyph"] for entry in view["legend"]}
+    assert len(set(glyphs.values())) == len(glyphs)
+    assert len({glyph(slot, 0, 0) for slot in range(10)}) == 10
