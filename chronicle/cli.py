@@ -1,4 +1,7 @@
-"""The command line: build | check | serve | new. Exit 0 ok, 1 content errors, 2 usage errors."""
+"""The command line: build | check | serve | new.
+
+Exit 0 ok, 1 content errors, 2 usage errors, 70 a bug of ours, 75 another ``build`` or ``serve``
+holds the project (``chronicle.lock``), 130 interrupted."""
 
 from __future__ import annotations
 
@@ -6,16 +9,19 @@ import argparse
 import gc
 import sys
 import time
+from contextlib import nullcontext
 from pathlib import Path
 
-from chronicle.cache import Inputs, forget_build, is_up_to_date, read_inputs, remember_build
+from chronicle.cache import Inputs, cache_anomaly, forget_build, is_up_to_date, read_inputs, remember_build, sweep_cache
+from chronicle.lock import LockFileError, ProjectBusyError, project_lock
 from chronicle.problems import ContentError, Problem, capped, counted, printable
 from chronicle.urls import PUBLISHED_URLS
 
 # The pipeline (Jinja, markdown-it, YAML…) is imported by the commands that run it: a build with
 # nothing to do is then mostly Python's own start (0.09 s instead of 0.18 s at 10,000 events).
 
-EXIT_OK, EXIT_CONTENT, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 70
+EXIT_OK, EXIT_CONTENT, EXIT_USAGE, EXIT_INTERNAL, EXIT_BUSY = 0, 1, 2, 70, 75
+LOCKED = ("build", "serve")  # the commands that write site/ and .chronicle-cache/: one at a time
 RECORD_KINDS = {"event": ("événement", "événements"), "actor": ("acteur", "acteurs"),
                 "channel": ("canal", "canaux"), "source": ("source", "sources"),
                 "claim": ("affirmation", "affirmations")}
@@ -51,6 +57,10 @@ def command_build(args: argparse.Namespace) -> int:
 
     commit = head_commit(args.root)  # a new commit re-dates pages without changing a file
     options: dict[str, object] = {"base_url": args.base_url, **({"commit": commit} if commit else {})}
+    anomaly = cache_anomaly(args.root)
+    if anomaly:
+        print(anomaly, file=sys.stderr)
+    sweep_cache(args.root)  # under the lock: what is left there is a killed build's
     inputs = read_inputs(args.root, args.out, options)  # before anything is read: see ``Inputs``
     if not (args.record_urls or args.force):
         if is_up_to_date(args.root, args.out, inputs.key):
@@ -58,13 +68,13 @@ def command_build(args: argparse.Namespace) -> int:
             return EXIT_OK
         if update_site(args, inputs, started):
             return EXIT_OK
-    from chronicle.live import pickle_checked, pickled_path, seal_state
+    from chronicle.live import drop_pickled, pickle_checked, seal_state
     from chronicle.pipeline import Checked, build_site, record_published
 
     forget_build(args.root)  # the saved state needs no forgetting: it holds the output it was saved with
     if sys.stderr.isatty():
         print("Construction du site…", file=sys.stderr, end="\r")
-    pickled: Path | None = None
+    pickled: str | None = None
 
     def pickle_meanwhile(checked: Checked, searchable: tuple[str, ...]) -> None:  # while Pagefind indexes
         nonlocal pickled
@@ -73,7 +83,7 @@ def command_build(args: argparse.Namespace) -> int:
     try:
         site = build_site(args.root, args.out, args.base_url, meanwhile=pickle_meanwhile)
     except BaseException as error:
-        pickled_path(args.root).unlink(missing_ok=True)  # cut short: the last saved state stays as it was
+        drop_pickled(args.root)  # cut short: the last saved state stays as it was
         if not isinstance(error, ContentError):
             raise
         report_problems(error.problems)
@@ -211,7 +221,14 @@ def main(argv: list[str] | None = None) -> int:
         gc.disable()
     handlers = {"build": command_build, "check": command_check, "serve": command_serve, "new": command_new}
     try:
-        return handlers[args.command](args)
+        with project_lock(args.root, args.command) if args.command in LOCKED else nullcontext():
+            return handlers[args.command](args)
+    except ProjectBusyError as busy:
+        print(busy.message, file=sys.stderr)
+        return EXIT_BUSY
+    except LockFileError as error:
+        print(error.message, file=sys.stderr)
+        return EXIT_CONTENT
     except KeyboardInterrupt:
         print("Interrompu ; le site n'a pas été modifié.", file=sys.stderr)
         return 130

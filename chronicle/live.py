@@ -24,10 +24,11 @@ import pickle
 import shutil
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import BinaryIO
 
 import jinja2
 
-from chronicle.cache import Inputs, output_fingerprint
+from chronicle.cache import Inputs, open_cached, output_fingerprint, remove_cached, write_cached
 from chronicle.check import Index, check_notes, type_records
 from chronicle.config import Config
 from chronicle.derive import Facts
@@ -43,7 +44,8 @@ from chronicle.write import link_tree, safe_relative, staged_site
 TEXT_FIELDS = frozenset({"title", "summary", "annotation", "date_note", "date_basis"})
 EVENTS = "content/events/"
 LISTING = "listing.html"
-SAVED_STATE = ".chronicle-cache/live.pickle"
+MAX_HEADER = 50_000_000  # bytes of the saved state's first line: the digests of 20,000 files take 2 MB
+SAVED_STATE = "live.pickle"  # in .chronicle-cache/ (``cache.CACHE_DIR``)
 
 
 @dataclass(frozen=True)
@@ -240,30 +242,33 @@ class SavedState:
     facts: Facts
 
 
-def pickled_path(root: Path) -> Path:
-    """Where this process pickles the state before sealing it (``pickle_state``)."""
-    path = root / SAVED_STATE
-    return path.with_name(f".{path.name}.{os.getpid()}.pickled")
+def pickled_name() -> str:
+    """The name, in ``.chronicle-cache/``, under which this process pickles the state before sealing it
+    (``pickle_state``); a dot first, as every temporary the next build sweeps (``cache.sweep_cache``)."""
+    return f".{SAVED_STATE}.{os.getpid()}.pickled"
 
 
-def pickle_state(root: Path, state: SavedState) -> Path | None:
+def drop_pickled(root: Path) -> None:
+    """Remove the state this process pickled, if any (a build cut short)."""
+    remove_cached(root, pickled_name())
+
+
+def pickle_state(root: Path, state: SavedState) -> str | None:
     """Saving ``state`` for the next command-line build of ``root``, first part: pickled into a file of
     its own (streamed: tens of MB never held whole in memory), before the output folder is in place
-    (while Pagefind indexes). Nothing if the search index was carried over rather than made."""
+    (while Pagefind indexes); its name in the cache. Nothing if the search index was carried over
+    rather than made."""
     if not state.searchable:
         return None
-    pickled = pickled_path(root)
-    try:
-        pickled.parent.mkdir(exist_ok=True)
-        with pickled.open("wb") as file:
-            pickle.dump(state, file, protocol=pickle.HIGHEST_PROTOCOL)
-    except OSError:  # a read-only checkout, a full disk: the full build every time, slower, never wrong
-        pickled.unlink(missing_ok=True)
-        return None
-    return pickled
+
+    def dump(file: BinaryIO) -> None:
+        pickle.dump(state, file, protocol=pickle.HIGHEST_PROTOCOL)
+
+    # a read-only checkout, a full disk, an odd cache: the full build every time, slower, never wrong
+    return pickled_name() if write_cached(root, pickled_name(), dump) else None
 
 
-def pickle_checked(root: Path, checked: Checked, searchable: tuple[str, ...]) -> Path | None:
+def pickle_checked(root: Path, checked: Checked, searchable: tuple[str, ...]) -> str | None:
     """``pickle_state`` for the records a full build checked (the pipeline's ``meanwhile``)."""
     if not (checked.config and checked.index and checked.chronology and checked.facts):
         return None
@@ -271,42 +276,47 @@ def pickle_checked(root: Path, checked: Checked, searchable: tuple[str, ...]) ->
                                          checked.facts))
 
 
-def seal_state(root: Path, pickled: Path | None, inputs: Inputs, out_dir: Path) -> None:
+def seal_state(root: Path, pickled: str | None, inputs: Inputs, out_dir: Path) -> None:
     """Saving the state, second part, once ``out_dir`` is in place: the ``pickled`` state behind a
     header line of what it was built from (``inputs``, taken before the build read anything) and
     for which output, in place of the last one (``read_state``)."""
     if pickled is None:
         return
-    path = root / SAVED_STATE
     header = {"settings": inputs.settings, "output": output_fingerprint(out_dir), "content": inputs.content}
-    temporary = path.with_name(f".{path.name}.{os.getpid()}")
     try:
-        with temporary.open("wb") as file, pickled.open("rb") as state:
+        state = open_cached(root, pickled)
+        if state is None:
+            return
+
+        def copy(file: BinaryIO) -> None:
             file.write(json.dumps(header).encode() + b"\n")
             shutil.copyfileobj(state, file)
-        os.replace(temporary, path)
-    except OSError:
-        temporary.unlink(missing_ok=True)
+
+        with state:
+            write_cached(root, SAVED_STATE, copy)
     finally:
-        pickled.unlink(missing_ok=True)
+        remove_cached(root, pickled)
 
 
-def read_state(root: Path, settings: str, output: str) -> tuple[dict[str, tuple[int, int]], SavedState] | None:
-    """The state the last command-line build saved, with the content files it was built from (size,
-    modification time), if it was saved with these ``settings`` (``cache.Inputs.settings``) for this
-    ``output`` (``cache.output_fingerprint``) and is readable.
+def read_state(root: Path, settings: str, output: str) -> tuple[dict[str, str], SavedState] | None:
+    """The state the last command-line build saved, with the content files it was built from (their
+    digests, ``cache.content_files``), if it was saved with these ``settings`` (``cache.Inputs.settings``)
+    for this ``output`` (``cache.output_fingerprint``) and is readable.
 
     Its header is compared before anything is unpickled: the output's fingerprint holds the
     output folder's inode and times, which a state file committed by someone else cannot know.
     """
     if not output:
         return None  # no output folder: nothing to update
+    opened = open_cached(root, SAVED_STATE)
+    if opened is None:
+        return None
     try:
-        with (root / SAVED_STATE).open("rb") as file:
-            header = json.loads(file.readline())
+        with opened as file:
+            header = json.loads(file.readline(MAX_HEADER))
             if (header["settings"], header["output"]) != (settings, output):
                 return None
-            content = {path: (size, mtime) for path, (size, mtime) in header["content"].items()}
+            content = {str(path): str(what) for path, what in header["content"].items()}
             collecting = gc.isenabled()
             gc.disable()  # tens of thousands of objects: the collector would triple the time
             try:
@@ -336,7 +346,7 @@ def update_saved(root: Path, out_dir: Path, inputs: Inputs) -> list[str] | None:
     if saved is None or inputs.content.keys() != saved[0].keys():
         return None  # no state for this output, or a file added or deleted
     content, state = saved
-    changed = {root / path for path, stat in inputs.content.items() if content[path] != stat}
+    changed = {root / path for path, what in inputs.content.items() if content[path] != what}
     if not changed:
         return None
     site = LiveSite(root, out_dir, state.config, state.index, state.chronology, state.facts,
@@ -356,7 +366,7 @@ def update_saved(root: Path, out_dir: Path, inputs: Inputs) -> list[str] | None:
                                                         new.facts))  # while Pagefind indexes
                 finish(searchable)
     except BaseException:
-        pickled_path(root).unlink(missing_ok=True)
+        drop_pickled(root)
         raise
     seal_state(root, pickled, inputs, out_dir)
     return written

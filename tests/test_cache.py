@@ -30,10 +30,15 @@ def build(root: Path, *args: str) -> str:
     return result.stdout
 
 
-def touch_later(path: Path) -> None:
-    """Change a file's modification time as an editor's save would."""
+def edit_unseen(path: Path) -> None:
+    """Change the last byte of ``path`` (a newline for a space, or back) and put its modification time
+    back, as ``cp -p``, ``rsync -t`` or an archive do: its size and times are as before, only its
+    bytes tell the edit."""
     stat = path.stat()
-    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000))
+    data = path.read_bytes()
+    path.write_bytes(data[:-1] + (b" " if data.endswith(b"\n") else b"\n"))
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert (path.stat().st_size, path.stat().st_mtime_ns) == (stat.st_size, stat.st_mtime_ns)
 
 
 def test_second_build_is_skipped_and_any_change_rebuilds(tmp_path: Path) -> None:
@@ -61,11 +66,11 @@ def test_each_kind_of_input_invalidates(tmp_path: Path, change: str) -> None:
         subprocess.run(["cp", "-r", str(target), str(root / name)], check=True)
     build(root)
     if change == "template":
-        touch_later(root / "templates" / "base.html")
+        edit_unseen(root / "templates" / "base.html")
     elif change == "static":
-        touch_later(root / "static" / "site.css")
+        edit_unseen(root / "static" / "site.css")
     elif change == "schema":
-        touch_later(root / "schema" / "event.schema.json")
+        edit_unseen(root / "schema" / "event.schema.json")
     elif change == "site-deleted":
         subprocess.run(["rm", "-rf", str(root / "site")], check=True)
     else:
@@ -247,7 +252,7 @@ def test_a_state_file_not_saved_for_this_output_is_never_unpickled(tmp_path: Pat
         header = json.dumps({"settings": inputs.settings, "output": output, "content": inputs.content}).encode()
         header += b"\n"
         (root / ".chronicle-cache" / "live.pickle").write_bytes(header + pickle.dumps(Payload(marker)))
-        touch_later(root / "content" / "events" / "2022-02-18-appel-austin-choigou.yaml")
+        edit_unseen(root / "content" / "events" / "2022-02-18-appel-austin-choigou.yaml")
         assert build(root).startswith(BUILT)
         assert not marker.exists()
     shutil.rmtree(root / "site")
