@@ -46,9 +46,10 @@ def digest(path: str) -> str:
         fd = os.open(path, _READ)
     except OSError as error:  # a link put in its place since it was listed, or unreadable: the build says why
         return f"unreadable:{error.errno}"
+    if not stat.S_ISREG(os.fstat(fd).st_mode):  # a folder or a FIFO put in its place
+        os.close(fd)
+        return "special"
     with os.fdopen(fd, "rb") as file:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
-            return "special"
         return hashlib.file_digest(file, "sha256").hexdigest()
 
 
@@ -188,11 +189,10 @@ def open_cached(root: Path, name: str) -> BinaryIO | None:
             fd = os.open(name, _READ, dir_fd=folder)
         except OSError:
             return None
-    file = os.fdopen(fd, "rb")
-    if not stat.S_ISREG(os.fstat(fd).st_mode):
-        file.close()
+    if not stat.S_ISREG(os.fstat(fd).st_mode):  # a folder, a FIFO (opened without blocking)
+        os.close(fd)
         return None
-    return file
+    return os.fdopen(fd, "rb")
 
 
 def read_cached(root: Path, name: str, limit: int) -> bytes | None:

@@ -7,19 +7,22 @@ next good edit brings the site back.
 
 from __future__ import annotations
 
+import errno
 import glob
 import html
 import os
+import re
 import shutil
 import sys
 import tempfile
 import threading
 import time
 from collections.abc import Callable
+from contextlib import suppress
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import SplitResult, parse_qs, urlsplit
 
 from chronicle.live import Edit, LiveSite, keep, rebuild_text_edit, write_changed
 from chronicle.pipeline import build_site
@@ -32,7 +35,10 @@ DATA = "/donnees/"    # the data files, written after a live edit once the edito
 EXPORTS_PAUSE = 1.0   # seconds
 SEARCH_PAUSE = 2.0    # seconds without a build before the preview's search index is made again
 WATCH_TICK = 200      # ms: how often the watcher checks that it should stop
+WATCH_RETRY = (0.5, 1.0, 2.0, 4.0)  # seconds before the watcher is started again, after each failure in a row
 RELOAD_PATH = "/__chronicle__/wait"
+VERSION = re.compile(r"-?[0-9]{1,18}")  # the reload script's ``?v=``: ASCII digits ("²".isdigit(), int() refuses it)
+LOOPBACK = ("127.0.0.1", "localhost", "[::1]")  # the names this preview answers to
 RELOAD_SCRIPT = (
     "<script>(function(){var v=%d;function w(){fetch('" + RELOAD_PATH + "?v='+v).then(function(r)"
     "{return r.text()}).then(function(t){if(+t!==v){location.reload()}else{w()}})"
@@ -130,12 +136,13 @@ class PendingSearch:
                     except OSError:
                         os.rename(copy / "replaced", out / BUNDLE)
                         raise
-                say("Index de recherche de l'aperçu mis à jour.")
+                outcome = "Index de recherche de l'aperçu mis à jour."
             except (SearchIndexError, OSError) as error:
-                say(f"L'index de recherche de l'aperçu n'a pas pu être refait ({error}) ; il reste le précédent.")
+                outcome = f"L'index de recherche de l'aperçu n'a pas pu être refait ({error}) ; il reste le précédent."
             finally:
                 if copy is not None:
                     shutil.rmtree(copy, ignore_errors=True)
+            say(outcome)  # once the copy is gone: the line tells that all is done
 
 
 class BuildState:
@@ -149,12 +156,13 @@ class BuildState:
         self.search: PendingSearch | None = None  # set once a build carried the search index over
         self.changed = threading.Condition()
         self.building = threading.Lock()  # one build at a time: the first one and the watcher's
+        self.unwatched: Problem | None = None  # why edits are not followed (the watcher failed), shown on every page
 
     def publish(self, problems: list[Problem]) -> None:
-        """Record a build's outcome and wake every waiting page."""
+        """Record a build's outcome (with the watcher's failure, if any) and wake every waiting page."""
         with self.changed:
             self.version += 1
-            self.problems = problems
+            self.problems = sorted([*problems, self.unwatched]) if self.unwatched else problems
             self.changed.notify_all()
 
     def wait(self, seen: int, timeout: float = 25.0) -> int:
@@ -257,10 +265,30 @@ def rebuild_all(root: Path, out_dir: Path, state: BuildState, base_url: str | No
         search_lags(state, out_dir)
 
 
-def seen_version(query: str) -> int:
-    """The build version a waiting page last saw (``?v=3``); -1 when absent or malformed."""
-    values = parse_qs(query).get("v") or ["-1"]
-    return int(values[0]) if values[0].lstrip("-").isdigit() else -1
+def seen_version(query: str) -> int | None:
+    """The build version a waiting page last saw (``?v=3``); -1 when absent; None when malformed."""
+    values = parse_qs(query, keep_blank_values=True).get("v")
+    if not values:
+        return -1
+    return int(values[0]) if VERSION.fullmatch(values[0]) else None
+
+
+def allowed_host(host: str | None, port: int) -> bool:
+    """Whether a request naming ``host`` (its Host header) is meant for this preview.
+
+    A page of another site can make the browser send requests here under its own name, once
+    its DNS answers 127.0.0.1 (DNS rebinding): the Host header then names that site, and the
+    request is refused. Only the loopback names, with the port served, are answered.
+    """
+    if host is None:
+        return False
+    names = {f"{name}:{port}" for name in LOOPBACK} | (set(LOOPBACK) if port == 80 else set())
+    return host.strip().lower() in names
+
+
+def printable(text: str, limit: int = 300) -> str:
+    """``text`` for the terminal: control characters replaced, cut at ``limit`` characters."""
+    return "".join(char if char.isprintable() else "?" for char in text[:limit])
 
 
 class Handler(SimpleHTTPRequestHandler):
@@ -271,11 +299,47 @@ class Handler(SimpleHTTPRequestHandler):
     def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - the stdlib's name
         """Quiet: the terminal shows builds, not requests."""
 
+    def refused(self) -> bool:
+        """Answer 403 (and True) to a request whose Host header is not this preview's (``allowed_host``)."""
+        port = self.server.server_address[1]
+        if allowed_host(self.headers.get("Host"), port):
+            return False
+        self.send_bytes(f"Cet aperçu ne répond qu'à http://127.0.0.1:{port}/ et http://localhost:{port}/.\n"
+                        .encode(), "text/plain; charset=utf-8", status=403)
+        return True
+
+    def do_HEAD(self) -> None:
+        """The headers of a file of the site, for this preview's own host only."""
+        if not self.refused():
+            super().do_HEAD()
+
     def do_GET(self) -> None:
-        """Answer one request."""
-        parts = urlsplit(self.path)
+        """Answer one request; a malformed one gets a 400, never a traceback."""
+        if self.refused():
+            return
+        try:
+            self.answer(urlsplit(self.path))
+        except (ValueError, UnicodeError):  # a NUL byte, an undecodable path: nothing to serve
+            self.send_bytes("Requête malformée.\n".encode(), "text/plain; charset=utf-8", status=400)
+        except ConnectionError:
+            pass  # the browser left (a reload): nobody to answer
+        except OSError as error:  # a path too long to be a file; a file removed while read (the site swapped)
+            if error.errno == errno.ENAMETOOLONG:
+                self.send_bytes("Requête malformée.\n".encode(), "text/plain; charset=utf-8", status=400)
+                return
+            with suppress(OSError):
+                self.send_bytes(f"Erreur de lecture ({printable(str(error))}) ; rechargez la page.\n".encode(),
+                                "text/plain; charset=utf-8", status=503)
+
+    def answer(self, parts: SplitResult) -> None:
+        """Send the page, file or reload answer for ``parts`` (the request's URL, split)."""
         if parts.path == RELOAD_PATH:
-            self.send_bytes(str(self.state.wait(seen_version(parts.query))).encode(), "text/plain")
+            seen = seen_version(parts.query)
+            if seen is None:
+                self.send_bytes("Paramètre v invalide : un nombre entier est attendu.\n".encode(),
+                                "text/plain; charset=utf-8", status=400)
+            else:
+                self.send_bytes(str(self.state.wait(seen)).encode(), "text/plain")
             return
         if parts.path.startswith(DATA) and self.state.exports:
             self.state.exports.flush()
@@ -319,18 +383,54 @@ def watch(root: Path, out_dir: Path, state: BuildState, stop: threading.Event, r
 
     ``ready`` is set once the watcher is in place (its first yield, after at most
     ``WATCH_TICK`` ms), so that no save made after ``serve`` says it is ready goes unseen.
+    A watcher that fails (a link to ``/`` under content/: watchfiles walks into it as it
+    starts, and gives up on the first folder it may not read) is said on every page and
+    started again, less often each time (``WATCH_RETRY``); once it starts, the site is built
+    again, and the pages come back.
     """
+    failures = 0
+    while not stop.is_set():
+        try:
+            watch_once(root, out_dir, state, stop, ready, base_url)
+            return  # stopped
+        except Exception as error:  # watchfiles' errors are of many kinds (OSError, RuntimeError…)
+            failures += 1
+            unwatched(root, out_dir, state, base_url, error, build=failures == 1)
+            ready.set()  # a watcher that failed to start must not hold serve back
+        stop.wait(WATCH_RETRY[min(failures, len(WATCH_RETRY)) - 1])
+
+
+def watch_once(root: Path, out_dir: Path, state: BuildState, stop: threading.Event, ready: threading.Event,
+               base_url: str | None) -> None:
+    """``watch``, until stopped or until the watcher fails."""
     from watchfiles import watch as watch_files
 
     folders = [str(root / name) for name in WATCHED if (root / name).is_dir()]
-    try:
-        for changes in watch_files(*folders, stop_event=stop, debounce=50, step=20, rust_timeout=WATCH_TICK,
-                                   yield_on_timeout=True):
-            ready.set()
-            if changes:
-                rebuild(root, out_dir, state, base_url, {Path(path) for _, path in changes})
-    finally:
-        ready.set()  # a watcher that failed to start must not hold serve back
+    for changes in watch_files(*folders, stop_event=stop, debounce=50, step=20, rust_timeout=WATCH_TICK,
+                               yield_on_timeout=True):
+        ready.set()
+        if state.unwatched:  # started again: whatever changed meanwhile is built
+            say("Surveillance des fichiers rétablie.")
+            state.unwatched = None
+            rebuild(root, out_dir, state, base_url)
+        if changes:
+            rebuild(root, out_dir, state, base_url, {Path(path) for _, path in changes})
+
+
+def unwatched(root: Path, out_dir: Path, state: BuildState, base_url: str | None, error: Exception,
+              build: bool) -> None:
+    """Say on every page (and on the terminal) that edits are no longer followed, and why; if ``build``
+    (its first failure in a row), build the site as it now stands, whose problems (a link refused) say
+    what to fix."""
+    text = printable(f"{type(error).__name__} : {error}")
+    state.unwatched = Problem("chronicle", 0, 0, "", f"la surveillance des fichiers s'est arrêtée ({text}) : "
+                              "les modifications ne sont plus suivies.",
+                              "Corrigez le problème signalé (un lien symbolique vers un dossier, souvent) : elle "
+                              "reprend d'elle-même, et cette page se rechargera.")
+    if build:
+        say(state.unwatched.format())
+        with state.building:
+            rebuild_all(root, out_dir, state, base_url)
 
 
 def open_server(out_dir: Path, port: int, state: BuildState) -> ThreadingHTTPServer | None:
