@@ -40,7 +40,7 @@ class Served:
     address: str
     log: Path
 
-    def get(self, path: str, timeout: float = 5.0) -> tuple[int, str]:
+    def get(self, path: str, timeout: float = EDIT_TIMEOUT) -> tuple[int, str]:
         """The status and body of ``GET path``, errors included."""
         try:
             with urllib.request.urlopen(self.address + path, timeout=timeout) as response:
