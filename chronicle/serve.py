@@ -286,11 +286,6 @@ def allowed_host(host: str | None, port: int) -> bool:
     return host.strip().lower() in names
 
 
-def printable(text: str, limit: int = 300) -> str:
-    """``text`` for the terminal: control characters replaced, cut at ``limit`` characters."""
-    return "".join(char if char.isprintable() else "?" for char in text[:limit])
-
-
 class Handler(SimpleHTTPRequestHandler):
     """Serves the site, the reload endpoint, and the error page while the build is broken."""
 
@@ -328,7 +323,7 @@ class Handler(SimpleHTTPRequestHandler):
                 self.send_bytes("Requête malformée.\n".encode(), "text/plain; charset=utf-8", status=400)
                 return
             with suppress(OSError):
-                self.send_bytes(f"Erreur de lecture ({printable(str(error))}) ; rechargez la page.\n".encode(),
+                self.send_bytes(f"Erreur de lecture ({printable(str(error)[:300])}) ; rechargez la page.\n".encode(),
                                 "text/plain; charset=utf-8", status=503)
 
     def answer(self, parts: SplitResult) -> None:
@@ -422,7 +417,7 @@ def unwatched(root: Path, out_dir: Path, state: BuildState, base_url: str | None
     """Say on every page (and on the terminal) that edits are no longer followed, and why; if ``build``
     (its first failure in a row), build the site as it now stands, whose problems (a link refused) say
     what to fix."""
-    text = printable(f"{type(error).__name__} : {error}")
+    text = printable(f"{type(error).__name__} : {error}"[:300])
     state.unwatched = Problem("chronicle", 0, 0, "", f"la surveillance des fichiers s'est arrêtée ({text}) : "
                               "les modifications ne sont plus suivies.",
                               "Corrigez le problème signalé (un lien symbolique vers un dossier, souvent) : elle "
