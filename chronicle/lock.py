@@ -47,7 +47,7 @@ class LockFileError(Exception):
     @property
     def message(self) -> str:
         """The positioned problem, and what to do."""
-        return (f"{LOCK_FILE}:0:0: ce verrou n'est pas un fichier ordinaire ({self.args[0]}) ; rien n'a été "
+        return (f"{LOCK_FILE}: ce verrou n'est pas un fichier ordinaire ({self.args[0]}) ; rien n'a été "
                 f"modifié. Supprimez {LOCK_FILE} (il n'a pas sa place dans le dépôt), puis relancez.")
 
 

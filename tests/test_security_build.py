@@ -129,7 +129,7 @@ def test_a_lock_file_that_is_not_a_regular_file_is_refused_and_never_followed(tm
         lock.mkdir()
     result = run_cli(root, "build")
     assert result.returncode == 1, result.stderr
-    assert result.stderr.startswith(".chronicle.lock:0:0: ce verrou n'est pas un fichier ordinaire")
+    assert result.stderr.startswith(".chronicle.lock: ce verrou n'est pas un fichier ordinaire")
     assert outside.read_text(encoding="utf-8") == "à garder\n"
     assert not (tmp_path / "made-by-the-build").exists() and not (root / "site").exists()
 
@@ -160,7 +160,7 @@ def test_a_link_under_content_is_a_positioned_problem_not_a_crash_nor_a_walk(tmp
     (root / "content" / "racine").symlink_to(link)
     result = run_cli(root, "build")
     assert result.returncode == 1, result.stderr
-    assert result.stderr.startswith("content/racine:0:0: les liens symboliques ne sont pas acceptés.")
+    assert result.stderr.startswith("content/racine: les liens symboliques ne sont pas acceptés.")
     assert "Erreur interne" not in result.stderr
 
 
