@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from chronicle import urls
-from chronicle.claims import describe_claim, describe_days, evaluate
+from chronicle.claim_rules import check_claims
 from chronicle.config import Config
 from chronicle.dates import DateError, EdtfDate, parse_edtf
 from chronicle.editorial import (
@@ -25,7 +25,7 @@ from chronicle.editorial import (
 )
 from chronicle.load import FOLDERS, RawRecord
 from chronicle.markdown import markdown_problem, url_problem
-from chronicle.problems import PER_FILE, Problem
+from chronicle.problems import PER_FILE, Problem, problem_at
 from chronicle.quotes import (
     PrefixMissing,
     QuoteFound,
@@ -40,7 +40,6 @@ from chronicle.schema import closest, load_schema, type_record
 KIND_NAMES = {"event": "événement", "actor": "acteur", "channel": "canal", "source": "source",
               "claim": "affirmation"}
 FEMININE = frozenset({"source", "claim"})
-UNITS = ("days", "weeks", "months")
 
 
 @dataclass(frozen=True)
@@ -57,15 +56,6 @@ class Checked:
 
 
 Index = dict[str, dict[str, Checked]]
-
-
-def problem_at(record: Checked | RawRecord, field: str, message: str, hint: str = "") -> Problem:
-    """A problem at ``field`` of ``record`` (or at its nearest enclosing field)."""
-    probe = field
-    while probe and probe not in record.positions:
-        probe = probe.rpartition(".")[0]
-    line, column = record.positions.get(probe, (1, 1))
-    return Problem(record.path, line, column, field, message, hint)
 
 
 def format_checks(config: Config) -> dict[str, Any]:
@@ -152,6 +142,7 @@ def check_references(index: Index, known: dict[str, set[str]] | None = None) -> 
             problems += check_reference(channel, f"parties.{position}", value, ids["actor"], "actor")
     for claim in index["claim"].values():
         problems += check_reference(claim, "source", claim.data.get("source"), ids["source"], "source")
+        problems += check_reference(claim, "on_channel", claim.data.get("on_channel"), ids["channel"], "channel")
         for position, value in enumerate(claim.data.get("between") or []):
             problems += check_reference(claim, f"between.{position}", value, ids["event"], "event")
     return problems
@@ -236,46 +227,6 @@ def check_quotes(index: Index) -> list[Problem]:
     for claim in index["claim"].values():
         problems += check_quote(claim, "quote", texts, claim.data.get("source"), claim.data.get("quote"),
                                 None)
-    return problems
-
-
-def event_range(event: Checked) -> tuple[Any, Any] | None:
-    """The (earliest, latest) days of an event, or None if its date is unusable."""
-    try:
-        parsed: EdtfDate = parse_edtf(event.data["date"])
-    except (DateError, KeyError, TypeError):
-        return None
-    return parsed.reach()  # an approximate date ("~") widened by dates.APPROXIMATE_DAYS
-
-
-def check_claims(index: Index) -> list[Problem]:
-    """Each claim states one interval, and the two events' dates allow it."""
-    problems: list[Problem] = []
-    for claim in index["claim"].values():
-        data = claim.data
-        units = [unit for unit in UNITS if unit in data]
-        if len(units) != 1:
-            problems.append(problem_at(claim, "", "une affirmation donne exactement un écart : days, weeks "
-                                       "ou months.", "Exemple : days: 84"))
-            continue
-        between = data.get("between") or []
-        events = [index["event"].get(e) if isinstance(e, str) else None for e in between]
-        if len(events) != 2 or None in events or data.get(units[0]) is None:
-            continue
-        ranges = [event_range(e) for e in events if e is not None]
-        if None in ranges:
-            continue
-        unit, count = units[0], data[units[0]]
-        verdict = evaluate(ranges[0], ranges[1], unit, count, bool(data.get("about")), data.get("limit"))
-        if not verdict.holds:
-            said = describe_claim(unit, count, bool(data.get("about")), data.get("limit"))
-            reversed_order = verdict.high is not None and verdict.high < 0
-            hint = ("Les deux événements sont dans le mauvais ordre : inversez-les dans between (le plus ancien "
-                    "d'abord)." if reversed_order else "Corrigez la date d'un des événements, ou l'écart annoncé "
-                    "(about: true si la source reste vague).")
-            problems.append(problem_at(
-                claim, "between" if reversed_order else unit, f"l'affirmation « {said} » ne tient pas : les "
-                f"dates des deux événements donnent {describe_days(verdict.low, verdict.high)}.", hint))
     return problems
 
 

@@ -77,3 +77,43 @@ def describe_days(low: int | None, high: int | None) -> str:
     if low == high:
         return f"{low} jour{'s' if abs(low) > 1 else ''}"
     return f"de {low} à {high} jours"
+
+
+# --- claims of order and of rank ------------------------------------------------------------------
+
+CONTACT_KINDS = frozenset({"call", "meeting"})  # what a rank counts: "la deuxième conversation"
+ORDINALS = ("premier", "deuxième", "troisième", "quatrième", "cinquième", "sixième", "septième", "huitième",
+            "neuvième", "dixième")
+
+
+def order_verdict(first: tuple[date | None, date | None], second: tuple[date | None, date | None],
+                  order: str) -> tuple[bool, bool]:
+    """(possible, certain) for "the first event happened ``order`` (before/after) the second".
+
+    Possible when some day of the one falls strictly before some day of the other; certain when
+    every day does. An open or unknown end allows anything.
+    """
+    (start_a, end_a), (start_b, end_b) = (first, second) if order == "before" else (second, first)
+    possible = start_a is None or end_b is None or start_a < end_b
+    certain = end_a is not None and start_b is not None and end_a < start_b
+    return possible, certain
+
+
+def rank_since(contacts: list[tuple[object, str]], since: tuple[object, str], subject: str) -> list[str]:
+    """The contacts counted up to ``subject``, after ``since``: the subject is the last, its rank their number.
+
+    ``contacts`` are (sort key, id) of the contacts on one channel, ``since`` the (sort key, id) of the
+    event counted from; empty when ``subject`` is not among the contacts after ``since``.
+    """
+    counted = [event_id for key, event_id in sorted(contacts) if (key, event_id) > since]  # type: ignore[operator]
+    return counted[:counted.index(subject) + 1] if subject in counted else []
+
+
+def ordinal(rank: int) -> str:
+    """French ordinal adjective: 1 -> "premier", 2 -> "deuxième", 12 -> "12e"."""
+    return ORDINALS[rank - 1] if 1 <= rank <= len(ORDINALS) else f"{rank}e"
+
+
+def describe_order(order: str) -> str:
+    """ "avant" or "après"."""
+    return "avant" if order == "before" else "après"

@@ -10,12 +10,13 @@ import itertools
 from collections import Counter
 from dataclasses import dataclass
 
-from chronicle.claims import Verdict, evaluate
+from chronicle import claims
+from chronicle.claims import Verdict, evaluate, interval_days, order_verdict, rank_since
 from chronicle.model import Chronology, Citation, Claim, Event, Source
 from chronicle.quotes import QuoteFound, SourceText, find_quote
 
 # Kinds of event that are a contact on a channel: a silence is the time between two of them.
-CONTACT_KINDS = frozenset({"call", "meeting"})
+CONTACT_KINDS = claims.CONTACT_KINDS  # defined with the claims: a rank counts contacts
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,8 @@ class ClaimCheck:
     first: Event
     second: Event
     verdict: Verdict
+    certain: bool = False  # an order: whether every possible day is in that order, not only some
+    counted: tuple[str, ...] = ()  # a rank: the contacts counted, the second event last
 
 
 @dataclass(frozen=True)
@@ -171,10 +174,26 @@ def check_claims(chronology: Chronology) -> tuple[ClaimCheck, ...]:
     checks = []
     for claim in chronology.claims.values():
         first, second = chronology.event(claim.between[0]), chronology.event(claim.between[1])
-        verdict = evaluate(first.date.reach(), second.date.reach(),
-                           claim.unit, claim.count, claim.about, claim.limit)
-        checks.append(ClaimCheck(claim, first, second, verdict))
+        if claim.unit == "order":
+            possible, certain = order_verdict(first.date.reach(), second.date.reach(), claim.order or "before")
+            low, high = interval_days(first.date.reach(), second.date.reach())
+            checks.append(ClaimCheck(claim, first, second, Verdict(possible, low, high, 0, 0), certain))
+        elif claim.unit == "rank":
+            counted = tuple(rank_of(chronology, claim.channel or "", first, second))
+            checks.append(ClaimCheck(claim, first, second, Verdict(len(counted) == claim.count, None, None, 0, 0),
+                                     counted=counted))
+        else:
+            verdict = evaluate(first.date.reach(), second.date.reach(),
+                               claim.unit, claim.count, claim.about, claim.limit)
+            checks.append(ClaimCheck(claim, first, second, verdict))
     return tuple(checks)
+
+
+def rank_of(chronology: Chronology, channel: str, since: Event, subject: Event) -> list[str]:
+    """The contacts on ``channel`` after ``since`` up to ``subject``, in the chronology's order."""
+    position = chronology.positions[None]
+    contacts = [(position[e.id], e.id) for e in chronology.by_channel.get(channel, ()) if e.kind in CONTACT_KINDS]
+    return rank_since(contacts, (position[since.id], since.id), subject.id)
 
 
 def locate_passages(chronology: Chronology) -> dict[str, tuple[Passage, ...]]:

@@ -114,17 +114,20 @@ class Source:
 
 @dataclass(frozen=True)
 class Claim:
-    """What a source asserts about the time between two events."""
+    """What a source asserts about the time between two events: a gap (``unit`` and ``count``), an order
+    (``order``: before, after) or a rank (``count`` with ``unit`` "rank": the nth contact on ``channel``)."""
 
     id: str
     source: str
     quote: str
     between: tuple[str, str]
-    unit: str
-    count: int
+    unit: str  # days, weeks, months, "order" or "rank"
+    count: int  # the gap, or the rank (0 for an order)
     about: bool = False
     limit: str | None = None
     note: str | None = None
+    order: str | None = None
+    channel: str | None = None
 
 
 @dataclass(frozen=True)
@@ -191,10 +194,12 @@ def make_actor(record_id: str, data: dict[str, Any]) -> Actor:
 
 def make_claim(record_id: str, data: dict[str, Any]) -> Claim:
     """A Claim from its typed record."""
-    unit = next(u for u in ("days", "weeks", "months") if u in data)
+    unit = next(u for u in ("days", "weeks", "months", "order", "rank") if u in data)
     first, second = data["between"]
-    return Claim(record_id, data["source"], data["quote"], (first, second), unit, data[unit],
-                 bool(data.get("about")), data.get("limit"), data.get("note"))
+    count = 0 if unit == "order" else data[unit]
+    return Claim(record_id, data["source"], data["quote"], (first, second), unit, count,
+                 bool(data.get("about")), data.get("limit"), data.get("note"), data.get("order"),
+                 data.get("on_channel"))
 
 
 def group(events: Iterable[Event], keys_of: Any) -> dict[Any, tuple[Event, ...]]:

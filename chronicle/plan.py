@@ -268,7 +268,8 @@ def plan_channel(channel: Channel, chronology: Chronology, facts: Facts, config:
     """A channel's page with its activity strip and silences, and the pages of its years when split."""
     events = chronology.by_channel.get(channel.id, ())
     claims = [claim_view(check, chronology) for check in facts.claim_checks
-              if set(check.first.channels) & set(check.second.channels) & {channel.id}]
+              if set(check.first.channels) & set(check.second.channels) & {channel.id}
+              or check.claim.channel == channel.id]
     strip = build_timeline(chronology, {channel.id: facts.silences[channel.id][:SILENCES]}, [channel.id])
     contacts = [e for e in events if e.kind in CONTACT_KINDS]
     listed, year_pages = plan_record_years("channel", channel.id, channel.name, events, chronology, config)

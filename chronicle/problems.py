@@ -5,6 +5,7 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass
 from itertools import groupby
+from typing import Any
 
 
 @dataclass(frozen=True, order=True)
@@ -82,6 +83,15 @@ def capped(problems: list[Problem]) -> list[Problem]:
         if len(of_file) > PER_FILE:
             kept.append(too_many(path, len(of_file) - PER_FILE))
     return kept
+
+def problem_at(record: Any, field: str, message: str, hint: str = "") -> Problem:
+    """A problem at ``field`` of ``record`` (or at its nearest enclosing field)."""
+    probe = field
+    while probe and probe not in record.positions:
+        probe = probe.rpartition(".")[0]
+    line, column = record.positions.get(probe, (1, 1))
+    return Problem(record.path, line, column, field, message, hint)
+
 
 
 class ContentError(Exception):

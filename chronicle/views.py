@@ -11,7 +11,7 @@ import re
 from typing import Any
 
 from chronicle import urls
-from chronicle.claims import describe_claim, describe_days
+from chronicle.claims import describe_claim, describe_days, describe_order, ordinal
 from chronicle.config import Config
 from chronicle.dates import EdtfDate, format_day
 from chronicle.derive import ClaimCheck, Passage, Silence, Status
@@ -158,13 +158,22 @@ def claim_view(check: ClaimCheck, chronology: Chronology) -> dict[str, Any]:
     """A claim, what it says, what the dates give, and the verdict."""
     claim = check.claim
     source = chronology.sources[claim.source]
+    gap = claim.unit not in ("order", "rank")
     return {
         "id": claim.id,
         "quote": claim.quote,
-        "said": describe_claim(claim.unit, claim.count, claim.about, claim.limit),
-        "computed": describe_days(check.verdict.low, check.verdict.high),
+        "kind": "gap" if gap else claim.unit,
+        "said": describe_claim(claim.unit, claim.count, claim.about, claim.limit) if gap else "",
+        "computed": describe_days(check.verdict.low, check.verdict.high) if gap else "",
+        "relation": describe_order(claim.order or "before"),
+        "certain": check.certain,
+        "ordinal": ordinal(claim.count) if claim.unit == "rank" else "",
+        "channel": link(chronology.channels[claim.channel].name, urls.record_url("channel", claim.channel))
+        if claim.channel in chronology.channels else None,
+        "counted": [link(chronology.event(event_id).title, urls.event_url(event_id)) for event_id in check.counted],
         "holds": check.verdict.holds,
-        "verdict": "cohérent avec les dates" if check.verdict.holds else "incompatible avec les dates",
+        "verdict": ("cohérent avec " if check.verdict.holds else "incompatible avec ")
+        + ("la chronologie" if claim.unit == "rank" else "les dates"),
         "source": link(source.title, urls.record_url("source", source.id)),
         "first": link(check.first.title, urls.event_url(check.first.id)),
         "second": link(check.second.title, urls.event_url(check.second.id)),

@@ -1,0 +1,138 @@
+"""The claims' checks: a gap (days, weeks, months), an order (before, after) or a rank (the nth contact
+on a channel since an event), each against the dates of the events it names.
+
+The arithmetic is ``chronicle.claims``'; here the records are read and the problems written.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from chronicle.claims import (
+    CONTACT_KINDS,
+    describe_claim,
+    describe_days,
+    describe_order,
+    evaluate,
+    order_verdict,
+    ordinal,
+    rank_since,
+)
+from chronicle.dates import DateError, EdtfDate, parse_edtf
+from chronicle.problems import Problem, problem_at
+
+UNITS = ("days", "weeks", "months")
+Checked = Any  # chronicle.check.Checked (imported by check: named here only)
+Index = dict[str, dict[str, Any]]
+
+
+def event_range(event: Checked) -> tuple[Any, Any] | None:
+    """The (earliest, latest) days of an event, or None if its date is unusable."""
+    try:
+        parsed: EdtfDate = parse_edtf(event.data["date"])
+    except (DateError, KeyError, TypeError):
+        return None
+    return parsed.reach()  # an approximate date ("~") widened by dates.APPROXIMATE_DAYS
+
+
+def check_claims(index: Index) -> list[Problem]:
+    """Each claim states one thing, a gap, an order or a rank, and the events' dates allow it."""
+    problems: list[Problem] = []
+    for claim in index["claim"].values():
+        data = claim.data
+        stated = [field for field in (*UNITS, "order", "rank") if field in data]
+        if len(stated) != 1:
+            problems.append(problem_at(claim, "", "une affirmation donne exactement un écart (days, weeks ou "
+                                       "months), un ordre (order) ou un rang (rank).",
+                                       "Exemples : days: 84 ; order: before ; rank: 2 avec on_channel."))
+            continue
+        problems += misplaced_fields(claim, stated[0])
+        between = data.get("between") or []
+        events = [index["event"].get(e) if isinstance(e, str) else None for e in between]
+        if len(events) != 2 or None in events or data.get(stated[0]) is None:
+            continue
+        ranges = [event_range(e) for e in events if e is not None]
+        if None in ranges:
+            continue
+        if stated[0] == "order":
+            problems += check_order(claim, events, ranges)  # type: ignore[arg-type]
+        elif stated[0] == "rank":
+            problems += check_rank(claim, events, index)  # type: ignore[arg-type]
+        else:
+            problems += check_gap(claim, stated[0], ranges)  # type: ignore[arg-type]
+    return problems
+
+
+def misplaced_fields(claim: Checked, stated: str) -> list[Problem]:
+    """about and limit go with a gap, on_channel with a rank (and a rank needs its channel)."""
+    data, problems = claim.data, []
+    if stated == "rank" and not data.get("on_channel"):
+        problems.append(problem_at(claim, "rank", "un rang se compte sur un canal : ajoutez on_channel.",
+                                   "Exemple : on_channel: chefs-etat-major."))
+    for field in ("about", "limit") if stated not in UNITS else ():
+        if field in data:
+            problems.append(problem_at(claim, field, f"{field} ne va qu'avec un écart (days, weeks ou months).",
+                                       f"Retirez {field}."))
+    if "on_channel" in data and stated != "rank":
+        problems.append(problem_at(claim, "on_channel", "on_channel ne va qu'avec un rang (rank).",
+                                   "Retirez on_channel, ou ajoutez rank."))
+    return problems
+
+
+def check_gap(claim: Checked, unit: str, ranges: list[tuple[Any, Any]]) -> list[Problem]:
+    """A gap of days, weeks or months the two events' dates must allow."""
+    data, count = claim.data, claim.data[unit]
+    verdict = evaluate(ranges[0], ranges[1], unit, count, bool(data.get("about")), data.get("limit"))
+    if verdict.holds:
+        return []
+    said = describe_claim(unit, count, bool(data.get("about")), data.get("limit"))
+    reversed_order = verdict.high is not None and verdict.high < 0
+    hint = ("Les deux événements sont dans le mauvais ordre : inversez-les dans between (le plus ancien "
+            "d'abord)." if reversed_order else "Corrigez la date d'un des événements, ou l'écart annoncé "
+            "(about: true si la source reste vague).")
+    return [problem_at(claim, "between" if reversed_order else unit, f"l'affirmation « {said} » ne tient pas : "
+                       f"les dates des deux événements donnent {describe_days(verdict.low, verdict.high)}.", hint)]
+
+
+def check_order(claim: Checked, events: list[Checked], ranges: list[tuple[Any, Any]]) -> list[Problem]:
+    """« avant », « après »: some days of the two events must be in that order."""
+    order = claim.data["order"]
+    possible, _ = order_verdict(ranges[0], ranges[1], order)
+    if possible:
+        return []
+    return [problem_at(claim, "order", f"l'affirmation « {events[0].id} {describe_order(order)} {events[1].id} » "
+                       "ne tient pas : les dates des deux événements disent le contraire (ou le même jour).",
+                       "Corrigez la date d'un des événements, ou order (before : avant ; after : après).")]
+
+
+def check_rank(claim: Checked, events: list[Checked], index: Index) -> list[Problem]:
+    """« le deuxième appel depuis »: the second event is the rank-th contact on the channel since the first."""
+    rank, channel = claim.data["rank"], claim.data.get("on_channel")
+    if not isinstance(channel, str) or channel not in index["channel"]:
+        return []  # missing (misplaced_fields) or unknown (check_references)
+    since, subject = events
+    keyed = {event.id: (key, event.id) for event in index["event"].values()
+             if (key := sort_key(event)) is not None}
+    contacts = [keyed[event.id] for event in index["event"].values() if event.id in keyed
+                and channel in (event.data.get("channels") or []) and event.data.get("kind") in CONTACT_KINDS]
+    if subject.id not in [event_id for _, event_id in contacts]:
+        return [problem_at(claim, "between.1", f"« {subject.id} » n'est pas un contact (call ou meeting) du "
+                           f"canal « {channel} » : le rang ne peut pas se compter.",
+                           "Vérifiez between (le second est l'événement compté), on_channel, et le kind et les "
+                           "channels de l'événement.")]
+    counted = rank_since(contacts, keyed[since.id], subject.id) if since.id in keyed else []
+    if len(counted) == rank:
+        return []
+    found = (f"la chronologie en fait le {ordinal(len(counted))} ({', '.join(counted)})" if counted else
+             f"la chronologie le place avant « {since.id} »")
+    return [problem_at(claim, "rank", f"l'affirmation « {ordinal(rank)} contact sur {channel} depuis {since.id} » "
+                       f"ne tient pas : {found}.",
+                       "Ajoutez le contact qui manque à la chronologie, ou corrigez rank ou les dates.")]
+
+
+def sort_key(event: Checked) -> Any:
+    """The event's place in the chronology (``EdtfDate.sort_key``), or None if its date is unusable."""
+    try:
+        return parse_edtf(event.data["date"]).sort_key()
+    except (DateError, KeyError, TypeError):
+        return None
