@@ -2,6 +2,9 @@
 
 The long run is documented in ``fuzz/README.md``; here each target runs for a few thousand
 inputs (about 20 s in all), from a copy of its seed corpus, and must find nothing.
+
+Below, issue 13 §6: worst cases of every bounded algorithm, and two Hypothesis properties, must be
+checked within ``CPU_SECONDS`` of this process's CPU time.
 """
 
 from __future__ import annotations
@@ -162,3 +165,77 @@ def test_30000_vanished_published_urls_among_2000_events_are_checked_quickly(tmp
     found = checked_within_cpu(tmp_path, files)
     vanished = [line for line in found if line.startswith("content/published-urls.txt")]
     assert len(vanished) == 101 and "29 900 autres problèmes" in vanished[-1], vanished[-1]
+
+
+# The property: any event built from these pieces, each repeated up to its field's limit, and any
+# source text and quote built from the same kind of pieces, are checked within the CPU bound.
+PIECES = ("![", "[a](", "]", "\u0301\u0316", "abc ", "abd ", "é", "inconnu-1", "*", "<", "`", "\\", " ", "a")
+
+
+def repeated_pieces(size: int) -> object:
+    """A strategy: a text of pieces repeated (long runs are what the worst cases are made of)."""
+    from hypothesis import strategies as st
+
+    run = st.tuples(st.sampled_from(PIECES), st.integers(1, size))
+    return st.lists(run, min_size=1, max_size=4).map(lambda runs: "".join(piece * count for piece, count in runs))
+
+
+def test_any_event_under_the_limits_is_checked_within_the_bound() -> None:
+    import json
+    import time
+
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    from chronicle.check import check_content
+    from chronicle.config import load_config
+    from chronicle.load import load_content, parse_record
+
+    config, _ = load_config(REPO / "tests" / "fixtures" / "chronology")
+    records, _ = load_content(REPO / "tests" / "fixtures" / "chronology")
+    others = [record for record in records if record.id != EVENT.rsplit("/", 1)[1].removesuffix(".yaml")]
+
+    @settings(max_examples=12, deadline=None, derandomize=True,
+              suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+    @given(annotation=repeated_pieces(3000), corrections=st.integers(0, 120), note=repeated_pieces(300),
+           ids=st.integers(0, 3000), keys=st.integers(0, 3000))
+    def check(annotation: str, corrections: int, note: str, ids: int, keys: int) -> None:
+        fields = {
+            "annotation": " " + json.dumps(annotation[:6000]),
+            "date_note": " " + json.dumps(note[:600]),
+            "actors": " [" + ", ".join(["mark-milley", *(f"inconnu-{n}" for n in range(ids))]) + "]",
+            "corrections": "".join(f"\n  - date: 2022-05-14\n    text: {json.dumps(annotation[:1200])}"
+                                   for _ in range(corrections)) or " []",
+            **{f"inconnu{n}": " x" for n in range(keys)},
+        }
+        data = fixture_event(**fields).encode("utf-8")
+        started = time.process_time()
+        record, _ = parse_record(EVENT, data, "event")
+        if record is not None:
+            check_content([*others, record], config)
+        assert time.process_time() - started < CPU_SECONDS
+
+    assert config is not None
+    check()
+
+
+def test_any_quote_in_any_source_under_the_limits_is_found_or_missed_within_the_bound() -> None:
+    import time
+
+    from hypothesis import HealthCheck, given, settings
+
+    from chronicle.quotes import SourceText, find_quote
+    from chronicle.streamsafe import stream_safe
+
+    @settings(max_examples=6, deadline=None, derandomize=True,
+              suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+    @given(source=repeated_pieces(50_000), quote=repeated_pieces(100))
+    def search(source: str, quote: str) -> None:
+        started = time.process_time()
+        text, _ = stream_safe("content/sources/x.txt", source)
+        found = SourceText(text)
+        for _ in range(20):  # twenty missing quotes in one source
+            find_quote(found, quote[:400] + "zz")
+        assert time.process_time() - started < CPU_SECONDS
+
+    search()
