@@ -114,7 +114,8 @@ def _rounded_words(days: int) -> str:
     if days < DAYS_UNDER:
         return _days(days)
     if days < MONTHS_UNDER:
-        return _unit(days / DAYS_PER_MONTH, "mois")
+        months = round(days / DAYS_PER_MONTH)
+        return {12: "un an", 18: "un an et demi", 24: "deux ans"}.get(months) or _unit(months, "mois")
     return _unit(_years(days), "ans")
 
 
@@ -284,5 +285,10 @@ def exact_text(before: EdtfDate, after: EdtfDate, low: int, high: int | None) ->
 
 
 def silence_label(low: int, high: int | None, vague: bool = False) -> str:
-    """The short label drawn on the timeline: the rounded length alone ("84 jours", "≈ 2 ans")."""
+    """The short label drawn on the timeline: the rounded length alone ("84 jours", "environ deux ans").
+
+    An exact count of 100 days or more is rounded too: the tooltip and the channel page keep it.
+    """
+    if low == high and low >= EXACT_DAYS_UNDER:
+        return f"environ {_rounded_words(low)}"
     return duration_words(low, high, vague)

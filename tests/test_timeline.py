@@ -17,7 +17,7 @@ from chronicle.figure import glyph, timeline_view
 from chronicle.model import Chronology, build_model
 from chronicle.pipeline import check_site
 from chronicle.timeline import LABEL_CHAR, TARGET, build_timeline
-from chronicle.wording import at_words, duration_words, exact_text, silence_sentence
+from chronicle.wording import at_words, duration_words, exact_text, silence_label, silence_sentence
 from tests.conftest import FIXTURE, REPO, make_project
 
 
@@ -118,7 +118,7 @@ def test_a_strip_for_one_channel(chronology: Chronology) -> None:
     strip = build_timeline(chronology, derive_facts(chronology).silences, ["chefs-etat-major"])
     assert [lane.channel for lane in strip.lanes] == ["chefs-etat-major"]
     # 11 February 2022 to 27 November 2024
-    assert strip.lanes[0].gaps[0].label == "1020 jours (environ trois ans)"
+    assert strip.lanes[0].gaps[0].label == "environ trois ans"
     assert len(strip.lanes) < len(build_timeline(chronology, {}).lanes)
 
 
@@ -238,7 +238,10 @@ def test_rounded_lengths() -> None:
     assert duration_words(1, 1) == "un jour"
     assert duration_words(3, 10) == "de 3 à 10 jours"
     assert duration_words(724, 928) == "environ deux ans"
-    assert duration_words(500, 600) == "environ 18 mois"
+    assert duration_words(500, 600) == "environ un an et demi"
+    assert duration_words(376, 376) == "376 jours (environ un an)"
+    assert duration_words(452, 452) == "452 jours (environ 15 mois)"
+    assert silence_label(452, 452) == "environ 15 mois" and silence_label(84, 84) == "84 jours"
     assert duration_words(92, 296) == "de trois à dix mois"
     assert duration_words(900, 2000) == "de deux ans et demi à cinq ans et demi"
     assert duration_words(92, None) == "au moins trois mois"
