@@ -240,3 +240,118 @@ def test_no_silence_is_invented_between_the_two_february_talks(chronology: Chron
     silences = derive_facts(chronology).silences["chefs-etat-major"]
     assert silences and [s for s in silences if {s.before.id, s.after.id} <= pair] == []
     assert min(s.low for s in silences) > 10  # no "de 0 à 10 jours sans contact"
+
+
+# Happenings the five articles report, each by words of the passage that reports it and a word the title or
+# summary of its event must hold: a reader who knows only the articles must find every one of them as an event,
+# not only as context in another event's note.
+REPORTED = {
+    "politico-2022-02-27": {
+        "à Helsinki en septembre dernier": "helsinki",
+        "renforcement initial des forces": "renforcement",
+        "à nouveau au début de ce mois": "début",
+        "mise en alerte de ses forces": "alerte",
+        "nous avons fait savoir aux Russes": "canal",
+        "ont mise en place en 2015": "syrie",
+        "qui réapprovisionnent les forces ukrainiennes": "réapprovisionnent",
+        "ont interrompu les «discussions": "stabilité stratégique",
+        "doivent annuler la plupart de leurs contacts": "diplomates",
+        "reçu l'ordre de se retirer": "retirer",
+        "Milley et Gerasimov ne se sont plus parlé": "plus",
+        "Nous voyons constamment des avions de chasse": "avions de chasse",
+    },
+    "washington-post-2022-03": {
+        "ont refusé à plusieurs reprises les appels": "refus",
+        "a déclaré mercredi": "kirby",
+        "avait déclaré lundi": "rupture",
+        "le 11 mars": "public",
+        "a indiqué jeudi": "rapport",
+        "a déclaré James Stavridis": "escalade",
+    },
+    "cnn-2022-05-13": {
+        "le 18 février": "austin",
+        "depuis le 11 février": "11 février",
+        "Le 1er mars": "établissent",
+        "se sont déroulées près de la frontière": "frappes",
+        "testée avec succès": "test",
+        "point de presse avec des journalistes vendredi": "point de presse",
+        "Oleksiy Reznikov, a déclaré vendredi": "longue phase",
+        "se replier autour de la capitale": "replier",
+        "Vladimir Chizhov": "opération militaire spéciale",
+        "Klaus Korhonen": "korhonen",
+        "renforcerait ses forces terrestres": "renforcer",
+        "Milley devrait également contacter": "contacter",
+        "pour la première fois depuis que la Russie a envahi": "84 jours",
+    },
+    "reuters-2022-11": {
+        "ont lancé un appel par le biais de la ligne": "utilisent",
+        "le 15 novembre": "missile",
+        "a déclaré l'OTAN": "otan",
+        "centrale nucléaire ukrainienne de Zaporizhzhia": "zaporizhzhia",
+        "barrage de Nova Kakhovka": "barrage",
+        "reconquise le 11 novembre": "kherson",
+        "à deux reprises depuis le début de la guerre": "deux reprises",
+        "Jake Sullivan": "sullivan",
+        "reporté les pourparlers du Caire": "caire",
+        "conservait plusieurs canaux": "plusieurs canaux",
+        "Lorsqu'elle a été annoncée en mars": "plainte",
+        "Alexander Vershbow": "opérations quotidiennes",
+        "testée deux fois par jour": "deux fois par jour",
+        "SAG-U": "sag-u",
+    },
+    "brown-guerassimov-2024-12-05": {
+        "le 27 novembre dernier": "au téléphone",
+        "ont annoncé les deux pays ce jeudi": "annoncent",
+        "Moscou avait annoncé mardi": "manœuvres",
+        "perd du terrain": "perd du terrain",
+        "le tir le 21 novembre": "tire",
+        "en octobre 2023": "prend ses fonctions",
+        "du retour à la Maison Blanche": "retour",
+    },
+}
+FRENCH_MONTHS = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
+                 "novembre", "décembre"]
+
+
+def editors_texts(chronology: Chronology) -> list[tuple[str, str]]:
+    """Every text the editors wrote, with the record it belongs to."""
+    texts = [(e.id, f) for e in chronology.events for f in (e.title, e.summary, e.annotation, e.date_note) if f]
+    texts += [(a.id, a.description or "") for a in chronology.actors.values()]
+    texts += [(c.id, c.description or "") for c in chronology.channels.values()]
+    texts += [(c.id, c.note or "") for c in chronology.claims.values()]
+    texts += [(s.id, f) for s in chronology.sources.values() for f in (s.title, s.published_note or "")]
+    return texts
+
+
+@pytest.mark.parametrize("source_id", sorted(REPORTED))
+def test_every_happening_the_articles_report_has_an_event(source_id: str, chronology: Chronology) -> None:
+    text = chronology.sources[source_id].text
+    assert [words for words in REPORTED[source_id] if words not in text] == []
+    missing = [words for words, keyword in REPORTED[source_id].items()
+               if not any(c.source == source_id and words in c.quote and keyword in (e.title + e.summary).lower()
+                          for e in chronology.events for c in e.citations)]
+    assert missing == []
+
+
+def test_an_article_is_never_dated_more_precisely_than_its_source(chronology: Chronology) -> None:
+    """« Reuters (novembre 2022) » would date an article that may be of early December: a month written
+    next to an outlet's name must contain the whole range its source's publication may fall in."""
+    wrong = []
+    for source in (s for s in chronology.sources.values() if s.reports):
+        outlet = re.escape(source.reports[0])
+        pattern = re.compile(rf"{outlet}\s*[(,]\s*(?:(?:à la )?fin (?:de )?|début (?:de )?|mi-)?(\w+) (\d{{4}})\)")
+        low, high = source.published.start, source.published.end
+        for record, text in editors_texts(chronology):
+            for month, year in pattern.findall(text):
+                if month in FRENCH_MONTHS:
+                    number = FRENCH_MONTHS.index(month) + 1
+                    if not (low.year == high.year == int(year) and low.month == high.month == number):
+                        wrong.append((record, source.id, f"{month} {year}"))
+    assert wrong == []
+
+
+def test_an_event_without_a_start_says_so(chronology: Chronology) -> None:
+    """An undated statement shows « début inconnu »: its date note must tell the reader why there is none."""
+    open_start = [e for e in chronology.events if e.date.start is None]
+    assert len(open_start) >= 5
+    assert [e.id for e in open_start if "début" not in (e.date_note or "")] == []
