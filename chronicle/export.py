@@ -15,6 +15,7 @@ from typing import Any
 from urllib.parse import quote
 
 from chronicle import urls
+from chronicle.annotations import export_annotations
 from chronicle.config import Config
 from chronicle.markdown import render_markdown
 from chronicle.metadata import csl_json, reference, ris
@@ -22,46 +23,56 @@ from chronicle.model import Chronology, Event
 from chronicle.views import passage_url, plain_text
 
 
-def export_event(event: Event, chronology: Chronology) -> dict[str, Any]:
-    """One event as the export describes it."""
+def export_event(event: Event, chronology: Chronology, config: Config) -> dict[str, Any]:
+    """One event as the export describes it: its EDTF date beside the range it spans."""
     date = event.date
     return {
-        "id": event.id, "url": urls.event_url(event.id), "title": event.title, "date": date.text,
+        "id": event.id, "url": urls.event_url(event.id), "address": config.public(urls.event_url(event.id)) or None,
+        "title": event.title, "date": date.text,
         "date_start": date.iso_start(), "date_end": date.iso_end(), "precision": date.precision,
         "approximate": date.approximate, "uncertain": date.uncertain, "date_basis": event.date_basis,
         "kind": event.kind, "actors": list(event.actors), "channels": list(event.channels),
         "initiator": event.initiator, "summary": event.summary,
-        "citations": [{"source": c.source, "quote": c.quote, "url": passage_url(c.source, event, c.number, chronology)}
-                      for c in event.citations],
+        "citations": [{"source": c.source, "quote": c.quote, "url": (url := passage_url(c.source, event, c.number,
+                                                                                         chronology)),
+                       "address": config.public(url) or None} for c in event.citations],
         "annotation": event.annotation,
     }
 
 
-def export_data(chronology: Chronology) -> dict[str, Any]:
-    """The whole chronology as plain data."""
+def export_data(chronology: Chronology, config: Config) -> dict[str, Any]:
+    """The whole chronology as plain data, with the base URL its ``url`` fields are relative to and,
+    when it is known, each record's absolute ``address``."""
+    def address(kind: str, record_id: str) -> str | None:
+        return config.public(urls.record_url(kind, record_id)) or None
+
     return {
-        "events": [export_event(event, chronology) for event in chronology.events],
-        "actors": [{"id": a.id, "url": urls.record_url("actor", a.id), "name": a.name,
+        "base_url": config.base_url or None, "license": config.license_url or config.license or None,
+        "events": [export_event(event, chronology, config) for event in chronology.events],
+        "actors": [{"id": a.id, "url": urls.record_url("actor", a.id), "address": address("actor", a.id),
+                    "name": a.name,
                     "aliases": list(a.aliases), "type": a.type, "country": a.country}
                    for a in chronology.actors.values()],
-        "channels": [{"id": c.id, "url": urls.record_url("channel", c.id), "name": c.name, "kind": c.kind,
+        "channels": [{"id": c.id, "url": urls.record_url("channel", c.id), "address": address("channel", c.id),
+                      "name": c.name, "kind": c.kind,
                       "parties": list(c.parties), "established": c.established.text if c.established else None}
                      for c in chronology.channels.values()],
-        "sources": [{"id": s.id, "url": urls.record_url("source", s.id), "title": s.title,
+        "sources": [{"id": s.id, "url": urls.record_url("source", s.id), "address": address("source", s.id),
+                     "title": s.title,
                      "published": s.published.text, "language": s.language, "reports": list(s.reports)}
                     for s in chronology.sources.values()],
     }
 
 
-def export_json(chronology: Chronology) -> bytes:
+def export_json(chronology: Chronology, config: Config) -> bytes:
     """``chronologie.json`` as bytes: UTF-8, keys sorted, indented, newline at the end."""
-    text = json.dumps(export_data(chronology), ensure_ascii=False, sort_keys=True, indent=1)
+    text = json.dumps(export_data(chronology, config), ensure_ascii=False, sort_keys=True, indent=1)
     return (text + "\n").encode("utf-8")
 
 
 PRECISION_FR = {"day": "jour", "month": "mois", "year": "année"}
 BASIS_FR = {"explicit": "donnée par la source", "inferred": "déduite"}
-CSV_COLUMNS = ("id", "date", "date_debut", "date_fin", "precision", "base_de_la_date", "note_sur_la_date",
+CSV_COLUMNS = ("id", "date", "date_debut", "date_fin", "date_edtf", "precision", "base_de_la_date", "note_sur_la_date",
                "titre", "nature", "acteurs", "canaux", "initiateur", "resume", "sources", "citations",
                "annotation", "adresse")
 
@@ -87,7 +98,7 @@ def csv_row(event: Event, chronology: Chronology, config: Config) -> list[str]:
     """One event as a spreadsheet row: names rather than ids, plain text rather than Markdown."""
     date = event.date
     return [
-        event.id, date.display(), date.iso_start() or "", date.iso_end() or "",
+        event.id, date.display(), date.iso_start() or "", date.iso_end() or "", date.text,
         PRECISION_FR.get(date.precision, date.precision), BASIS_FR[event.date_basis], event.date_note or "",
         event.title, config.kind(event.kind).label,
         "; ".join(chronology.actors[a].name for a in event.actors),
@@ -101,10 +112,12 @@ def csv_row(event: Event, chronology: Chronology, config: Config) -> list[str]:
     ]
 
 
-def export_csv(chronology: Chronology, config: Config) -> bytes:
-    """``evenements.csv``: one row per event; UTF-8 with a byte-order mark and CRLF, as tablers expect."""
+def export_csv(chronology: Chronology, config: Config, delimiter: str = ",") -> bytes:
+    """``evenements.csv``: one row per event, every cell neutralised (``spreadsheet_cell``); UTF-8 with a
+    byte-order mark and CRLF, as tablers expect. ``delimiter`` ";" makes the variant French Excel
+    splits into columns on a double click (its list separator is ";", the comma being the decimal one)."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
     writer.writerows([spreadsheet_cell(cell) for cell in csv_row(event, chronology, config)]
                      for event in chronology.events)
@@ -173,7 +186,8 @@ def line_field(value: str) -> str:
     return "".join(char if char.isprintable() and not char.isspace() else quote(char) for char in value)
 
 
-DATA_URLS = (urls.EXPORT, urls.EXPORT_CSV, urls.EXPORT_TIMELINEJS)  # those of ``data_files``, known before them
+DATA_URLS = (urls.EXPORT, urls.EXPORT_CSV, urls.EXPORT_EXCEL, urls.EXPORT_TIMELINEJS,
+             urls.EXPORT_ANNOTATIONS)  # those of ``data_files``, known before them
 CITATION_FILES = ("citation.json", "citation.ris")  # beside each event page: CSL-JSON and RIS
 
 
@@ -201,8 +215,10 @@ def data_paths(chronology: Chronology) -> list[str]:
 def data_files(chronology: Chronology, config: Config) -> dict[str, bytes]:
     """Every data file of the site (``data_paths``): {path under site/: bytes}."""
     return {
-        urls.EXPORT.lstrip("/"): export_json(chronology),
+        urls.EXPORT.lstrip("/"): export_json(chronology, config),
         urls.EXPORT_CSV.lstrip("/"): export_csv(chronology, config),
+        urls.EXPORT_EXCEL.lstrip("/"): export_csv(chronology, config, ";"),
+        urls.EXPORT_ANNOTATIONS.lstrip("/"): export_annotations(chronology, config),
         urls.EXPORT_TIMELINEJS.lstrip("/"): export_timelinejs(chronology, config),
         **citation_files(chronology, config),
     }

@@ -12,7 +12,6 @@ import tempfile
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import jinja2
 
@@ -166,14 +165,23 @@ def static_files(root: Path) -> dict[str, bytes]:
             for path in sorted(folder.rglob("*")) if path.is_file() and not path.name.startswith(".")}
 
 
-def redirect_rules(pages: tuple[Page, ...], base_url: str) -> bytes:
-    """``_redirects`` (Netlify, Cloudflare Pages): ``/old-path /new-path 301`` per redirect page (events'
-    aliases, channels' former events), base path included."""
-    base_path = urlsplit(base_url).path.rstrip("/")
-    lines = sorted(f"{line_field(base_path + page.url)} {line_field(base_path + page.context['target'])} 301\n"
-                   for page in pages if page.template == REDIRECT_TEMPLATE)
-    header = ("# Anciennes adresses d'événements renommés (aliases) ou retirés (former_events d'un canal), "
-              "pour les hébergeurs qui lisent ce fichier.\n")
+def redirect_rules(pages: tuple[Page, ...]) -> bytes:
+    """``_redirects``: a 301 from each redirect page's path (events' aliases, channels' former events).
+
+    Read by Netlify and by Cloudflare Pages (GitHub Pages ignores it: the HTML redirect pages serve
+    there). Both serve the published folder at the root of a domain, so paths are the site's own,
+    without the base URL's sub-path. Each rule is written twice because the two hosts disagree:
+    Netlify skips a rule whose path has a file (the HTML redirect page) unless forced with ``301!``;
+    Cloudflare Pages always applies its rules but refuses ``301!`` as a status, skips that line and
+    takes the next one for the same path, ``301``; Netlify, having matched the first, never reads it.
+    """
+    lines = []
+    for page in sorted((p for p in pages if p.template == REDIRECT_TEMPLATE), key=lambda p: p.url):
+        rule = f"{line_field(page.url)} {line_field(page.context['target'])}"
+        lines += [f"{rule} 301!\n", f"{rule} 301\n"]
+    header = ("# Anciennes adresses d'événements renommés (aliases) ou retirés (former_events d'un canal).\n"
+              "# Netlify applique la première ligne (301! : la page HTML de redirection existe), Cloudflare Pages\n"
+              "# la seconde (il refuse « 301! » et redirige toujours) ; GitHub Pages ignore ce fichier.\n")
     return (header + "".join(lines)).encode("utf-8")
 
 
@@ -182,7 +190,7 @@ def other_files(checked: Checked, root: Path) -> dict[str, bytes]:
     ``static/``."""
     assert checked.config is not None
     files = {EXPORT_SCHEMA: (checked.config.schema_dir / "chronologie.schema.json").read_bytes(),  # their contract
-             REDIRECTS_FILE: redirect_rules(checked.pages, checked.config.base_url)}
+             REDIRECTS_FILE: redirect_rules(checked.pages)}
     files.update(static_files(root))
     return files
 

@@ -56,8 +56,12 @@ NAVIGATION = (("Chronologie", urls.HOME), ("Acteurs", urls.ACTORS), ("Canaux", u
 CHRONOLOGY_SECTIONS = (urls.SECTIONS["event"], "/annees/")  # pages under "Chronologie" in the navigation
 DATA_LINKS = ({"name": "JSON", "url": urls.EXPORT, "what": "toute la chronologie (format documenté)"},
               {"name": "CSV", "url": urls.EXPORT_CSV, "what": "un événement par ligne, pour un tableur"},
+              {"name": "CSV pour Excel", "url": urls.EXPORT_EXCEL,
+               "what": "le même fichier, séparé par des points-virgules, qu'Excel en français ouvre en colonnes"},
               {"name": "TimelineJS", "url": urls.EXPORT_TIMELINEJS,
-               "what": "à charger dans l'outil TimelineJS pour intégrer la frise"})
+               "what": "à charger dans l'outil TimelineJS pour intégrer la frise"},
+              {"name": "Annotations", "url": urls.EXPORT_ANNOTATIONS,
+               "what": "chaque passage cité, en annotation W3C (Web Annotation) qui relie l'article à l'événement"})
 
 
 RECORD_FOLDERS = {"event": "events", "actor": "actors", "channel": "channels", "source": "sources"}

@@ -20,9 +20,9 @@ CONTEXT = "https://schema.org"
 ACTOR_TYPES = {"person": "Person", "institution": "GovernmentOrganization", "state": "Country"}
 DISTRIBUTIONS = ((urls.EXPORT, "application/json", "La chronologie complète (JSON documenté)"),
                  (urls.EXPORT_CSV, "text/csv", "Un événement par ligne (CSV, séparateur virgule)"),
-                 ("/donnees/evenements-excel.csv", "text/csv", "Un événement par ligne (CSV pour Excel en français)"),
+                 (urls.EXPORT_EXCEL, "text/csv", "Un événement par ligne (CSV pour Excel en français)"),
                  (urls.EXPORT_TIMELINEJS, "application/json", "La frise au format TimelineJS3"),
-                 ("/donnees/annotations.jsonld", "application/ld+json",
+                 (urls.EXPORT_ANNOTATIONS, "application/ld+json",
                   "Les passages cités, en annotations W3C (Web Annotation)"))
 
 
