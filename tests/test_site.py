@@ -9,8 +9,8 @@ from pathlib import Path
 from tests.conftest import FIXTURE, indexed_texts
 from tests.linkcheck import broken_links, parse
 
-EVENT_KEYS = {"id", "url", "title", "date", "date_start", "date_end", "precision", "approximate", "uncertain",
-              "date_basis", "kind", "actors", "channels", "initiator", "summary", "citations", "annotation"}
+EVENT_KEYS = {"id", "url", "address", "title", "date", "date_start", "date_end", "precision", "approximate",
+              "uncertain", "date_basis", "kind", "actors", "channels", "initiator", "summary", "citations", "annotation"}
 
 
 def test_fixture_links_and_anchors_resolve(fixture_files: dict[str, bytes]) -> None:
@@ -35,7 +35,8 @@ def test_link_checker_finds_a_broken_link(fixture_files: dict[str, bytes]) -> No
 
 def test_export_follows_the_public_contract(real_files: dict[str, bytes]) -> None:
     data = json.loads(real_files["donnees/chronologie.json"])
-    assert set(data) == {"events", "actors", "channels", "sources"}
+    assert set(data) == {"base_url", "license", "events", "actors", "channels", "sources"}  # fields added, none gone
+    assert data["base_url"] is None  # the real chronology's site.yaml names none: deployments give it
     assert data["events"], "the real chronology has events"
     for event in data["events"]:
         assert set(event) == EVENT_KEYS
@@ -43,10 +44,12 @@ def test_export_follows_the_public_contract(real_files: dict[str, bytes]) -> Non
         days = (event["date_start"], event["date_end"])  # null for an open or unknown end ("/2022-03-21")
         assert any(days) and all(day is None or len(day) == 10 for day in days)
         for citation in event["citations"]:
-            assert set(citation) == {"source", "quote", "url"}
-    assert all(set(a) == {"id", "url", "name", "aliases", "type", "country"} for a in data["actors"])
-    assert all(set(c) == {"id", "url", "name", "kind", "parties", "established"} for c in data["channels"])
-    assert all(set(s) == {"id", "url", "title", "published", "language", "reports"} for s in data["sources"])
+            assert set(citation) == {"source", "quote", "url", "address"}
+    assert all(set(a) == {"id", "url", "address", "name", "aliases", "type", "country"} for a in data["actors"])
+    assert all(set(c) == {"id", "url", "address", "name", "kind", "parties", "established"}
+               for c in data["channels"])
+    assert all(set(s) == {"id", "url", "address", "title", "published", "language", "reports"}
+               for s in data["sources"])
     text = real_files["donnees/chronologie.json"].decode("utf-8")
     assert text == json.dumps(data, ensure_ascii=False, sort_keys=True, indent=1) + "\n"
 
