@@ -10,7 +10,8 @@ from tests.conftest import FIXTURE, indexed_texts
 from tests.linkcheck import broken_links, parse
 
 EVENT_KEYS = {"id", "url", "address", "title", "date", "date_start", "date_end", "precision", "approximate",
-              "uncertain", "date_basis", "kind", "actors", "channels", "initiator", "summary", "citations", "annotation"}
+              "uncertain", "date_basis", "kind", "actors", "channels", "initiator", "summary", "citations",
+              "annotation"}
 
 
 def test_fixture_links_and_anchors_resolve(fixture_files: dict[str, bytes]) -> None:
