@@ -355,3 +355,16 @@ def test_an_event_without_a_start_says_so(chronology: Chronology) -> None:
     open_start = [e for e in chronology.events if e.date.start is None]
     assert len(open_start) >= 5
     assert [e.id for e in open_start if "début" not in (e.date_note or "")] == []
+
+
+def test_an_article_of_uncertain_date_is_not_given_a_month_in_descriptions(chronology: Chronology) -> None:
+    """The 2024 article is most likely of Thursday 5 December, but may be of Thursday 28 November: actors and
+    channels, which carry no date note, must not say « décembre 2024 » of what it reports."""
+    uncertain = [s for s in chronology.sources.values() if s.published.uncertain]
+    assert uncertain
+    said = []
+    for source in uncertain:
+        month = f"{FRENCH_MONTHS[source.published.start.month - 1]} {source.published.start.year}"
+        said += [(record, month) for record, text in editors_texts(chronology)
+                 if record in chronology.actors or record in chronology.channels if month in text]
+    assert said == []
