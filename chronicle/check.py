@@ -34,7 +34,14 @@ from chronicle.quotes import (
     find_quote,
     quote_problem_message,
 )
-from chronicle.references import ELISION, edtf_suggestion, first_difference, resolve_aliases, suggest_actor_ids
+from chronicle.references import (
+    ELISION,
+    check_links,
+    edtf_suggestion,
+    first_difference,
+    resolve_aliases,
+    suggest_actor_ids,
+)
 from chronicle.schema import closest, load_schema, type_record
 
 KIND_NAMES = {"event": "événement", "actor": "acteur", "channel": "canal", "source": "source",
@@ -376,7 +383,8 @@ def check_content(records: list[RawRecord], config: Config,
     problems += check_quotes(index)
     problems += check_claims(index)
     problems += check_roles(index)
-    for editorial in (check_placeholders, check_dates_against_sources, check_duplicates, check_corrections):
+    for editorial in (check_placeholders, check_dates_against_sources, check_duplicates, check_corrections,
+                      check_links):
         problems += editorial(index, problem_at)
     if published is not None:
         problems += check_published(index, published, published_path)

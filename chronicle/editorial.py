@@ -20,16 +20,16 @@ from chronicle.quotes import normalise
 PLACEHOLDERS = ("RÉSUMEZ ICI", "COLLEZ ICI", "À COMPLÉTER")
 
 
-def _strings(value: Any, field: str) -> Iterator[tuple[str, str]]:
+def record_texts(value: Any, field: str) -> Iterator[tuple[str, str]]:
     """Every (field, text) of a record's data, lists and mappings walked."""
     if isinstance(value, str):
         yield field, value
     elif isinstance(value, dict):
         for key, item in value.items():
-            yield from _strings(item, f"{field}.{key}" if field else str(key))
+            yield from record_texts(item, f"{field}.{key}" if field else str(key))
     elif isinstance(value, list):
         for position, item in enumerate(value):
-            yield from _strings(item, f"{field}.{position}")
+            yield from record_texts(item, f"{field}.{position}")
 
 
 def check_placeholders(index: dict[str, dict[str, Any]], problem_at: Any) -> list[Problem]:
@@ -37,7 +37,7 @@ def check_placeholders(index: dict[str, dict[str, Any]], problem_at: Any) -> lis
     problems: list[Problem] = []
     for records in index.values():
         for record in records.values():
-            for field, text in _strings(record.data, ""):
+            for field, text in record_texts(record.data, ""):
                 found = next((mark for mark in PLACEHOLDERS if mark in text), None)
                 if found is not None:
                     problems.append(problem_at(record, field, f"texte à remplacer « {_short(text)} » laissé "

@@ -17,7 +17,7 @@ from urllib.parse import quote
 from chronicle import urls
 from chronicle.annotations import export_annotations
 from chronicle.config import Config
-from chronicle.markdown import render_markdown
+from chronicle.markdown import render_markdown, resolve_internal_links
 from chronicle.metadata import csl_json, reference, ris
 from chronicle.model import Chronology, Event
 from chronicle.views import passage_url, plain_text
@@ -148,7 +148,7 @@ def timelinejs_event(event: Event, chronology: Chronology, config: Config) -> di
         "start_date": timelinejs_date(first, event.date.precision),
         "display_date": text_html(event.date.display()),
         "text": {"headline": text_html(event.title),
-                 "text": f"{render_markdown(event.summary)}{page_link(event, config)}"},
+                 "text": f"{absolute_links(render_markdown(event.summary), config)}{page_link(event, config)}"},
         # TimelineJS writes every one of these (group included) with innerHTML: text is escaped,
         # ``text.text`` is the summary rendered with raw HTML off, as on the site.
         "group": text_html(chronology.channels[event.channels[0]].name if event.channels else "Hors canal"),
@@ -156,6 +156,11 @@ def timelinejs_event(event: Event, chronology: Chronology, config: Config) -> di
     if event.date.interval and event.date.end:
         slide["end_date"] = timelinejs_date(event.date.end, event.date.precision)
     return slide
+
+
+def absolute_links(html_text: str, config: Config) -> str:
+    """A summary's links to records made absolute (from the base URL): a timeline is embedded anywhere."""
+    return resolve_internal_links(html_text, None, config.public("/") or "/")
 
 
 def page_link(event: Event, config: Config) -> str:

@@ -15,7 +15,16 @@ from urllib.parse import urlsplit
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
+from chronicle import urls
+
 SAFE_SCHEMES = ("http", "https", "mailto")
+# Links to the chronology's own records, resolved by the check (``references.check_links``) and made
+# relative to each page when it is rendered (``resolve_internal_links``): [texte](evenement:ID).
+INTERNAL_KINDS = {"evenement": "event", "acteur": "actor", "canal": "channel", "source": "source"}
+INTERNAL = re.compile(r"^(evenement|acteur|canal|source):([a-z0-9]+(?:-[a-z0-9]+)*)$")
+LINK_MARK = "chronicle-lien:"  # before a record's URL in rendered Markdown, until the page is known
+# Marked links as they are in a page, or escaped inside the Atom feed's HTML content.
+_MARKED = re.compile(r'href=(&#34;|")chronicle-lien:(/[^"&#]*)(&#34;|")')
 SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.\-]*):")
 INVISIBLE = re.compile(r"[\x00-\x20\x7f-\x9f\u00ad\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]+")
 # Characters RFC 3986 never allows in a URL, spaces and invisible characters aside.
@@ -42,11 +51,43 @@ def is_safe_url(url: str) -> bool:
     return link_scheme(url) in SAFE_SCHEMES
 
 
+def internal_target(url: str) -> tuple[str, str] | None:
+    """(kind, id) of a link to a record, ``evenement:2022-05-13-appel`` -> ("event", "2022-05-13-appel")."""
+    found = INTERNAL.match(url)
+    return (INTERNAL_KINDS[found.group(1)], found.group(2)) if found else None
+
+
+def _valid_link(url: str) -> bool:
+    return is_safe_url(url) or internal_target(url) is not None
+
+
+# A link to a record whose id is wrong is the check's (``references.check_links``: the closest ids);
+# one whose prefix is near ("evenements:", "event:") is told the four prefixes.
+_INTERNAL_PREFIX = re.compile(r"^(evenement|acteur|canal|source):")
+_NEAR_PREFIX = re.compile(r"^(e|é)v[eé]nements?:|^(acteurs|actor|canaux|channel|sources|event):", re.IGNORECASE)
+
+
+def _internal_href(match: re.Match[str]) -> str:
+    kind, record_id = INTERNAL_KINDS[match.group(1)], match.group(2)
+    return f'href="{LINK_MARK}{urls.record_url(kind, record_id)}"'
+
+
+def resolve_internal_links(html: str, page_url: str | None, base_path: str = "") -> str:
+    """The marked links to records made relative to ``page_url`` (or absolute from ``base_path``)."""
+    if LINK_MARK not in html:
+        return html
+    def link(match: re.Match[str]) -> str:
+        path = match.group(2)
+        target = f"{base_path.rstrip('/')}{path}" if page_url is None else urls.relative(page_url, path)
+        return f"href={match.group(1)}{target}{match.group(3)}"
+    return _MARKED.sub(link, html)
+
+
 @lru_cache(maxsize=1)
 def _renderer() -> MarkdownIt:
     md = MarkdownIt("js-default", {"typographer": False})
     md.disable("image")
-    md.validateLink = is_safe_url  # type: ignore[method-assign]
+    md.validateLink = _valid_link  # type: ignore[method-assign]
     return md
 
 
@@ -66,7 +107,13 @@ def render_markdown(text: str) -> Markup:
     """HTML for ``text``: paragraphs, emphasis, lists and safe links; raw HTML escaped."""
     if PLAIN_LINE.fullmatch(text):
         return Markup("<p>" + text.replace('"', "&quot;") + "</p>\n")
-    return Markup(_renderer().render(text))
+    rendered = _renderer().render(text)
+    if 'href="' in rendered and ":" in text:
+        rendered = _LINK_HREF.sub(_internal_href, rendered)
+    return Markup(rendered)
+
+
+_LINK_HREF = re.compile(r'href="(evenement|acteur|canal|source):([a-z0-9]+(?:-[a-z0-9]+)*)"')
 
 
 def markdown_problem(text: str) -> str | None:
@@ -77,7 +124,10 @@ def markdown_problem(text: str) -> str | None:
                 "un lien. Gardez les liens utiles et remplacez les autres crochets par des parenthèses.")
     targets = _targets(text)
     images = list(dict.fromkeys(target for kind, target in targets if kind == "image"))
-    links = list(dict.fromkeys(target for kind, target in targets if kind == "link" and not is_safe_url(target)))
+    links = list(dict.fromkeys(target for kind, target in targets if kind == "link" and not _valid_link(target)
+                               and not _INTERNAL_PREFIX.match(target)))
+    near = [target for target in links if _NEAR_PREFIX.match(target)]
+    links = [target for target in links if target not in near]
     relative = [target for target in links if link_scheme(target) is None]
     schemes = [target for target in links if target not in relative]
     sentences = []
@@ -86,6 +136,9 @@ def markdown_problem(text: str) -> str | None:
                          "mettez plutôt un lien, [texte](https://…).")
     if schemes:
         sentences.append(f"{_refused('lien', schemes)} : seuls les liens https:, http: et mailto: sont acceptés.")
+    if near:
+        sentences.append(f"{_refused('lien', near)} : un lien vers une fiche commence par evenement:, acteur:, "
+                         "canal: ou source:, suivi de l'identifiant.")
     if relative:
         sentences.append(f"{_refused('lien', relative)} : écrivez l'adresse complète, qui commence par https://.")
     return " ".join(sentences) or None

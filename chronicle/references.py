@@ -40,6 +40,7 @@ def resolve_aliases(index: dict[str, dict[str, Any]], problem_at: Any) -> None:
     owners = alias_owners(index)
     if not owners:
         return
+    resolve_link_aliases(index, problem_at, owners)
     for kind, fields in EVENT_REFERENCES.items():
         for record_id, record in list(index[kind].items()):
             notes: list[Problem] = []
@@ -168,3 +169,58 @@ def first_difference(quote: str, closest: str) -> str:
             return f"Différence au mot {i1 + 1} : la source a ici « {theirs} », absent de votre passage."
         return f"Différence au mot {i1 + 1} : « {yours} » au lieu de « {theirs} » dans la source."
     return "Les mots sont les mêmes : la différence est dans la ponctuation ou les espaces."
+
+
+# [texte](evenement:ID) in any text of a record (summaries, annotations, notes, descriptions, corrections).
+LINK = re.compile(r"\]\(\s*<?(evenement|acteur|canal|source):([^)\s>]*)>?")
+LINK_HINT = ("Un lien vers une fiche s'écrit [texte](evenement:IDENTIFIANT), de même avec acteur:, canal: ou "
+             "source:, suivi de l'identifiant (le nom du fichier sans .yaml).")
+
+
+def _rewritten(value: Any, field: str, owners: dict[str, str], found: list[tuple[str, str, str]]) -> Any:
+    """``value`` with every link to an event alias pointing to the event's id; ``found`` gets each change."""
+    if isinstance(value, str) and "evenement:" in value:
+        def swap(match: re.Match[str]) -> str:
+            if match.group(1) != "evenement" or match.group(2) not in owners:
+                return match.group(0)
+            found.append((field, match.group(2), owners[match.group(2)]))
+            return match.group(0).replace(match.group(2), owners[match.group(2)])
+        return LINK.sub(swap, value)
+    if isinstance(value, dict):
+        return {key: _rewritten(item, f"{field}.{key}" if field else key, owners, found) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_rewritten(item, f"{field}.{position}", owners, found) for position, item in enumerate(value)]
+    return value
+
+
+def resolve_link_aliases(index: dict[str, dict[str, Any]], problem_at: Any, owners: dict[str, str]) -> None:
+    """Links written with an event's former id point to the event (each with a note)."""
+    for records in index.values():
+        for record_id, record in list(records.items()):
+            found: list[tuple[str, str, str]] = []
+            data = _rewritten(record.data, "", owners, found)
+            if found:
+                notes = tuple(alias_note(record, problem_at, field, old, new) for field, old, new in found)
+                records[record_id] = replace(record, data=data, notes=(*record.notes, *notes))
+
+
+def check_links(index: dict[str, dict[str, Any]], problem_at: Any) -> list[Problem]:
+    """Every [texte](evenement:ID) (acteur:, canal:, source:) names a record; else the closest ids."""
+    from chronicle.editorial import record_texts
+    from chronicle.markdown import INTERNAL, INTERNAL_KINDS
+    from chronicle.schema import closest
+
+    names = {"event": "événement", "actor": "acteur", "channel": "canal", "source": "source"}
+    problems: list[Problem] = []
+    for records in index.values():
+        for record in records.values():
+            for field, text in record_texts(record.data, ""):
+                for match in LINK.finditer(text) if "](" in text else ():
+                    kind, target = INTERNAL_KINDS[match.group(1)], match.group(2)
+                    if INTERNAL.match(f"{match.group(1)}:{target}") and target in index[kind]:
+                        continue
+                    near = closest(target, list(index[kind]))
+                    hint = f"Identifiants proches : {', '.join(near)}." if near else LINK_HINT
+                    problems.append(problem_at(record, field, f"lien « {match.group(1)}:{target} » : "
+                                               f"{names[kind]} inconnu{'e' if kind == 'source' else ''}.", hint))
+    return problems

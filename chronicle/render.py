@@ -25,6 +25,7 @@ from urllib.parse import urlsplit
 import jinja2
 
 from chronicle import urls
+from chronicle.markdown import LINK_MARK, resolve_internal_links
 from chronicle.plan import Page
 
 PARALLEL_MIN = 300  # fewer pages than this render in one process: forking would cost more than it saves
@@ -61,8 +62,12 @@ def make_environment(template_dir: Path) -> jinja2.Environment:
 
 
 def render_page(page: Page, environment: jinja2.Environment) -> bytes:
-    """The bytes of one page."""
-    return environment.get_template(page.template).render(page.context).encode("utf-8")
+    """The bytes of one page, its links to records (written in Markdown) made relative to it."""
+    text = environment.get_template(page.template).render(page.context)
+    if LINK_MARK in text:
+        base = urlsplit(page.context["site"]["base_url"]).path if page.context.get("absolute_links") else ""
+        text = resolve_internal_links(text, None if page.context.get("absolute_links") else page.url, base)
+    return text.encode("utf-8")
 
 
 def render_pages(pages: list[Page], environment: jinja2.Environment) -> dict[str, bytes]:
