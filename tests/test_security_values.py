@@ -440,7 +440,7 @@ def test_redirect_rules_are_one_rule_a_line_whatever_the_base_url(hostile_site: 
     assert line_field("/evenements/appel/") == "/evenements/appel/"
 
 
-@pytest.mark.parametrize("base_url", ["https://x.example/a b/", "https://x.example/a\n/ /evil 200",
+@pytest.mark.parametrize("base_url", ["https://x.example/a b/", "https://x.example/a\n/ /evil 200", "https://x.example/\n",
                                       "https://x.example/\u2028", "javascript:alert(1)"])
 def test_a_base_url_given_on_the_command_line_is_checked_as_the_files(tmp_path: Path, base_url: str) -> None:
     from tests.conftest import run_cli
