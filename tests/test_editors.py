@@ -582,6 +582,37 @@ def test_the_guide_links_resolve() -> None:
     assert [link for link in links if link not in anchors] == []
 
 
+def test_following_the_guide_rename_rank_and_link(project: Path) -> None:
+    """Steps 10 and 12 of the guide, as an editor would do them: rename a published event (old id in
+    aliases), add a claim of rank naming it by its old id, link two events from a summary."""
+    old, new = "2024-11-27-appel-brown-guerassimov", "2024-11-27-premier-appel-brown-guerassimov"
+    events = project / "content" / "events"
+    text = (events / f"{old}.yaml").read_text(encoding="utf-8")
+    (events / f"{old}.yaml").unlink()
+    (events / f"{new}.yaml").write_text(text + f"aliases:\n  - {old}\n", encoding="utf-8")
+    (project / "content" / "claims" / "premiere-fois-depuis.yaml").write_text(
+        "source: brown-guerassimov-2024\n"
+        "quote: première fois que les deux dirigeants s’entretenaient depuis la prise de fonctions de Charles\n"
+        f"between:\n  - 2023-10-brown-prend-ses-fonctions\n  - {old}\nrank: 1\non_channel: chefs-etat-major\n",
+        encoding="utf-8")
+    linking = events / "2022-05-13-appel-austin-choigou.yaml"
+    linking.write_text(linking.read_text(encoding="utf-8").replace(
+        "annotation: L'article", "annotation: Voir [l'appel du 18 février](evenement:2022-02-18-appel-austin-choigou). "
+        "L'article"), encoding="utf-8")
+    checked = run(project, "check")
+    assert checked.returncode == 0, checked.stderr
+    assert checked.stderr == (
+        f"Remarque : content/claims/premiere-fois-depuis.yaml:5:5: between.1: « {old} » est un ancien identifiant "
+        f"de l'événement « {new} » (dans ses aliases) : la référence fonctionne. Écrivez plutôt {new}.\n")
+    built = run(project, "build")
+    assert built.returncode == 0, built.stderr
+    page = (project / "site" / "evenements" / new / "index.html").read_text(encoding="utf-8")
+    assert "est le premier contact sur le canal" in page and "la chronologie en compte 1" in page
+    linked = (project / "site" / "evenements" / "2022-05-13-appel-austin-choigou" / "index.html").read_text("utf-8")
+    assert '<a href="../2022-02-18-appel-austin-choigou/">l\'appel du 18 février</a>' in linked
+    assert (project / "site" / "evenements" / old / "index.html").is_file(), "the old address redirects"
+
+
 def test_the_guide_example_event_passes_the_check(tmp_path: Path) -> None:
     example = re.search(r"```yaml\n(# yaml-language-server: \$schema=../../schema/event.schema.json\ntitle.*?)```",
                         guide(), flags=re.DOTALL)
