@@ -368,3 +368,16 @@ def test_an_article_of_uncertain_date_is_not_given_a_month_in_descriptions(chron
         said += [(record, month) for record, text in editors_texts(chronology)
                  if record in chronology.actors or record in chronology.channels if month in text]
     assert said == []
+
+
+UNLINKED_REFERENCE = re.compile(r"voir (?!\[)(cet événement|ces événements\)|l'événement de cette)")
+
+
+def test_a_reference_to_another_event_is_a_link(chronology: Chronology) -> None:
+    """« voir cet événement » in a summary or a note must take the reader to that event: a sentence backed by
+    another event's passage is checkable only if the reader can open it."""
+    unlinked = [(e.id, field) for e in chronology.events for field in ("summary", "annotation")
+                if UNLINKED_REFERENCE.search(getattr(e, field) or "")]
+    linked = [e.id for e in chronology.events if "](evenement:" in (e.annotation or "") + e.summary]
+    assert len(linked) >= 15
+    assert unlinked == []
