@@ -16,6 +16,7 @@ from chronicle.cache import Inputs, cache_anomaly, forget_build, is_up_to_date, 
 from chronicle.lock import LockFileError, ProjectBusyError, project_lock
 from chronicle.problems import ContentError, Problem, capped, counted, printable
 from chronicle.urls import PUBLISHED_URLS
+from chronicle.write import OutputError, check_output, recover_output
 
 # The pipeline (Jinja, markdown-it, YAML…) is imported by the commands that run it: a build with
 # nothing to do is then mostly Python's own start (0.09 s instead of 0.18 s at 10,000 events).
@@ -50,9 +51,16 @@ def report_problems(problems: list[Problem], style: str = "text",
     print(f"{counted(len(problems), 'problème')} dans {counted(files, 'fichier')} ; {then}", file=sys.stderr)
 
 
+def output_message(out: Path, reason: str) -> str:
+    """The message refusing the output folder ``out`` for ``reason`` (``write.check_output``)."""
+    return (f"Dossier de sortie refusé : {out} : {reason} Rien n'a été écrit. Choisissez avec --out un dossier "
+            "absent ou vide hors de content/, templates/, static/ et schema/ (par défaut : site/).")
+
+
 def command_build(args: argparse.Namespace) -> int:
     """Build the site into ``--out``."""
     started = time.perf_counter()
+    recover_output(args.out)  # a build killed in its swap, staging folders left: see ``write.recover_output``
     from chronicle.gitdates import head_commit
 
     commit = head_commit(args.root)  # a new commit re-dates pages without changing a file
@@ -147,6 +155,7 @@ def command_serve(args: argparse.Namespace) -> int:
     """Build, serve on 127.0.0.1 and rebuild on every change."""
     from chronicle.serve import serve  # imported here: only `serve` needs the watcher
 
+    recover_output(args.out)
     return serve(args.root, args.out, args.port, args.open, args.base_url)
 
 
@@ -212,8 +221,14 @@ def main(argv: list[str] | None = None) -> int:
     if args.command is None:
         args = parser.parse_args([*(argv or []), "build"])
         args.root = args.root.resolve()
+    explicit_out = getattr(args, "out", None) is not None
     if getattr(args, "out", None) is None:
         args.out = args.root / "site"
+    if args.command in ("build", "serve"):
+        refused = check_output(args.root, args.out)
+        if refused:  # a committed ``site`` link is the project's problem (1); ``--out`` a usage error (2)
+            print(output_message(args.out, refused), file=sys.stderr)
+            return EXIT_USAGE if explicit_out else EXIT_CONTENT
     if args.command in ("build", "check"):
         # One pass that makes millions of objects and frees few, in cycles almost none (~1,000 at
         # 10,000 events): the collector's walks over them cost a tenth of the build (bench/README.md).
@@ -229,6 +244,9 @@ def main(argv: list[str] | None = None) -> int:
     except LockFileError as error:
         print(error.message, file=sys.stderr)
         return EXIT_CONTENT
+    except OutputError as error:
+        print(output_message(args.out, error.message), file=sys.stderr)
+        return EXIT_USAGE
     except KeyboardInterrupt:
         print("Interrompu ; le site n'a pas été modifié.", file=sys.stderr)
         return 130

@@ -9,6 +9,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from chronicle.gitdates import History
+from chronicle.inputs import MAX_TEXT, InputError, json_problems, read_bytes, read_tree
 from chronicle.load import parse_yaml
 from chronicle.markdown import markdown_problem, url_problem
 from chronicle.problems import Problem
@@ -101,13 +102,17 @@ def base_url_problem(value: str) -> str | None:
 
 def load_config(root: Path, base_url: str | None = None) -> tuple[Config | None, list[Problem]]:
     """Read and type ``content/site.yaml``; ``base_url`` overrides the file's (deployments)."""
-    path = root / SITE_FILE
-    if not path.is_file():
+    try:  # never through a link, at most 1 MB (``chronicle.inputs``)
+        data = read_bytes(root, SITE_FILE, MAX_TEXT)
+    except FileNotFoundError:
         return None, [Problem(SITE_FILE, 0, 0, "", "fichier de configuration introuvable.",
                               "Créez content/site.yaml (voir le README).")]
-    parsed = parse_yaml(SITE_FILE, path.read_bytes())
-    if parsed.data is None or parsed.problems:
-        return None, parsed.problems
+    except InputError as error:
+        return None, error.problems
+    parsed = parse_yaml(SITE_FILE, data)
+    schema_problems = check_schemas(root)
+    if parsed.data is None or parsed.problems or schema_problems:
+        return None, parsed.problems + schema_problems
     schema_dir = root / "schema"
     typed, problems = type_record(SITE_FILE, parsed.data, parsed.positions, parsed.key_positions,
                                   load_schema(str(schema_dir), "site"),
@@ -133,3 +138,11 @@ def load_config(root: Path, base_url: str | None = None) -> tuple[Config | None,
                   license_url=typed.get("license_url") or LICENSE_URLS.get(typed.get("license") or "", ""),
                   license=typed.get("license") or "", description=typed.get("description") or "",
                   schema_dir=schema_dir), []
+
+
+def check_schemas(root: Path) -> list[Problem]:
+    """Every problem of ``schema/``: links, sizes, characters, JSON syntax (read before any schema is used)."""
+    files, problems = read_tree(root, "schema", MAX_TEXT)
+    for path, data in files.items():
+        problems += json_problems(path, data) if path.endswith(".json") else []
+    return problems

@@ -7,6 +7,7 @@ claim one URL. Nothing is rendered or written until every problem has been ruled
 
 from __future__ import annotations
 
+import os
 import shutil
 import tempfile
 from collections.abc import Callable, Mapping
@@ -21,6 +22,7 @@ from chronicle.config import Config, load_config
 from chronicle.derive import Facts, derive_facts
 from chronicle.export import DATA_URLS, data_files, data_paths, line_field
 from chronicle.gitdates import read_history
+from chronicle.inputs import MAX_STATIC, MAX_URL_LIST, InputError, check_inputs, read_bytes, read_text, read_tree
 from chronicle.load import load_content
 from chronicle.model import Chronology, build_model
 from chronicle.plan import DuplicateUrlError, Page, plan_pages
@@ -68,10 +70,13 @@ class Site:
 
 def read_published(root: Path) -> list[tuple[int, str]] | None:
     """The URLs listed in ``content/published-urls.txt`` with their line numbers, if the file exists."""
-    path = root / PUBLISHED_URLS
-    if not path.is_file():
+    try:  # never through a link, bounded, scanned (``chronicle.inputs``)
+        text = read_text(root, PUBLISHED_URLS, MAX_URL_LIST).removeprefix("\ufeff")
+    except FileNotFoundError:
         return None
-    lines = path.read_text(encoding="utf-8-sig").splitlines()
+    except InputError:
+        return None  # ``check_inputs`` reports why
+    lines = text.splitlines()
     return [(number, line.strip()) for number, line in enumerate(lines, start=1)
             if line.strip() and not line.lstrip().startswith("#")]
 
@@ -131,9 +136,10 @@ def check_site(root: Path, base_url: str | None = None, require_recorded: bool =
     """
     config, problems = load_config(root, base_url)
     records, load_problems = load_content(root)
+    load_problems += check_inputs(root)  # templates/, static/, published-urls.txt: as unreadable as a record
     problems += load_problems
     if config is None:
-        return Checked(None, None, sorted(problems))
+        return Checked(None, None, sorted(set(problems)))
     loaded = {p.path for p in load_problems}
     index, check_problems = check_content([r for r in records if r.path not in loaded], config, broken=loaded)
     problems += check_problems
@@ -157,12 +163,11 @@ def check_site(root: Path, base_url: str | None = None, require_recorded: bool =
 
 
 def static_files(root: Path) -> dict[str, bytes]:
-    """The files of ``static/``, served under ``/static/``."""
-    folder = root / "static"
-    if not folder.is_dir():
-        return {}
-    return {f"static/{path.relative_to(folder).as_posix()}": path.read_bytes()
-            for path in sorted(folder.rglob("*")) if path.is_file() and not path.name.startswith(".")}
+    """The files of ``static/``, served under ``/static/`` (none through a link: ``chronicle.inputs``)."""
+    files, problems = read_tree(root, "static", MAX_STATIC, text=False)
+    if problems:
+        raise ContentError(problems)
+    return files
 
 
 def redirect_rules(pages: tuple[Page, ...]) -> bytes:
@@ -189,7 +194,7 @@ def other_files(checked: Checked, root: Path) -> dict[str, bytes]:
     """The files of the site that are neither pages nor data files: the data files' schema, ``_redirects``,
     ``static/``."""
     assert checked.config is not None
-    files = {EXPORT_SCHEMA: (checked.config.schema_dir / "chronologie.schema.json").read_bytes(),  # their contract
+    files = {EXPORT_SCHEMA: read_bytes(checked.config.schema_dir.parent, "schema/chronologie.schema.json"),
              REDIRECTS_FILE: redirect_rules(checked.pages)}
     files.update(static_files(root))
     return files
@@ -341,8 +346,13 @@ def record_published(root: Path, permanent: frozenset[str]) -> list[str]:
     added = sorted(permanent - known)
     if not added and path.is_file():
         return []
-    text = path.read_text(encoding="utf-8-sig") if path.is_file() else PUBLISHED_HEADER
+    try:
+        text = read_text(root, PUBLISHED_URLS, MAX_URL_LIST).removeprefix("\ufeff")
+    except FileNotFoundError:
+        text = PUBLISHED_HEADER
     comments = [line for line in text.splitlines() if line.lstrip().startswith("#")]
     listed = sorted(known | set(added))
-    path.write_text("\n".join(comments + listed) + "\n", encoding="utf-8")
+    temporary = path.with_name(f".{path.name}.{os.getpid()}")
+    temporary.write_text("\n".join(comments + listed) + "\n", encoding="utf-8")
+    os.replace(temporary, path)  # replaces the file itself: never writes through a link
     return added

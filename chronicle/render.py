@@ -25,8 +25,10 @@ from urllib.parse import urlsplit
 import jinja2
 
 from chronicle import urls
+from chronicle.inputs import MAX_TEXT, read_tree
 from chronicle.markdown import LINK_MARK, resolve_internal_links
 from chronicle.plan import Page
+from chronicle.problems import ContentError
 
 PARALLEL_MIN = 300  # fewer pages than this render in one process: forking would cost more than it saves
 INTERRUPTIONS = {signal.SIGINT, signal.SIGTERM}
@@ -48,9 +50,17 @@ def relative_link(context: jinja2.runtime.Context, url: str) -> str:
 
 
 def make_environment(template_dir: Path) -> jinja2.Environment:
-    """The one Jinja environment: HTML and XML autoescaped, undefined names an error."""
+    """The one Jinja environment: HTML and XML autoescaped, undefined names an error.
+
+    The templates are read once, here, without following any link (``chronicle.inputs``): a
+    template linked to ``/proc/self/environ`` is a problem (ContentError), never rendered.
+    """
+    files, problems = read_tree(template_dir.parent, template_dir.name, MAX_TEXT)
+    if problems:
+        raise ContentError(problems)
+    start = len(template_dir.name) + 1
     environment = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(template_dir)),
+        loader=jinja2.DictLoader({path[start:]: data.decode("utf-8") for path, data in files.items()}),
         autoescape=jinja2.select_autoescape(["html", "xml"]),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,

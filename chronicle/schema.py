@@ -19,6 +19,7 @@ from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
+from chronicle.inputs import read_bytes
 from chronicle.load import format_count
 from chronicle.problems import PER_FILE, Problem
 
@@ -44,7 +45,8 @@ EMPTY_HINTS = {
 @cache
 def load_schema(directory: str, kind: str) -> dict[str, Any]:
     """The parsed JSON Schema ``schema/<kind>.schema.json``."""
-    return json.loads((Path(directory) / f"{kind}.schema.json").read_text(encoding="utf-8"))
+    folder = Path(directory)  # read without following links (``chronicle.inputs``), from the project's root
+    return json.loads(read_bytes(folder.parent, f"{folder.name}/{kind}.schema.json"))
 
 
 @cache

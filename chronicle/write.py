@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import glob
 import os
+import re
 import shutil
 import signal
+import stat
 import subprocess
 import sys
 import tempfile
@@ -20,9 +22,25 @@ from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
 from types import FrameType
 
+# Written into every site Chronicle makes: only a folder holding it (or an empty one) is ever replaced.
+SITE_MARKER = ".chronicle-site"
+MARKER_TEXT = ("Ce dossier est construit par Chronicle (python build.py build) et remplacé en entier à chaque "
+               "construction : n'y mettez rien.\n").encode()
+# Never an output: the project's inputs and what it keeps beside them.
+PROJECT_FOLDERS = ("content", "templates", "static", "schema", "chronicle", "tests", ".git", ".github",
+                   ".chronicle-cache")
+
 
 class UnsafePathError(ValueError):
     """A file would be written outside the output directory."""
+
+
+class OutputError(Exception):
+    """The output folder is not Chronicle's own to replace (``output_refused``): nothing was written."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
 
 
 class Terminated(KeyboardInterrupt):
@@ -178,12 +196,16 @@ def staged_site(out_dir: Path) -> Iterator[Path]:
     Whatever the block starts (processes, threads) must be stopped when it exits.
     """
     with interruptions_unwind():
-        out = out_dir.resolve()
+        out = output_path(out_dir)  # never resolved through a link at ``out_dir`` itself
         out.parent.mkdir(parents=True, exist_ok=True)
+        refused = output_refused(out)
+        if refused:
+            raise OutputError(refused)
         staging: Path | None = None
         try:
             staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
             (staging / "new").mkdir()
+            (staging / "new" / SITE_MARKER).write_bytes(MARKER_TEXT)
             yield staging / "new"
             if out.exists():
                 os.rename(out, staging / "old")
@@ -233,3 +255,70 @@ def discard(folder: Path, out: Path) -> None:
     except OSError:
         for path in trashed:
             shutil.rmtree(path, ignore_errors=True)
+
+
+def output_path(out_dir: Path) -> Path:
+    """``out_dir`` made absolute with its parent resolved, but not itself: a link there stays a link."""
+    if out_dir.name in ("", ".", ".."):  # names a folder by a path through it, never a link
+        return out_dir.resolve()
+    return out_dir.parent.resolve() / out_dir.name
+
+
+def output_refused(out: Path) -> str | None:
+    """Why the output folder ``out`` (``output_path``) is not Chronicle's to replace, if it is not:
+    a symbolic link (the build would replace what it points to), something else than a folder, or
+    a folder with files in it but no ``SITE_MARKER`` (Chronicle did not make it)."""
+    try:
+        info = os.lstat(out)
+    except FileNotFoundError:
+        return None
+    if stat.S_ISLNK(info.st_mode):
+        return "c'est un lien symbolique : Chronicle ne remplace jamais ce vers quoi il pointe."
+    if not stat.S_ISDIR(info.st_mode):
+        return "ce n'est pas un dossier."
+    names = os.listdir(out)
+    if names and not (SITE_MARKER in names and stat.S_ISREG(os.lstat(out / SITE_MARKER).st_mode)):
+        return (f"ce dossier n'est pas vide et Chronicle ne l'a pas construit (il n'a pas de fichier "
+                f"{SITE_MARKER}) : il serait remplacé en entier.")
+    return None
+
+
+def within(folder: Path, path: Path) -> bool:
+    """Whether ``path`` is ``folder`` or lies under it (both absolute)."""
+    return path == folder or folder in path.parents
+
+
+def check_output(root: Path, out_dir: Path) -> str | None:
+    """Why ``out_dir`` cannot be the output of the project ``root`` (resolved), in French, if it cannot:
+    it is or holds the project or one of its folders (``content/``, ``templates/``…), it lies in one,
+    or ``output_refused``."""
+    out = output_path(out_dir)
+    if within(out, root):
+        return "il contient le projet lui-même : la construction le remplacerait."
+    for name in PROJECT_FOLDERS:
+        folder = root / name
+        if within(out, folder) or within(folder, out):
+            return f"il est, contient ou se trouve dans le dossier « {name} » du projet."
+    return output_refused(out)
+
+
+def recover_output(out_dir: Path) -> None:
+    """Put back the site a killed build left aside, then remove the staging folders killed builds left.
+
+    The swap is two renames (``staged_site``): a build killed between them leaves no ``out_dir``,
+    the previous site in ``.site-XXXXXXXX/old``. Run at start, with the project locked, so that
+    no staging folder found belongs to a live build. Nothing is followed: a link named like a
+    staging folder is not one (left alone).
+    """
+    out = output_path(out_dir)
+    shape = re.compile(rf"\.{re.escape(out.name)}-[A-Za-z0-9_]{{8}}")
+    try:
+        staging = [out.parent / name for name in sorted(os.listdir(out.parent)) if shape.fullmatch(name)]
+        staging = [path for path in staging if stat.S_ISDIR(os.lstat(path).st_mode)]
+    except OSError:
+        return
+    aside = [path / "old" for path in staging if os.path.isdir(path / "old") and not os.path.islink(path / "old")]
+    if aside and not os.path.lexists(out):
+        os.rename(max(aside, key=lambda path: os.lstat(path).st_mtime_ns), out)
+    for path in staging:
+        shutil.rmtree(path, ignore_errors=True)

@@ -10,7 +10,10 @@ page run too. Problems are the expected outcome; any exception is a crash.
 
 from __future__ import annotations
 
+import atexit
+import shutil
 import sys
+import tempfile
 from dataclasses import replace
 from pathlib import Path
 
@@ -33,8 +36,12 @@ FOLDERS = {"event": "events", "actor": "actors", "channel": "channels", "source"
 TARGETS = {"event": "2022-05-13-appel-austin-choigou", "actor": "lloyd-austin", "channel": "austin-choigou",
            "source": "cnn-2022-05-13", "claim": "84-jours"}
 
-CONFIG, _ = load_config(FIXTURE)
-RECORDS, _ = load_content(FIXTURE)
+PROJECT = Path(tempfile.mkdtemp(prefix="fuzz-check-"))  # the fixture's content with the real schema/ beside it:
+shutil.copytree(FIXTURE / "content", PROJECT / "content")  # a link to it would be refused (SECURITY.md)
+shutil.copytree(REPO / "schema", PROJECT / "schema")
+atexit.register(shutil.rmtree, PROJECT, True)
+CONFIG, _ = load_config(PROJECT)
+RECORDS, _ = load_content(PROJECT)
 ENVIRONMENT = make_environment(REPO / "templates")
 TEXTS = {record.id: record.text for record in RECORDS if record.kind == "source"}
 

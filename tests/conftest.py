@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import atexit
 import gzip
 import json
 import shutil
 import subprocess
 import sys
+import tempfile
 import textwrap
 from collections.abc import Iterable
 from pathlib import Path
@@ -14,9 +16,31 @@ from pathlib import Path
 import pytest
 
 from chronicle.pipeline import build_files
+from chronicle.write import SITE_MARKER
 
 REPO = Path(__file__).resolve().parents[1]
-FIXTURE = REPO / "tests" / "fixtures" / "chronology"
+INPUT_FOLDERS = ("schema", "templates", "static")
+
+
+def copy_inputs(root: Path) -> None:
+    """Copy the repository's ``schema/``, ``templates/`` and ``static/`` into the project ``root`` where it
+    has none: a symbolic link to them would be refused (SECURITY.md, "Inputs never reach outside")."""
+    for name in INPUT_FOLDERS:
+        if not (root / name).exists():
+            shutil.copytree(REPO / name, root / name)
+
+
+def materialised_fixture() -> Path:
+    """The fixture chronology (``tests/fixtures/chronology``, its content only) as a whole project, in a
+    temporary folder removed at exit: its content, and the repository's other inputs copied beside."""
+    root = Path(tempfile.mkdtemp(prefix="chronicle-fixture-")) / "chronology"
+    shutil.copytree(REPO / "tests" / "fixtures" / "chronology" / "content", root / "content")
+    copy_inputs(root)
+    atexit.register(shutil.rmtree, root.parent, True)
+    return root
+
+
+FIXTURE = materialised_fixture()
 SEED_SUMS = REPO / "tests" / "seeds.sha256"
 
 
@@ -42,8 +66,7 @@ def make_project(tmp_path: Path, files: dict[str, str | bytes] | None = None,
     """
     root = tmp_path / "project"
     shutil.copytree(base / "content", root / "content")
-    for name in ("schema", "templates", "static"):
-        (root / name).symlink_to(REPO / name)
+    copy_inputs(root)
     for path, text in (files or {}).items():
         if path.endswith("!delete"):
             (root / path.removesuffix("!delete")).unlink()
@@ -71,9 +94,10 @@ def indexed_texts(fragments: Iterable[bytes]) -> dict[str, str]:
 
 
 def tree(directory: Path) -> dict[str, bytes]:
-    """Every file under ``directory`` with its bytes."""
+    """Every file under ``directory`` with its bytes, but the marker of a site Chronicle made
+    (``write.SITE_MARKER``: tests/test_security_paths.py looks for it)."""
     return {p.relative_to(directory).as_posix(): p.read_bytes() for p in sorted(directory.rglob("*"))
-            if p.is_file()}
+            if p.is_file() and p.relative_to(directory).as_posix() != SITE_MARKER}
 
 
 @pytest.fixture

@@ -22,7 +22,7 @@ import pytest
 
 from chronicle import write
 from chronicle.write import Terminated, write_site
-from tests.conftest import REPO, tree
+from tests.conftest import REPO, copy_inputs, tree
 
 OLD = {"index.html": b"ancien", "evenements/a/index.html": b"a", "static/site.css": b"css"}
 NEW = {f"evenements/e{n}/index.html": f"page {n}".encode() for n in range(50)} | {"index.html": b"nouveau"}
@@ -177,9 +177,7 @@ def big_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("big") / "project"
     subprocess.run([sys.executable, str(REPO / "bench" / "generate.py"), "--events", "2000", "--out", str(root)],
                    check=True, capture_output=True, timeout=300)
-    for name in ("schema", "templates", "static"):
-        if not (root / name).exists():
-            (root / name).symlink_to(REPO / name)
+    copy_inputs(root)
     build = subprocess.run([sys.executable, str(REPO / "build.py"), "--root", str(root), "build"],
                            capture_output=True, text=True, timeout=600)
     assert build.returncode == 0, build.stderr

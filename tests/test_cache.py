@@ -15,7 +15,7 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from tests.conftest import REPO, make_project, tree
+from tests.conftest import REPO, copy_inputs, make_project, tree
 
 UP_TO_DATE = "Rien à reconstruire"
 UPDATED = "Site mis à jour"
@@ -59,11 +59,7 @@ def test_second_build_is_skipped_and_any_change_rebuilds(tmp_path: Path) -> None
 
 @pytest.mark.parametrize("change", ["template", "static", "schema", "site-deleted", "page-deleted-with-folder"])
 def test_each_kind_of_input_invalidates(tmp_path: Path, change: str) -> None:
-    root = make_project(tmp_path)
-    for name in ("templates", "static", "schema"):  # real copies: the fixture links to the repository's
-        target = (root / name).resolve()
-        (root / name).unlink()
-        subprocess.run(["cp", "-r", str(target), str(root / name)], check=True)
+    root = make_project(tmp_path)  # real copies of templates/, static/, schema/
     build(root)
     if change == "template":
         edit_unseen(root / "templates" / "base.html")
@@ -107,8 +103,7 @@ def test_edits_renames_and_deletions_give_the_clean_build_bytes(tmp_path_factory
         assert build(root).startswith(UP_TO_DATE)
     clean = base / "clean"
     shutil.copytree(root / "content", clean / "content")
-    for name in ("schema", "templates", "static"):
-        (clean / name).symlink_to(REPO / name)
+    copy_inputs(clean)
     build(clean)
     assert tree(root / "site") == tree(clean / "site")
 
@@ -137,8 +132,7 @@ def clean_build(root: Path, base: Path) -> dict[str, bytes]:
     clean = base / "clean"
     shutil.rmtree(clean, ignore_errors=True)
     shutil.copytree(root / "content", clean / "content")
-    for name in ("schema", "templates", "static"):
-        (clean / name).symlink_to(REPO / name)
+    copy_inputs(clean)
     assert build(clean).startswith(BUILT)
     return tree(clean / "site")
 

@@ -13,7 +13,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.conftest import FIXTURE, REPO
+from tests.conftest import FIXTURE, REPO, copy_inputs
 
 SETTINGS = (
     {"TZ": "UTC", "PYTHONHASHSEED": "1", "LANG": "C", "LC_ALL": "C"},
@@ -31,8 +31,7 @@ def copy_project(target: Path, reverse: bool) -> Path:
         shutil.copyfile(path, copy)
         stamp = 1_000_000_000 + (number * 7919 if reverse else number)
         os.utime(copy, (stamp, stamp))
-    for name in ("schema", "templates", "static"):
-        (target / name).symlink_to(REPO / name)
+    copy_inputs(target)
     return target
 
 

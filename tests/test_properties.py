@@ -27,7 +27,7 @@ from chronicle.load import FOLDERS, RawRecord, parse_record, valid_id
 from chronicle.pipeline import build_files
 from chronicle.problems import ContentError
 from chronicle.write import UnsafePathError, safe_relative
-from tests.conftest import FIXTURE, REPO
+from tests.conftest import FIXTURE, copy_inputs
 from tests.test_output_scan import export_validator, scan_feed, scan_html
 
 EVENT = "content/events/2022-05-13-appel-austin-choigou.yaml"
@@ -67,8 +67,7 @@ def project_with(tmp_path: Path, fields: dict[str, str]) -> Path:
     if root.exists():
         shutil.rmtree(root)
     shutil.copytree(FIXTURE / "content", root / "content")
-    for name in ("schema", "templates", "static"):
-        (root / name).symlink_to(REPO / name)
+    copy_inputs(root)
     event = root / EVENT
     lines = [line for line in event.read_text(encoding="utf-8").splitlines()
              if line.split(":", 1)[0] not in fields]

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-import shutil
 import signal
 import time
 from collections.abc import Callable
@@ -25,8 +24,8 @@ from chronicle.pipeline import build_site, check_site
 from chronicle.plan import Page
 from chronicle.render import RenderProcessError
 from chronicle.search import search_glob
-from chronicle.write import Terminated
-from tests.conftest import FIXTURE, REPO, make_project, tree
+from chronicle.write import Terminated, write_site
+from tests.conftest import FIXTURE, make_project, tree
 
 PROCESSES = 3
 PARENT = os.getpid()
@@ -40,10 +39,9 @@ def parallel(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture
 def old_site(tmp_path: Path) -> Path:
-    """A previous site in ``tmp_path/site``."""
+    """A previous site in ``tmp_path/site`` (as Chronicle writes it: with its marker)."""
     out = tmp_path / "site"
-    out.mkdir()
-    (out / "index.html").write_bytes(b"ancien")
+    write_site({"index.html": b"ancien"}, out)
     return out
 
 
@@ -100,9 +98,7 @@ def test_a_searchable_page_the_plan_did_not_foresee_is_indexed_all_the_same(
 
 def failing_project(tmp_path: Path) -> tuple[Path, int]:
     """A project whose event template fails on one page only, rendered by a worker; its index."""
-    root = make_project(tmp_path)
-    (root / "templates").unlink()
-    shutil.copytree(REPO / "templates", root / "templates")
+    root = make_project(tmp_path)  # its templates/ a copy of the repository's
     pages = planned(root)
     index = next(number for number, page in enumerate(pages)
                  if page.template == "event.html" and number % PROCESSES == 2)
