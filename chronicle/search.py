@@ -31,6 +31,11 @@ UNUSED = ("pagefind-ui.", "pagefind-modular-ui.", "pagefind-component-ui.", "pag
 # Pagefind's allocator (jemalloc) keeps freed memory for reuse and one arena per thread by default:
 # one arena, returning freed pages at once, lowers its peak memory by a fifth for the same bundle.
 ALLOCATOR = ("_RJEM_MALLOC_CONF", "narenas:1,dirty_decay_ms:0,muzzy_decay_ms:0")
+# The files of a Pagefind 1.x bundle the site's search loads, by path in the bundle: nothing else it
+# may write is published.
+BUNDLE_FILE = re.compile(r"pagefind(?:-worker)?\.js|pagefind-entry\.json|wasm\.[a-z0-9_-]+\.pagefind"
+                         r"|pagefind\.[A-Za-z0-9_-]+\.pf_meta|fragment/[A-Za-z0-9_-]+\.pf_fragment"
+                         r"|index/[A-Za-z0-9_-]+\.pf_index|filter/[A-Za-z0-9_-]+\.pf_filter")
 ANY_PAGE = "**/*.html"
 PLAIN_PATH = re.compile(r"[A-Za-z0-9._/-]+")
 INDEXED = re.compile(r"Indexed (\d+) pages?\b")
@@ -75,30 +80,40 @@ def indexing(site: Path, glob: str) -> Iterator[Callable[[list[str]], list[str]]
     pages), and return the paths of the bundle's files under ``site``, sorted, without Pagefind's
     ready-made interfaces. If the block ends before, Pagefind is killed and waited for.
 
-    Its own binary is run to completion (``python -m pagefind``, the PyPI package's entry): its
-    Python service API could return before every file of the bundle was written.
+    Its own binary is run to completion (``python -I -m pagefind``, the PyPI package's entry): its
+    Python service API could return before every file of the bundle was written. It runs isolated
+    from the project (SECURITY.md): from an empty folder (Pagefind reads ``pagefind.yml`` from its
+    working folder; ``python -m`` would import a ``pagefind/`` found there), with an isolated
+    interpreter, no ``PAGEFIND_*`` variable, explicit options only, and writes its bundle into a
+    folder of its own, from which only the files a bundle is made of are moved into the site.
     """
     shutil.rmtree(site / BUNDLE, ignore_errors=True)  # from an attempt before (see ``index_folder``)
-    command = [sys.executable, "-m", "pagefind", "--site", str(site), "--output-path", str(site / BUNDLE),
-               "--glob", glob]
-    environment = dict(os.environ)
+    work = Path(tempfile.mkdtemp(prefix=".pagefind-", dir=site.parent))  # beside the site: moved, not copied
+    (work / "cwd").mkdir()
+    command = [sys.executable, "-I", "-m", "pagefind", "--site", str(site.resolve()),
+               "--output-path", str(work.resolve() / BUNDLE), "--glob", glob]
+    environment = {name: value for name, value in os.environ.items() if not name.startswith("PAGEFIND_")}
     environment.setdefault(*ALLOCATOR)
-    with tempfile.TemporaryFile() as stdout, tempfile.TemporaryFile() as stderr:  # files: it never waits on us
-        try:
-            process = subprocess.Popen(command, stdout=stdout, stderr=stderr, env=environment)
-        except OSError as error:
-            raise SearchIndexError(f"Pagefind n'a pas pu indexer le site : {error}") from error
-        with process:  # waited for on the way out
+    try:
+        with tempfile.TemporaryFile() as stdout, tempfile.TemporaryFile() as stderr:  # files: it never waits on us
             try:
-                yield lambda pages: finish_indexing(process, stdout, stderr, site, pages)
-            finally:
-                if process.poll() is None:
-                    process.kill()
+                process = subprocess.Popen(command, stdout=stdout, stderr=stderr, env=environment, cwd=work / "cwd",
+                                           stdin=subprocess.DEVNULL)
+            except OSError as error:
+                raise SearchIndexError(f"Pagefind n'a pas pu indexer le site : {error}") from error
+            with process:  # waited for on the way out
+                try:
+                    yield lambda pages: finish_indexing(process, stdout, stderr, site, pages, work / BUNDLE)
+                finally:
+                    if process.poll() is None:
+                        process.kill()
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
 
 
 def finish_indexing(process: subprocess.Popen[bytes], stdout: IO[bytes], stderr: IO[bytes], site: Path,
-                    pages: list[str]) -> list[str]:
-    """See ``indexing``."""
+                    pages: list[str], bundle: Path) -> list[str]:
+    """See ``indexing``: ``bundle`` is the folder Pagefind wrote into."""
     returncode = process.wait()
     output, errors = (read_all(file) for file in (stdout, stderr))
     counts = INDEXED.findall(output)
@@ -107,13 +122,26 @@ def finish_indexing(process: subprocess.Popen[bytes], stdout: IO[bytes], stderr:
         raise SearchIndexError(f"Pagefind n'a pas pu indexer le site : {text}")
     if int(counts[-1]) != len(pages):
         raise SearchIndexError(f"Pagefind a indexé {counts[-1]} pages sur {len(pages)}.")
-    bundle = []
-    for path in sorted((site / BUNDLE).rglob("*")):
-        if path.is_file() and path.name.startswith(UNUSED):
-            path.unlink()
-        elif path.is_file():
-            bundle.append(path.relative_to(site).as_posix())
-    return bundle
+    return publish_bundle(bundle, site)
+
+
+def publish_bundle(bundle: Path, site: Path) -> list[str]:
+    """Move the files of a search bundle found in ``bundle`` into ``site/pagefind/``: those named as
+    Pagefind names the files the site's search loads (``BUNDLE_FILE``), regular files only, and
+    nothing else; their paths under ``site``, sorted."""
+    published = []
+    for folder, folders, files in os.walk(bundle):  # never follows a link
+        folders.sort()
+        for name in sorted(files):
+            path = Path(folder) / name
+            relative = path.relative_to(bundle).as_posix()
+            if BUNDLE_FILE.fullmatch(relative) and not name.startswith(UNUSED) and path.is_file() \
+                    and not path.is_symlink():
+                target = site / BUNDLE / relative
+                target.parent.mkdir(parents=True, exist_ok=True)
+                os.rename(path, target)
+                published.append(f"{BUNDLE}/{relative}")
+    return published
 
 
 def read_all(file: IO[bytes]) -> str:

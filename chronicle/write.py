@@ -251,7 +251,8 @@ def discard(folder: Path, out: Path) -> None:
         SWEEPERS[:] = [sweeper for sweeper in SWEEPERS if sweeper.poll() is None]
         SWEEPERS.append(subprocess.Popen([sys.executable, "-I", "-S", "-c", SWEEP, *map(str, trashed)],
                                          stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                                         stderr=subprocess.DEVNULL, start_new_session=True))
+                                         stderr=subprocess.DEVNULL, start_new_session=True,
+                                         cwd=tempfile.gettempdir()))  # isolated: never the project's folder
     except OSError:
         for path in trashed:
             shutil.rmtree(path, ignore_errors=True)
@@ -307,17 +308,19 @@ def recover_output(out_dir: Path) -> None:
 
     The swap is two renames (``staged_site``): a build killed between them leaves no ``out_dir``,
     the previous site in ``.site-XXXXXXXX/old``. Run at start, with the project locked, so that
-    no staging folder found belongs to a live build. Nothing is followed: a link named like a
+    no staging folder found belongs to a live build (nor a ``.pagefind-XXXXXXXX`` folder, where
+    ``serve``'s Pagefind writes beside the site: ``search.indexing``). Nothing is followed: a link named like a
     staging folder is not one (left alone).
     """
     out = output_path(out_dir)
-    shape = re.compile(rf"\.{re.escape(out.name)}-[A-Za-z0-9_]{{8}}")
+    shape = re.compile(rf"\.(?:{re.escape(out.name)}|pagefind)-[A-Za-z0-9_]{{8}}")  # and Pagefind's (``search``)
     try:
         staging = [out.parent / name for name in sorted(os.listdir(out.parent)) if shape.fullmatch(name)]
         staging = [path for path in staging if stat.S_ISDIR(os.lstat(path).st_mode)]
     except OSError:
         return
-    aside = [path / "old" for path in staging if os.path.isdir(path / "old") and not os.path.islink(path / "old")]
+    aside = [path / "old" for path in staging if not path.name.startswith(".pagefind-")
+             and os.path.isdir(path / "old") and not os.path.islink(path / "old")]
     if aside and not os.path.lexists(out):
         os.rename(max(aside, key=lambda path: os.lstat(path).st_mtime_ns), out)
     for path in staging:
