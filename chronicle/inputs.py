@@ -51,12 +51,20 @@ def _link_problem(path: str) -> Problem:
     return problem(path, LINK, HINT_LINK)
 
 
+def _is_link(name: str, folder: int) -> bool:
+    """Whether ``name`` in the folder ``folder`` (a descriptor) is a symbolic link."""
+    try:
+        return stat.S_ISLNK(os.stat(name, dir_fd=folder, follow_symlinks=False).st_mode)
+    except OSError:
+        return False
+
+
 def _open(name: str, flags: int, folder: int, where: str) -> int:
     """``os.open`` of ``name`` in the folder ``folder`` (a descriptor), never through a link."""
     try:
         return os.open(name, flags, dir_fd=folder)
     except OSError as error:
-        if error.errno == errno.ELOOP:  # O_NOFOLLOW on a link, whatever it points to (nothing, itself)
+        if error.errno == errno.ELOOP or _is_link(name, folder):  # O_DIRECTORY on a link: ENOTDIR
             raise InputError([_link_problem(where)]) from None
         if error.errno == errno.ENOENT:
             raise FileNotFoundError(where) from None
@@ -208,7 +216,7 @@ def json_problems(path: str, data: bytes) -> list[Problem]:
     except UnicodeDecodeError:
         return []  # reported by the character scan
     except json.JSONDecodeError as error:
-        return [Problem(path, error.lineno, error.colno, "", f"JSON invalide : {error.msg}.",
+        return [Problem(path, error.lineno, error.colno, "", "JSON invalide à cet endroit.",
                         "Corrigez la syntaxe de ce schéma (guillemets, virgules, accolades).")]
     if not isinstance(parsed, dict):
         return [problem(path, "un schéma JSON doit être un objet ({ … }).")]

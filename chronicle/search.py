@@ -141,7 +141,7 @@ def publish_bundle(bundle: Path, site: Path) -> list[str]:
                 target.parent.mkdir(parents=True, exist_ok=True)
                 os.rename(path, target)
                 published.append(f"{BUNDLE}/{relative}")
-    return published
+    return sorted(published)
 
 
 def read_all(file: IO[bytes]) -> str:
