@@ -30,7 +30,6 @@ _FILE_FLAGS = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | getattr(os, "O_CLOEX
 _FOLDER_FLAGS = os.O_RDONLY | os.O_NOFOLLOW | os.O_DIRECTORY | getattr(os, "O_CLOEXEC", 0)
 
 LINK = "les liens symboliques ne sont pas acceptés."
-HINT_LINK = "Remplacez le lien par le fichier ou le dossier lui-même : rien n'est lu hors du projet."
 NOT_REGULAR = "seuls des fichiers ordinaires sont acceptés ici."
 
 
@@ -48,7 +47,7 @@ def problem(path: str, message: str, hint: str = "") -> Problem:
 
 
 def _link_problem(path: str) -> Problem:
-    return problem(path, LINK, HINT_LINK)
+    return problem(path, LINK)  # as ``load`` words it: one problem where both see the link (content/site.yaml)
 
 
 def _is_link(name: str, folder: int) -> bool:

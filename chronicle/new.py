@@ -7,6 +7,7 @@ closest ids, before anything is written.
 
 from __future__ import annotations
 
+import os
 import re
 import unicodedata
 from pathlib import Path
@@ -187,12 +188,16 @@ def write_new_record(root: Path, kind: str, args: dict[str, Any]) -> Path:
         raise NewRecordError(f"identifiant « {new_id} » invalide : minuscules sans accent, chiffres et tirets, "
                              f"{MAX_ID} caractères au plus.")
     path = root / "content" / FOLDERS[kind] / f"{new_id}.yaml"
-    if path.exists():
+    for folder in (path.parent.parent, path.parent):  # never written through a link (SECURITY.md)
+        if folder.is_symlink():
+            raise NewRecordError(f"{folder.relative_to(root).as_posix()} est un lien symbolique : rien n'a été "
+                                 "écrit. Remplacez-le par un dossier.")
+    if os.path.lexists(path):
         raise NewRecordError(f"{path.relative_to(root).as_posix()} existe déjà ; rien n'a été écrit. "
                              "Changez le titre, ou choisissez l'identifiant avec --id.")
     text = event_text(args) if kind == "event" else simple_text(kind, args)
     article = path.with_suffix(".txt")
-    if kind == "source" and article.exists():
+    if kind == "source" and os.path.lexists(article):
         raise NewRecordError(f"{article.relative_to(root).as_posix()} existe déjà ; rien n'a été écrit.")
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("x", encoding="utf-8") as handle:  # "x": never overwrite, even in a race

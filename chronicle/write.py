@@ -293,6 +293,11 @@ def check_output(root: Path, out_dir: Path) -> str | None:
     """Why ``out_dir`` cannot be the output of the project ``root`` (resolved), in French, if it cannot:
     it is or holds the project or one of its folders (``content/``, ``templates/``…), it lies in one,
     or ``output_refused``."""
+    lexical = Path(os.path.abspath(out_dir))
+    if within(root, lexical):  # inside the project: no folder on the way may be a link (``build`` -> /)
+        for parent in [*reversed(lexical.parents), lexical][len(root.parts):-1]:
+            if parent.is_symlink():
+                return f"le dossier « {parent.relative_to(root).as_posix()} » sur son chemin est un lien symbolique."
     out = output_path(out_dir)
     if within(out, root):
         return "il contient le projet lui-même : la construction le remplacerait."

@@ -60,10 +60,25 @@ def generate_symlinks(root: Path) -> None:
     (content / "claims-bis").symlink_to(content / "claims", target_is_directory=True)
 
 
+def generate_input_links(root: Path) -> None:
+    """Links among the other inputs (issue 13 §3): the environment, a file outside, a dangling and a
+    looping link, a schema linked to an identical copy; each refused at its path, none followed."""
+    (root / "static" / "environ.txt").symlink_to("/proc/self/environ")
+    (root / "static" / "absent.css").symlink_to("nulle-part.css")
+    (root / "static" / "boucle").symlink_to("boucle")
+    (root / "templates" / "partials" / "passwd.html").symlink_to("/etc/passwd")
+    schema = root / "schema" / "claim.schema.json"
+    shutil.copyfile(schema, root / "claim.schema.json")
+    schema.unlink()
+    schema.symlink_to(root / "claim.schema.json")
+    (root / "content" / "published-urls.txt").symlink_to("/etc/hostname")
+
+
 GENERATED: dict[str, Callable[[Path], None]] = {
     "08-sizes": generate_sizes,
     "17-bad-ids": generate_names,
     "33-symlinks": generate_symlinks,
+    "45-links-in-inputs": generate_input_links,
 }
 
 
