@@ -427,6 +427,8 @@ def load_content(root: Path) -> tuple[list[RawRecord], list[Problem]]:
 def _load_content(root: Path) -> tuple[list[RawRecord], list[Problem]]:
     records: list[RawRecord] = []
     problems: list[Problem] = []
+    if (root / "content").is_symlink():  # read from wherever it points: never (SECURITY.md)
+        return [], [_whole("content", "les liens symboliques ne sont pas acceptés.")]
     try:
         entries = sorted(os.scandir(root / "content"), key=lambda entry: entry.name)
     except OSError:

@@ -222,6 +222,11 @@ def replaced_by_link(relative: str) -> Callable[[Path], None]:
     return make
 
 
+def linked_content_folder(root: Path) -> None:
+    shutil.move(root / "content", root.parent / "contenu")
+    (root / "content").symlink_to(root.parent / "contenu", target_is_directory=True)
+
+
 def linked_templates_folder(root: Path) -> None:
     shutil.move(root / "templates", root.parent / "modeles")
     (root / "templates").symlink_to(root.parent / "modeles", target_is_directory=True)
@@ -242,6 +247,7 @@ LINKS = {
     "template": (linked_template, ["templates/partials/lien.html"]),
     "base-template": (replaced_by_link("templates/base.html"), ["templates/base.html"]),
     "templates-folder": (linked_templates_folder, ["templates"]),
+    "content-folder": (linked_content_folder, ["content"]),
     "schema": (replaced_by_link("schema/event.schema.json"), ["schema/event.schema.json"]),
     "site-yaml": (replaced_by_link("content/site.yaml"), ["content/site.yaml"]),
     "published-urls": (replaced_by_link("content/published-urls.txt"), ["content/published-urls.txt"]),
