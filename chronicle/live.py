@@ -37,6 +37,7 @@ from chronicle.load import read_record
 from chronicle.model import Chronology, Event, make_event
 from chronicle.pipeline import Checked, Site
 from chronicle.plan import Page, PlanKey, plan_part
+from chronicle.references import text_edit_needs_check
 from chronicle.render import make_environment, render_pages
 from chronicle.write import link_tree, safe_relative, staged_site
 
@@ -187,8 +188,8 @@ def text_edit(site: LiveSite, changed: set[Path]) -> TextEdit | None:
             return None
         records.append(record)
     typed, problems = type_records(records, site.config)
-    if problems or check_notes(typed):
-        return None
+    if problems or check_notes(typed) or text_edit_needs_check(typed, site.index):
+        return None  # the full build reports (or, for a link through an alias, rewrites) it
     chronology, facts = site.chronology, site.facts
     parts: set[PlanKey] = set()
     edited: set[str] = set()

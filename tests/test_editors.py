@@ -613,6 +613,26 @@ def test_following_the_guide_rename_rank_and_link(project: Path) -> None:
     assert (project / "site" / "evenements" / old / "index.html").is_file(), "the old address redirects"
 
 
+@pytest.mark.parametrize(("summary", "message"), [
+    ("Voir [l'appel](evenement:2022-02-18-appel-austin-choigo).",
+     f"{EVENT}:10:10: summary: lien « evenement:2022-02-18-appel-austin-choigo » : événement inconnu. "
+     "Identifiants proches : 2022-02-18-appel-austin-choigou, 2022-05-13-appel-austin-choigou, "
+     "2022-02-11-appel-milley-guerassimov."),
+    ("RÉSUMEZ ICI L'ÉVÉNEMENT.",
+     f"{EVENT}:10:10: summary: texte à remplacer « RÉSUMEZ ICI L'ÉVÉNEMENT. » laissé par « build.py new ». "
+     "Remplacez-le par votre texte."),
+])
+def test_a_text_edit_after_a_build_is_checked_like_the_rest(project: Path, summary: str, message: str) -> None:
+    """The build redoes only the pages of an edited text (``live``): its links and placeholders are checked too."""
+    assert run(project, "build").returncode == 0
+    event = project / EVENT
+    text = event.read_text(encoding="utf-8")
+    event.write_text(re.sub(r"^summary: .*$", f"summary: {summary}", text, flags=re.MULTILINE), encoding="utf-8")
+    built = run(project, "build")
+    assert built.returncode == 1
+    assert built.stderr.splitlines()[0] == message
+
+
 def test_the_guide_example_event_passes_the_check(tmp_path: Path) -> None:
     example = re.search(r"```yaml\n(# yaml-language-server: \$schema=../../schema/event.schema.json\ntitle.*?)```",
                         guide(), flags=re.DOTALL)
