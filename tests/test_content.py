@@ -381,3 +381,11 @@ def test_a_reference_to_another_event_is_a_link(chronology: Chronology) -> None:
     linked = [e.id for e in chronology.events if "](evenement:" in (e.annotation or "") + e.summary]
     assert len(linked) >= 15
     assert unlinked == []
+
+
+def test_no_citation_is_only_a_quotation_inside_the_article(chronology: Chronology) -> None:
+    """A passage that is wholly the article's own « … » shows as « « … » » and drops who said it: cite the
+    sentence with its attribution (« …, a précisé le porte-parole américain »)."""
+    bare = [(e.id, c.quote[:40]) for e in chronology.events for c in e.citations
+            if c.quote.strip().startswith("«") and c.quote.strip().endswith("»")]
+    assert bare == []
