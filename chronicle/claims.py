@@ -10,6 +10,9 @@ import math
 from dataclasses import dataclass
 from datetime import date
 
+# A month is 30.44 days rather than dateutil's calendar months (relativedelta): from every day of 2015-2025,
+# n calendar months (n <= 60) differ from 30.44 n days by 3 days at most, well inside the ±15 days a
+# month claim is allowed; and the events' dates are ranges of days, which calendar months do not shorten.
 DAYS_PER_UNIT = {"days": 1.0, "weeks": 7.0, "months": 30.44}
 # Tolerance in days around the claimed figure: how far a plain statement may round.
 TOLERANCE = {"days": 0.0, "weeks": 3.0, "months": 15.0}
