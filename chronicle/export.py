@@ -16,6 +16,8 @@ from urllib.parse import quote
 
 from chronicle import urls
 from chronicle.annotations import export_annotations
+from chronicle.cards import KINDS as CARD_KINDS
+from chronicle.cards import card_files, card_url
 from chronicle.config import Config
 from chronicle.markdown import render_markdown, resolve_internal_links
 from chronicle.metadata import csl_json, reference, ris
@@ -211,14 +213,17 @@ def citation_files(chronology: Chronology, config: Config) -> dict[str, bytes]:
     return files
 
 
-def data_paths(chronology: Chronology) -> list[str]:
+def data_paths(chronology: Chronology, config: Config) -> list[str]:
     """The paths of every file ``data_files`` makes, known before it runs."""
     folders = [urls.output_path(urls.event_url(event.id)).removesuffix("index.html") for event in chronology.events]
-    return [url.lstrip("/") for url in DATA_URLS] + [folder + name for folder in folders for name in CITATION_FILES]
+    cards = [card_url(kind).lstrip("/") for kind in CARD_KINDS] if config.base_url else []
+    return [url.lstrip("/") for url in DATA_URLS] + [folder + name for folder in folders for name in CITATION_FILES] \
+        + cards
 
 
 def data_files(chronology: Chronology, config: Config) -> dict[str, bytes]:
-    """Every data file of the site (``data_paths``): {path under site/: bytes}."""
+    """Every data file of the site (``data_paths``): {path under site/: bytes}. The share cards are drawn
+    here too: the build makes these files while Pagefind indexes, when it would otherwise wait."""
     return {
         urls.EXPORT.lstrip("/"): export_json(chronology, config),
         urls.EXPORT_CSV.lstrip("/"): export_csv(chronology, config),
@@ -226,4 +231,5 @@ def data_files(chronology: Chronology, config: Config) -> dict[str, bytes]:
         urls.EXPORT_ANNOTATIONS.lstrip("/"): export_annotations(chronology, config),
         urls.EXPORT_TIMELINEJS.lstrip("/"): export_timelinejs(chronology, config),
         **citation_files(chronology, config),
+        **card_files(chronology, config),
     }

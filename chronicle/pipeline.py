@@ -243,8 +243,8 @@ def write_into(checked: Checked, root: Path, folder: Path, search_from: Path | N
     from chronicle.search import MARKER  # here: the check runs without Pagefind (the pre-commit hook)
 
     others = other_files(checked, root)
-    assert checked.chronology is not None
-    data = data_paths(checked.chronology)
+    assert checked.chronology is not None and checked.config is not None
+    data = data_paths(checked.chronology, checked.config)
     pages = [(page, urls.output_path(page.url)) for page in checked.pages]
     pages = [(page, path) for page, path in pages if path not in others and path not in data]  # the last wins
     make_folders([*(path for _, path in pages), *others, *data], folder)  # all checked before anything is written

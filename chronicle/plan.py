@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from chronicle import urls
+from chronicle.cards import og_image
 from chronicle.config import Config
 from chronicle.derive import CONTACT_KINDS, Facts, Passage, Silence
 from chronicle.figure import TallyUrl, timeline_view
@@ -105,7 +106,7 @@ def page(url: str, template: str, title: str, config: Config, description: str =
         "canonical": config.public(url),
         "dates": stamp_view(config.history.site()),
         "cite": None,
-        "og_image": None,
+        "og_image": og_image(config, template) if template.endswith(".html") else None,
         "navigation": [{"name": name, "url": target,
                         "current": ("page" if target == url else "true") if target == section else None}
                        for name, target in NAVIGATION],

@@ -19,7 +19,7 @@ def test_check_ok(project: Path) -> None:
 def test_build_is_the_default_and_summarises(project: Path) -> None:
     result = run(project)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.startswith("Site construit : 32 pages, 91 fichiers dans ")
+    assert result.stdout.startswith("Site construit : 32 pages, 96 fichiers dans ")
     assert (project / "site" / "index.html").is_file()
     assert (project / "site" / "donnees" / "chronologie.json").is_file()
 

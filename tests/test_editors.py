@@ -491,7 +491,8 @@ def test_pre_commit_runs_the_check_when_content_changes() -> None:
     declared = {re.split(r"[<>=\[ ]", dep)[0].lower() for dep in hook["additional_dependencies"]}
     project = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]
     needed = {re.split(r"[<>=\[ ]", dep)[0].lower() for dep in project["dependencies"]}
-    assert needed - declared <= {"watchfiles", "pagefind"}, "the hook's environment lacks a dependency"
+    build_only = {"watchfiles", "pagefind", "pillow"}  # serve, search index, share cards: never the check
+    assert needed - declared <= build_only, "the hook's environment lacks a dependency"
 
 
 def requirement(text: str) -> str:

@@ -289,3 +289,32 @@ def test_the_ris_citation_is_one_record_of_known_tags(site: dict[str, bytes]) ->
     assert tags["TI"] == hostile("=") and tags["UR"] == f"{BASE}evenements/{EVENT}/"
     assert tags["PB"] == "Canaux militaires États-Unis–Russie" and tags["LA"] == "fr"
     assert all(re.fullmatch(r"[A-Z][A-Z0-9]  - .*", line) for line in lines[:-1])
+
+
+# -- Share cards -----------------------------------------------------------------------------------------
+
+
+def test_every_page_has_a_share_card_that_opens_as_an_image(site: dict[str, bytes]) -> None:
+    from PIL import Image
+
+    pages = [path for path in site if path.endswith(".html") and b'http-equiv="refresh"' not in site[path]]
+    cards = set()
+    for path in pages:
+        head = lxml_html.fromstring(site[path])
+        [image] = head.xpath('//meta[@property="og:image"]/@content')
+        assert image.startswith(f"{BASE}images/carte-"), path
+        assert head.xpath('//meta[@property="og:image:alt"]/@content')[0].endswith(hostile("=")), path
+        cards.add(image.removeprefix(BASE))
+    assert {"images/carte-event.png", "images/carte-site.png"} <= cards
+    for card in cards:
+        with Image.open(io.BytesIO(site[card])) as opened:
+            assert (opened.format, opened.size) == ("PNG", (1200, 630))
+
+
+def test_without_a_base_url_no_page_names_a_card(tmp_path: Path) -> None:
+    from chronicle.pipeline import build_files
+    from tests.test_citation import without_base
+
+    files = build_files(without_base(tmp_path))
+    assert not [path for path in files if path.startswith("images/")]
+    assert not [path for path, body in files.items() if path.endswith(".html") and b"og:image" in body]

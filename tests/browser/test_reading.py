@@ -161,7 +161,7 @@ def test_event_page_describes_itself_to_other_sites(page: Page, site_url: str) -
     expect(page.locator('link[rel="canonical"]')).to_have_attribute("href", canonical)
     expect(page.locator('meta[property="og:url"]')).to_have_attribute("content", canonical)
     expect(page.locator('meta[property="og:type"]')).to_have_attribute("content", "article")
-    expect(page.locator('meta[name="twitter:card"]')).to_have_attribute("content", "summary")
+    expect(page.locator('meta[name="twitter:card"]')).to_have_attribute("content", "summary_large_image")
     data = page.evaluate("JSON.parse(document.querySelector('script[type=\"application/ld+json\"]').textContent)")
     assert data["@type"] == "Article" and data["url"] == canonical
     assert data["about"] == {"@type": "Event", "name": "Premier appel Austin–Choïgou depuis l'invasion",
