@@ -151,10 +151,11 @@ def history(tmp_path: Path) -> Path:
     """The fixture as its own repository: everything committed on 3 March 2024, then the event
     corrected on 9 October 2024 and one actor renamed (its file moved) on 1 December 2024."""
     root = make_project(tmp_path)
-    for name in ("schema", "templates", "static"):
-        (root / name).unlink()
-    for name in ("schema", "templates", "static"):
-        subprocess.run(["cp", "-r", str(Path(__file__).resolve().parents[1] / name), str(root / name)], check=True)
+    for name in ("schema", "templates", "static"):  # the repository's own files, not links out of it
+        if (root / name).is_symlink():
+            (root / name).unlink()
+            subprocess.run(["cp", "-r", str(Path(__file__).resolve().parents[1] / name), str(root / name)],
+                           check=True)
     git(root, "init", "-q", "-b", "main")
     git(root, "add", "-A")
     git(root, "commit", "-q", "-m", "Première publication", when="2024-03-03T10:00:00+01:00")
