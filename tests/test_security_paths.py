@@ -334,6 +334,14 @@ def test_a_schema_that_is_not_json_is_a_positioned_problem(tmp_path: Path) -> No
     assert "Traceback" not in result.stderr and "Erreur interne" not in result.stderr
 
 
+def test_a_template_that_is_not_jinja_is_a_positioned_problem(tmp_path: Path) -> None:
+    root = make_project(tmp_path, {"templates/partials/casse.html": "<p>\n{% if %}\n</p>\n"})
+    result = run(root, "build")
+    assert (result.returncode, result.stdout) == (1, "")
+    assert "templates/partials/casse.html:2:1: syntaxe de gabarit Jinja invalide" in result.stderr, result.stderr
+    assert "Traceback" not in result.stderr and "Erreur interne" not in result.stderr
+
+
 def test_the_tree_reader_follows_nothing(tmp_path: Path) -> None:
     root = tmp_path / "projet"
     (root / "static" / "sous").mkdir(parents=True)
