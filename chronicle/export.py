@@ -114,16 +114,21 @@ def csv_row(event: Event, chronology: Chronology, config: Config) -> list[str]:
     ]
 
 
-def export_csv(chronology: Chronology, config: Config, delimiter: str = ",") -> bytes:
+def export_csv(chronology: Chronology, config: Config, delimiter: str = ",",
+               rows: list[list[str]] | None = None) -> bytes:
     """``evenements.csv``: one row per event, every cell neutralised (``spreadsheet_cell``); UTF-8 with a
     byte-order mark and CRLF, as tablers expect. ``delimiter`` ";" makes the variant French Excel
     splits into columns on a double click (its list separator is ";", the comma being the decimal one)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
-    writer.writerows([spreadsheet_cell(cell) for cell in csv_row(event, chronology, config)]
-                     for event in chronology.events)
+    writer.writerows(rows if rows is not None else spreadsheet_rows(chronology, config))
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def spreadsheet_rows(chronology: Chronology, config: Config) -> list[list[str]]:
+    """Every event's row, each cell neutralised: made once for both CSV files."""
+    return [[spreadsheet_cell(cell) for cell in csv_row(event, chronology, config)] for event in chronology.events]
 
 
 def text_html(text: str) -> str:
@@ -224,10 +229,11 @@ def data_paths(chronology: Chronology, config: Config) -> list[str]:
 def data_files(chronology: Chronology, config: Config) -> dict[str, bytes]:
     """Every data file of the site (``data_paths``): {path under site/: bytes}. The share cards are drawn
     here too: the build makes these files while Pagefind indexes, when it would otherwise wait."""
+    rows = spreadsheet_rows(chronology, config)
     return {
         urls.EXPORT.lstrip("/"): export_json(chronology, config),
-        urls.EXPORT_CSV.lstrip("/"): export_csv(chronology, config),
-        urls.EXPORT_EXCEL.lstrip("/"): export_csv(chronology, config, ";"),
+        urls.EXPORT_CSV.lstrip("/"): export_csv(chronology, config, rows=rows),
+        urls.EXPORT_EXCEL.lstrip("/"): export_csv(chronology, config, ";", rows),
         urls.EXPORT_ANNOTATIONS.lstrip("/"): export_annotations(chronology, config),
         urls.EXPORT_TIMELINEJS.lstrip("/"): export_timelinejs(chronology, config),
         **citation_files(chronology, config),
