@@ -140,6 +140,7 @@ def test_a_broken_edit_shows_the_problems_then_the_site_comes_back(served: Serve
     assert wait_until(lambda: served.get(PAGE)[0] == 200)
     assert TITLE.replace("'", "&#39;") in served.get(PAGE)[1]
     assert wait_until(lambda: expected in served.log.read_text(encoding="utf-8"))  # the terminal shows them too
+    assert "1 problème ; le navigateur l'affiche." in served.log.read_text(encoding="utf-8")  # French, agreed
 
 
 @pytest.mark.parametrize("query", ["v=abc", "v=%C2%B2", "v=--1", "v=1e3", "v=%FF", "v=" + "9" * 5000, "v="])
