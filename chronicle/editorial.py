@@ -85,35 +85,42 @@ def check_dates_against_sources(index: dict[str, dict[str, Any]], problem_at: An
     return problems
 
 
-def _fingerprint(data: dict[str, Any]) -> tuple[str, frozenset[str], frozenset[tuple[str, str]]] | None:
-    """What makes two event records the same fact: date as written, actors, cited passages."""
+def _bucket(data: dict[str, Any]) -> tuple[str, frozenset[str]] | None:
+    """The date as written and the actors: two events that share them may be the same fact."""
     date, actors = data.get("date"), data.get("actors")
-    citations = {(c.get("source"), normalise(c["quote"])) for c in data.get("citations") or []
-                 if isinstance(c, dict) and isinstance(c.get("quote"), str) and isinstance(c.get("source"), str)}
-    if not isinstance(date, str) or not isinstance(actors, list) or not citations:
+    if not isinstance(date, str) or not isinstance(actors, list):
         return None
-    return date.strip(), frozenset(a for a in actors if isinstance(a, str)), frozenset(citations)
+    return date.strip(), frozenset(a for a in actors if isinstance(a, str))
+
+
+def _passages(data: dict[str, Any]) -> frozenset[tuple[str, str]]:
+    """The cited passages of an event, as quotes are compared (``quotes.normalise``)."""
+    return frozenset((c["source"], normalise(c["quote"])) for c in data.get("citations") or []
+                     if isinstance(c, dict) and isinstance(c.get("quote"), str) and isinstance(c.get("source"), str))
 
 
 def check_duplicates(index: dict[str, dict[str, Any]], problem_at: Any) -> list[Problem]:
     """The same event copied under a new id (same date, actors and a shared passage) is refused."""
-    problems: list[Problem] = []
-    seen: dict[tuple[str, frozenset[str]], list[tuple[Any, frozenset[tuple[str, str]]]]] = {}
+    buckets: dict[tuple[str, frozenset[str]], list[Any]] = {}
     for event_id in sorted(index["event"]):
-        event = index["event"][event_id]
-        print_ = _fingerprint(event.data)
-        if print_ is None:
-            continue
-        date, actors, passages = print_
-        for other, other_passages in seen.get((date, actors), []):
-            if passages & other_passages:
+        key = _bucket(index["event"][event_id].data)
+        if key is not None:
+            buckets.setdefault(key, []).append(index["event"][event_id])
+    problems: list[Problem] = []
+    for events in buckets.values():
+        if len(events) < 2:
+            continue  # most events share their date and actors with none: no quote to normalise
+        seen: list[tuple[Any, frozenset[tuple[str, str]]]] = []
+        for event in events:
+            passages = _passages(event.data)
+            other = next((other for other, theirs in seen if passages & theirs), None)
+            if other is not None:
                 problems.append(problem_at(event, "", f"cet événement double {other.path} : même date, mêmes "
                                            "acteurs, même passage cité.",
                                            "Si vous avez renommé l'événement, supprimez l'une des deux fiches "
                                            "et mettez son identifiant dans les aliases de l'autre ; sinon "
                                            "distinguez-les (date, acteurs, passage)."))
-                break
-        seen.setdefault((date, actors), []).append((event, passages))
+            seen.append((event, passages))
     return problems
 
 
