@@ -254,3 +254,17 @@ def test_zotero_saves_title_publisher_date_url_language_and_site(history: Path, 
     assert item["date"] in ("2024/03/03", "2024-03-03")
     assert item["url"] == f"https://canaux-militaires.github.io/{path[:-10]}"
     assert item["language"] == "fr"
+
+
+def test_the_real_chronology_is_dated_by_this_repository(real_files: dict[str, bytes]) -> None:
+    # built from the repository's own checkout: every event page says when it was published
+    from tests.conftest import REPO
+
+    if not head_commit(REPO):
+        pytest.skip("not a git checkout (a source archive): the pages carry no dates, as documented")
+    events = [path for path in real_files if path.startswith("evenements/") and path.endswith("/index.html")
+              and b'http-equiv="refresh"' not in real_files[path]]
+    assert events
+    line = 'class="page-dates">Publié le <time datetime="'.encode()
+    undated = [path for path in events if line not in real_files[path]]
+    assert undated == []
