@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from chronicle import serve
+from chronicle import preview, serve
 from chronicle.pipeline import build_site
 from tests.conftest import REPO, indexed_texts, make_project, tree
 
@@ -292,7 +292,7 @@ def test_a_watcher_that_fails_is_said_on_every_page_and_started_again(project: P
     watcher.start()
     try:
         assert ready.wait(START_TIMEOUT)  # set once the failure is published
-        page = html.unescape(serve.error_page(state.problems, state.version).decode())
+        page = html.unescape(preview.error_page(state.problems, state.version).decode())
         assert "la surveillance des fichiers s'est arrêtée (RuntimeError : Error: OS file watch limit reached.)" \
             in page
         assert (project / "site" / PAGE / "index.html").is_file(), "the site was built as it stands"
