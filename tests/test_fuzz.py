@@ -190,9 +190,10 @@ def test_any_event_under_the_limits_is_checked_within_the_bound() -> None:
     from chronicle.check import check_content
     from chronicle.config import load_config
     from chronicle.load import load_content, parse_record
+    from tests.conftest import FIXTURE  # the fixture with its schema, templates and static copied in
 
-    config, _ = load_config(REPO / "tests" / "fixtures" / "chronology")
-    records, _ = load_content(REPO / "tests" / "fixtures" / "chronology")
+    config, _ = load_config(FIXTURE)
+    records, _ = load_content(FIXTURE)
     others = [record for record in records if record.id != EVENT.rsplit("/", 1)[1].removesuffix(".yaml")]
 
     @settings(max_examples=12, deadline=None, derandomize=True,
