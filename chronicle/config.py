@@ -42,6 +42,8 @@ class Config:
     history: History = field(default_factory=History)  # the records' dates (``gitdates``), read by the build
     license: str = ""
     description: str = ""
+    repository: str = ""  # where to propose a correction
+    contact: str = ""     # the editors' e-mail address
     schema_dir: Path = field(default=Path("schema"))
 
     @property
@@ -137,6 +139,7 @@ def load_config(root: Path, base_url: str | None = None) -> tuple[Config | None,
                   tag_authority=typed.get("tag_authority") or "",
                   license_url=typed.get("license_url") or LICENSE_URLS.get(typed.get("license") or "", ""),
                   license=typed.get("license") or "", description=typed.get("description") or "",
+                  repository=typed.get("repository") or "", contact=typed.get("contact") or "",
                   schema_dir=schema_dir), []
 
 

@@ -36,7 +36,7 @@ from chronicle.export import data_files
 from chronicle.load import read_record
 from chronicle.model import Chronology, Event, make_event
 from chronicle.pipeline import Checked, Site
-from chronicle.plan import Page, PlanKey, plan_part
+from chronicle.plan import Page, PlanKey, actor_neighbours, plan_part
 from chronicle.references import text_edit_needs_check
 from chronicle.render import make_environment, render_pages
 from chronicle.write import link_tree, safe_relative, staged_site
@@ -93,6 +93,8 @@ def parts_showing(event: Event, chronology: Chronology, facts: Facts) -> set[Pla
     parts: set[PlanKey] = {("event", event.id), ("home", ""), ("site", ""), ("year", str(event.year))}
     for channel in (None, *event.channels):  # its neighbours link to it by its title
         parts |= {("event", other.id) for other in chronology.neighbours(event.id, channel) if other}
+    for actor in event.actors:  # and so do its neighbours among each actor's events
+        parts |= {("event", other.id) for other in actor_neighbours(event, actor, chronology) if other}
     for check in facts.claim_checks:  # a claim shows both events on each event's page
         if event.id in check.claim.between:
             parts |= {("event", other) for other in check.claim.between}

@@ -6,6 +6,7 @@ before anything is rendered.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass
 from typing import Any
 
@@ -31,8 +32,10 @@ from chronicle.timeline import build_timeline
 from chronicle.views import (
     MONTHS,
     actor_view,
+    by_name,
     channel_view,
     claim_view,
+    datation_view,
     date_view,
     event_summary,
     group_by_month,
@@ -50,6 +53,7 @@ from chronicle.views import (
 CITATION_CSL = "citation.json"  # beside each event page: its citation as CSL-JSON and RIS (``metadata``)
 CITATION_RIS = "citation.ris"
 LATEST = 10       # the latest events shown above the links of a list split into pages
+HOME_LATEST = 3   # the latest events in the first screen of the home page
 SILENCES = 20     # the longest silences a channel page lists (and timelines draw)
 
 NAVIGATION = (("Chronologie", urls.HOME), ("Acteurs", urls.ACTORS), ("Canaux", urls.CHANNELS),
@@ -99,6 +103,7 @@ def page(url: str, template: str, title: str, config: Config, description: str =
         "site": {"title": config.title, "subtitle": config.subtitle, "author": config.author,
                  "publisher": config.publisher_name, "license": config.license, "license_url": config.license_url,
                  "base_url": config.base_url, "language": config.language,
+                 "repository": config.repository, "contact": config.contact,
                  "locale": f"{config.language}_{config.language.upper()}"},
         "page_url": url,
         "title": title,
@@ -143,9 +148,34 @@ def event_link(event: Event | None) -> dict[str, str] | None:
     return link(event.title, urls.event_url(event.id)) if event else None
 
 
+def actor_neighbours(event: Event, actor_id: str, chronology: Chronology) -> tuple[Event | None, Event | None]:
+    """The events just before and after ``event`` among those of one actor (in chronological order, as
+    ``Chronology.events``: found by bisection on the same key)."""
+    sequence = chronology.by_actor[actor_id]
+    position = bisect_left(sequence, (event.date.sort_key(), event.id), key=lambda e: (e.date.sort_key(), e.id))
+    return (sequence[position - 1] if position > 0 else None,
+            sequence[position + 1] if position + 1 < len(sequence) else None)
+
+
+def corroboration(event: Event) -> str:
+    """How many sources report the event: "Rapporté par 3 sources", "Une seule source"."""
+    count = len(dict.fromkeys(citation.source for citation in event.citations))
+    return "Rapporté par une seule source" if count == 1 else f"Rapporté par {count} sources"
+
+
 def plan_event(event: Event, chronology: Chronology, facts: Facts, config: Config) -> Page:
     """The page of one event."""
     before, after = chronology.neighbours(event.id)
+    in_actors = []
+    for actor_id in event.actors:
+        prev_a, next_a = actor_neighbours(event, actor_id, chronology)
+        if prev_a and before and prev_a.id == before.id:  # the chronology's neighbour already: said once
+            prev_a = None
+        if next_a and after and next_a.id == after.id:
+            next_a = None
+        if prev_a or next_a:
+            in_actors.append({"actor": link(chronology.actors[actor_id].name, urls.record_url("actor", actor_id)),
+                              "previous": event_link(prev_a), "next": event_link(next_a)})
     in_channels = []
     for channel_id in event.channels:
         prev_c, next_c = chronology.neighbours(event.id, channel_id)
@@ -169,6 +199,8 @@ def plan_event(event: Event, chronology: Chronology, facts: Facts, config: Confi
         search_type="Événement", og_type="article", json_ld=event_json_ld(event, chronology, config, dates),
         event=event_summary(event, chronology, config),
         date_basis=event.date_basis,
+        datation=datation_view(event),
+        corroboration=corroboration(event),
         date_note=event.date_note,
         initiator=link(initiator.name, urls.record_url("actor", initiator.id)) if initiator else None,
         citations=citations,
@@ -177,6 +209,7 @@ def plan_event(event: Event, chronology: Chronology, facts: Facts, config: Confi
         previous=event_link(before),
         next=event_link(after),
         in_channels=in_channels,
+        in_actors=in_actors,
         claims=claims,
         reference=reference(event.title, config.public(url), config, dates),
         citation_files={"csl": f"{url}{CITATION_CSL}", "ris": f"{url}{CITATION_RIS}"},
@@ -241,7 +274,7 @@ def plan_actor(actor: Actor, chronology: Chronology, facts: Facts, config: Confi
     """An actor's page, and the pages of its years when its events are split."""
     events = chronology.by_actor.get(actor.id, ())
     used = {channel for event in events for channel in event.channels} | set(chronology.by_party.get(actor.id, ()))
-    channels = [channel_view(chronology.channels[c], chronology) for c in sorted(used)]  # channels: sorted by id
+    channels = by_name([channel_view(chronology.channels[c], chronology) for c in used], lambda c: c["name"])
     contacts = [{"actor": link(chronology.actors[other].name, urls.record_url("actor", other)),
                  "count": count} for other, count in facts.contacts[actor.id]]
     listed, year_pages = plan_record_years("actor", actor.id, actor.name, events, chronology, config)
@@ -326,10 +359,10 @@ def plan_source(source: Source, chronology: Chronology, facts: Facts, config: Co
 def plan_filters(chronology: Chronology, config: Config) -> dict[str, Any]:
     """The chronology's filters (JavaScript) and the filtered pages they stand for (without it)."""
     used = {event.kind for event in chronology.events}
-    actors = [{"value": a.id, "name": a.name, "url": urls.record_url("actor", a.id)}
-              for a in sorted(chronology.actors.values(), key=lambda a: a.name) if a.id in chronology.by_actor]
-    channels = [{"value": c.id, "name": c.name, "url": urls.record_url("channel", c.id)}
-                for c in chronology.channels.values() if c.id in chronology.by_channel]
+    actors = by_name([{"value": a.id, "name": a.name, "url": urls.record_url("actor", a.id)}
+                      for a in chronology.actors.values() if a.id in chronology.by_actor], lambda a: a["name"])
+    channels = by_name([{"value": c.id, "name": c.name, "url": urls.record_url("channel", c.id)}
+                        for c in chronology.channels.values() if c.id in chronology.by_channel], lambda c: c["name"])
     kinds = [{"value": k.id, "name": k.label} for k in config.kinds if k.id in used]
     by_year = [{"value": str(year), "name": str(year), "url": urls.year_url(year)} for year in chronology.by_year]
     fields = [("acteur", "Acteur", "Tous", actors), ("canal", "Canal", "Tous", channels),
@@ -410,15 +443,27 @@ def plan_home(chronology: Chronology, facts: Facts, config: Config) -> Page:
                 introduction=render_markdown(config.description), timeline=timeline,
                 years=plan_year_groups(chronology.events[-LATEST:] if split else chronology.events, chronology,
                                        config),
+                latest_events=[event_summary(e, chronology, config) for e in chronology.events[::-1][:HOME_LATEST]],
                 parts=parts, latest=LATEST, filters=plan_filters(chronology, config),
                 count=len(chronology.events))
+
+
+def search_spellings(chronology: Chronology) -> list[dict[str, Any]]:
+    """Every spelling of each actor's name, for the search page: a query in any of them searches all of
+    them (``static/search.js``), so that every spelling finds the same pages in the same order."""
+    found = []
+    for actor in chronology.actors.values():
+        spellings = [actor.name, *actor.aliases, *actor.search_variants]
+        found.append({"url": urls.record_url("actor", actor.id), "spellings": list(dict.fromkeys(spellings))})
+    return found
 
 
 def plan_site_pages(chronology: Chronology, config: Config) -> list[Page]:
     """Search, about, corrections, 404 and the machine-readable files."""
     corrections = plan_corrections(chronology)
     return [
-        page(urls.SEARCH, "search.html", "Recherche", config, bundle=urls.SEARCH_BUNDLE),
+        page(urls.SEARCH, "search.html", "Recherche", config, bundle=urls.SEARCH_BUNDLE,
+             spellings=search_spellings(chronology)),
         page(urls.ABOUT, "about.html", "À propos", config, kinds=config.kinds,
              json_ld=site_json_ld(chronology, config, stamp_view(config.history.site())),
              export=urls.EXPORT, feed=urls.FEED, search_type="Page"),
@@ -466,10 +511,12 @@ def plan_part(key: PlanKey, chronology: Chronology, facts: Facts, config: Config
             return plan_site_pages(chronology, config)
         case ("actors", _):
             return plan_index(urls.ACTORS, "actors.html", "Acteurs", config,
-                              [actor_view(actor) for actor in chronology.actors.values()])
+                              by_name([actor_view(actor) for actor in chronology.actors.values()],
+                                      lambda actor: actor["name"]))
         case ("channels", _):
             return plan_index(urls.CHANNELS, "channels.html", "Canaux", config,
-                              [channel_view(channel, chronology) for channel in chronology.channels.values()])
+                              by_name([channel_view(channel, chronology) for channel in chronology.channels.values()],
+                                      lambda channel: channel["name"]))
         case ("sources", _):
             return plan_index(urls.SOURCES, "sources.html", "Sources", config,
                               [source_view(source, chronology) for source in chronology.sources.values()])

@@ -29,6 +29,7 @@ from chronicle.inputs import MAX_TEXT, read_tree
 from chronicle.markdown import LINK_MARK, resolve_internal_links
 from chronicle.plan import Page
 from chronicle.problems import ContentError, Problem, printable
+from chronicle.typography import french_html
 
 PARALLEL_MIN = 300  # fewer pages than this render in one process: forking would cost more than it saves
 INTERRUPTIONS = {signal.SIGINT, signal.SIGTERM}
@@ -42,10 +43,14 @@ class RenderProcessError(RuntimeError):
 def relative_link(context: jinja2.runtime.Context, url: str) -> str:
     """The ``rel`` filter: a site-root URL made relative to the page being rendered.
 
-    A page served at any address (the 404 page) gets links from the site's base path instead.
+    A page served at any address (the 404 page) gets links from the site's base path instead (under a
+    sub-path: ``--base-url https://host/chronique/``), or relative to the root when the build has none.
     """
     if context.get("absolute_links"):
-        return urlsplit(context["site"]["base_url"]).path.rstrip("/") + url
+        base = context["site"]["base_url"]
+        if not base:  # no public address known: links from the site's root, right at least one folder deep
+            return urls.relative("/", url)
+        return urlsplit(base).path.rstrip("/") + url
     return urls.relative(context["page_url"], url)
 
 
@@ -89,12 +94,13 @@ def syntax_problems(environment: jinja2.Environment, path: str, source: str) -> 
 
 
 def render_page(page: Page, environment: jinja2.Environment) -> bytes:
-    """The bytes of one page, its links to records (written in Markdown) made relative to it."""
+    """The bytes of one page, its links to records (written in Markdown) made relative to it; an HTML page
+    set in French typography (``typography.french_html``)."""
     text = environment.get_template(page.template).render(page.context)
     if LINK_MARK in text:
         base = urlsplit(page.context["site"]["base_url"]).path if page.context.get("absolute_links") else ""
         text = resolve_internal_links(text, None if page.context.get("absolute_links") else page.url, base)
-    return text.encode("utf-8")
+    return (french_html(text) if page.template.endswith(".html") else text).encode("utf-8")
 
 
 def render_pages(pages: list[Page], environment: jinja2.Environment) -> dict[str, bytes]:

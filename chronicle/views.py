@@ -8,7 +8,12 @@ from __future__ import annotations
 
 import html
 import re
+import unicodedata
+from collections.abc import Callable
+from functools import cache
 from typing import Any
+
+import icu
 
 from chronicle import urls
 from chronicle.claims import describe_claim, describe_days, describe_order, ordinal
@@ -56,12 +61,74 @@ def kind_slot(config: Config, kind_id: str) -> int:
     return [k.id for k in config.kinds].index(kind_id) % PALETTE_SIZE
 
 
+@cache
+def collator() -> icu.Collator:
+    """French collation (CLDR), numbers by value: the locale is named, never the environment's
+    (``bench/collation.md`` measures the choice)."""
+    french = icu.Collator.createInstance(icu.Locale("fr"))
+    french.setAttribute(icu.UCollAttribute.NUMERIC_COLLATION, icu.UCollAttributeValue.ON)
+    return french
+
+
+def collation_key(text: str) -> bytes:
+    """The sort key of a name in French order: "État-major" among the E, "Oleksiy" before "OTAN"."""
+    return bytes(collator().getSortKey(text))
+
+
+def by_name(records: list[Any], name: Callable[[Any], str]) -> list[Any]:
+    """``records`` sorted by their names in French order (ties by name as written, for stability)."""
+    return sorted(records, key=lambda record: (collation_key(name(record)), name(record)))
+
+
+def folded(text: str) -> str:
+    """A spelling as search compares it: lower case, accents off, one kind of apostrophe, words
+    separated by single spaces ("Sergueï  Choïgou" -> "serguei choigou")."""
+    decomposed = unicodedata.normalize("NFKD", text.replace("’", "'"))
+    bare = "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+    return " ".join(re.sub(r"[^\w']+", " ", bare).split())
+
+
 def date_view(date: EdtfDate) -> dict[str, Any]:
     """A date in words, with its value for <time datetime> at its true precision (``2015``, ``2021-09``;
     ``metadata.html_datetime``) and its earliest day (``iso_start``, to sort by)."""
     return {"text": date.display(), "iso": html_datetime(date), "iso_start": date.iso_start() or date.iso_end() or "",
             "precision": PRECISION_FR[date.precision], "approximate": date.approximate,
             "uncertain": date.uncertain}
+
+
+# Why a date is not a day, said plainly: (precision of the date, how it was established) -> reason.
+VAGUE_REASONS = {
+    ("month", "inferred"): "aucun des articles ne donne le jour, seulement le mois",
+    ("month", "explicit"): "la source ne donne que le mois",
+    ("year", "inferred"): "aucun des articles ne donne le mois ni le jour",
+    ("year", "explicit"): "la source ne donne que l'année",
+}
+QUALIFIERS = (("approximate", "approximative"), ("uncertain", "incertaine"))
+
+
+def datation_view(event: Event) -> dict[str, str]:
+    """The kind of date of an event, in words that agree with what is shown, and why it is not a day.
+
+    A range of days is never labelled "au jour près": it is a range because no article gives the
+    day (the date is then deduced), or because the source itself gives a period.
+    """
+    date, inferred = event.date, event.date_basis == "inferred"
+    qualifiers = "".join(f", {word}" for flag, word in QUALIFIERS if getattr(date, flag))
+    if date.interval:
+        if date.start is None or date.end is None:
+            label, reason = "Date ouverte", "les articles ne donnent qu'une borne"
+        elif inferred:
+            label, reason = "Intervalle de dates", ("aucun des articles ne donne le jour ; leurs indications "
+                                                    "placent l'événement entre ces deux dates")
+        else:
+            label, reason = "Période", "la source donne une période, pas un jour"
+    elif date.precision == "day":
+        label = "Date au jour près"
+        reason = "déduite des indications des articles" if inferred else "donnée par la source"
+    else:
+        label = f"Date {PRECISION_FR[date.precision]}"
+        reason = VAGUE_REASONS[(date.precision, event.date_basis)]
+    return {"label": label + qualifiers, "reason": reason, "inferred": "yes" if inferred else ""}
 
 
 def span_text(first: EdtfDate, second: EdtfDate) -> str:
@@ -210,6 +277,17 @@ def passage_view(passage: Passage) -> dict[str, Any]:
     }
 
 
+def spelled_also(actor: Actor) -> str:
+    """The other spellings of a name as a line of French: "Shoigu, Shoygu ou Choïgu"; a spelling that
+    differs from one before only by case or accents is left out."""
+    seen, shown = {folded(actor.name)}, []
+    for alias in actor.aliases:
+        if folded(alias) not in seen:
+            seen.add(folded(alias))
+            shown.append(alias)
+    return f"{', '.join(shown[:-1])} ou {shown[-1]}" if len(shown) > 1 else "".join(shown)
+
+
 def actor_view(actor: Actor) -> dict[str, Any]:
     """An actor's identity for its page and for lists."""
     roles = []
@@ -225,7 +303,7 @@ def actor_view(actor: Actor) -> dict[str, Any]:
     return {
         "id": actor.id, "url": urls.record_url("actor", actor.id), "name": actor.name,
         "aliases": list(actor.aliases), "search_variants": list(actor.search_variants),
-        "type": ACTOR_TYPES_FR[actor.type],
+        "also": spelled_also(actor), "type": ACTOR_TYPES_FR[actor.type],
         "country": COUNTRIES_FR.get(actor.country or "", actor.country or ""), "roles": roles,
         "description": render_markdown(actor.description) if actor.description else None,
     }

@@ -15,6 +15,7 @@
     var marks = document.querySelectorAll(".mark[data-acteur]");
     var status = form.querySelector("[data-filter-status]");
     var none = document.querySelector("[data-no-match]");
+    var chosenLine = form.querySelector("[data-filter-chosen]");
 
     function chosen() {
       var values = {};
@@ -38,6 +39,13 @@
         year.hidden = !year.querySelector(".event-item:not([hidden])");
       });
       var active = FIELDS.some(function (name) { return values[name]; });
+      // the chosen names in full: a long name may not fit in its menu on a phone
+      if (chosenLine) {
+        chosenLine.textContent = FIELDS.filter(function (name) { return values[name]; }).map(function (name) {
+          var select = form.elements[name];
+          return select.labels[0].textContent + "\u202f: " + select.options[select.selectedIndex].textContent;
+        }).join(" · ");
+      }
       status.textContent = active ? shown + " événement" + (shown > 1 ? "s" : "") + " sur " + items.length : "";
       if (none) none.hidden = shown > 0;
       if (updateUrl) {
@@ -82,7 +90,7 @@
         navigator.clipboard.writeText(text).then(function () {
           status.textContent = "Référence copiée.";
         }, function () {
-          status.textContent = "La copie a échoué : sélectionnez le texte ci-dessus.";
+          status.textContent = "La copie a échoué\u202f: sélectionnez le texte ci-dessus.";
         });
       });
     });

@@ -386,7 +386,7 @@ def test_unrecorded_urls_fail_only_when_required(project: Path) -> None:
 # --- corrections ------------------------------------------------------------------------------------
 
 def test_corrections_on_the_page_the_corrections_page_and_the_feed(fixture_files: dict[str, bytes]) -> None:
-    text = "« ligne rouge » ; il s"
+    text = "«\u202fligne rouge\u202f»\u202f; il s"  # French spacing on the pages (chronicle/typography.py)
     event = fixture_files["evenements/2022-03-01-ligne-deconfliction/index.html"].decode("utf-8")
     assert 'id="corrections"' in event and text in event.split('id="corrections"')[1]
     page = fixture_files["a-propos/corrections/index.html"].decode("utf-8")
