@@ -193,7 +193,7 @@ def test_every_channel_page_says_where_the_channel_stands(page: Page, real_site_
         page.goto(url)
         status = page.locator(".status")
         text = status.inner_text()
-        assert text.startswith(("Dernier contact connu : ", "Aucun contact connu")), text
+        assert text.startswith(("Dernier contact connu\u202f: ", "Aucun contact connu")), text  # French spacing
         if text.startswith("Dernier"):
             with_contact += 1
             assert "sans contact connu depuis, à la date de la source la plus récente, " in text
