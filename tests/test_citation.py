@@ -54,11 +54,12 @@ def own_addresses(files: dict[str, bytes], sources: set[bytes]) -> dict[str, set
 
 
 def source_urls(root: Path) -> set[bytes]:
-    """The addresses of the source articles (their pages link to them)."""
+    """The addresses of the source articles (their pages link to them), and the repository's that
+    site.yaml gives ("Proposer une correction" links to it)."""
     found = set()
-    for path in (root / "content/sources").glob("*.yaml"):
+    for path in [*(root / "content/sources").glob("*.yaml"), root / "content/site.yaml"]:
         for line in path.read_text(encoding="utf-8").splitlines():
-            if line.startswith("url:"):
+            if line.startswith(("url:", "repository:")):
                 found.add(line.split(":", 1)[1].strip().encode())
     return found
 
@@ -224,7 +225,7 @@ def test_outside_git_pages_carry_no_date_unless_source_date_epoch_says(tmp_path:
     assert "Publié le" not in page and "datePublished" not in page
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1717200000")
     page = render_site(root).files[EVENT_PAGE].decode()
-    assert 'Publié le <time datetime="2024-06-01T00:00:00Z">1er juin 2024</time>' in page
+    assert 'Publié le <time datetime="2024-06-01T00:00:00Z">1<sup>er</sup> juin 2024</time>' in page  # typography.py
 
 
 def test_the_workflows_fetch_the_whole_history() -> None:
