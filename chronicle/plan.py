@@ -430,12 +430,12 @@ def plan_year(number: int, chronology: Chronology, config: Config) -> list[Page]
 
 
 def plan_home(chronology: Chronology, facts: Facts, config: Config) -> Page:
-    """The chronology: introduction, timeline, and every event by year, or past ``urls.LIST_LIMIT`` the
+    """The chronology: introduction, timeline, and every event by year, or past ``urls.HOME_LIMIT`` the
     latest events and a link per year."""
     timeline = timeline_view(build_timeline(chronology, longest_silences(facts)), chronology, config,
                              f"Frise des canaux, {len(chronology.events)} événements",
                              tally_url=tally_target(chronology))
-    split = urls.is_split(len(chronology.events))
+    split = urls.is_home_split(len(chronology.events))
     parts = [part_link(str(year), urls.year_url(year), len(events))
              for year, events in chronology.by_year.items()] if split else []
     return page(urls.HOME, "index.html", config.title, config,

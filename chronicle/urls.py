@@ -52,7 +52,10 @@ def year_url(year: int) -> str:
     return f"/annees/{year:04d}/"
 
 
-LIST_LIMIT = 50  # a list longer than this is split into pages (the real chronology stays whole)
+LIST_LIMIT = 50  # a list longer than this is split into pages
+# The chronology's own page keeps every event, and so its filters, up to this many: the real chronology
+# (54 events) stays whole; past it, the page shows the latest events and a link per year.
+HOME_LIMIT = 150
 INDEX_LIMIT = 100  # the index of actors, channels or sources: records a page
 IMPRECISE = "dates-imprecises"  # the "month" of the events dated only to the year or vaguer
 
@@ -60,6 +63,11 @@ IMPRECISE = "dates-imprecises"  # the "month" of the events dated only to the ye
 def is_split(count: int) -> bool:
     """Whether a list of ``count`` events is too long for one page."""
     return count > LIST_LIMIT
+
+
+def is_home_split(count: int) -> bool:
+    """Whether the chronology of ``count`` events is too long for its page (which then links its years)."""
+    return count > HOME_LIMIT
 
 
 def filing_month(precision: str, month: int) -> int | None:

@@ -23,6 +23,14 @@ def test_real_content_links_and_anchors_resolve(real_files: dict[str, bytes]) ->
     assert broken_links(real_files) == []
 
 
+def test_the_real_chronology_stays_whole_on_its_page_with_its_filters(real_files: dict[str, bytes]) -> None:
+    """Every event of the real chronology is on the home page, under the filters (no page per year)."""
+    home = real_files["index.html"].decode("utf-8")
+    events = json.loads(real_files["donnees/chronologie.json"])["events"]
+    assert "data-filters" in home
+    assert all(f'href="evenements/{event["id"]}/"' in home for event in events), "an event is missing from the home"
+
+
 def test_link_checker_finds_a_broken_link(fixture_files: dict[str, bytes]) -> None:
     damaged = dict(fixture_files)
     del damaged["acteurs/mark-milley/index.html"]

@@ -15,10 +15,9 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from chronicle import urls
 from chronicle.pipeline import build_site
-from tests.browser.conftest import QuietHandler, serve
-from tests.conftest import FIXTURE, REPO, indexed_texts
+from tests.browser.conftest import QuietHandler
+from tests.conftest import FIXTURE, indexed_texts
 
 pytestmark = pytest.mark.browser
 PHONE = {"width": 375, "height": 667}
@@ -48,20 +47,6 @@ def box(page: Page, selector: str) -> dict[str, float]:
     found = page.locator(selector).first.bounding_box()
     assert found is not None, selector
     return found
-
-
-@pytest.fixture(scope="module")
-def whole_real_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The real chronology built as one page with its filters (past ``urls.LIST_LIMIT`` events the home
-    page lists the latest and links each year, without filters): its long names in the menus."""
-    out = tmp_path_factory.mktemp("whole-real") / "site"
-    limit = urls.LIST_LIMIT
-    urls.LIST_LIMIT = 1000
-    try:
-        build_site(REPO, out)
-    finally:
-        urls.LIST_LIMIT = limit
-    yield from serve(out)
 
 
 # --- 5. The home page on a phone --------------------------------------------------------------
@@ -95,9 +80,9 @@ def test_the_lists_of_channels_years_and_actors_come_after_the_events(browser: B
     page.context.close()
 
 
-def test_a_chosen_filter_shows_its_results_right_below(browser: Browser, whole_real_url: str) -> None:
+def test_a_chosen_filter_shows_its_results_right_below(browser: Browser, real_site_url: str) -> None:
     page = phone(browser)
-    page.goto(whole_real_url + "/")
+    page.goto(real_site_url + "/")
     page.select_option("#filtre-acteur", "sergei-choigou")
     form = box(page, "[data-filters]")
     first = page.locator(".event-item:visible").first.bounding_box()
@@ -128,17 +113,17 @@ CLIPPED_OPTIONS = """() => {
 }"""
 
 
-def test_the_filter_menus_show_every_name_whole_on_a_computer(page: Page, whole_real_url: str) -> None:
-    page.goto(whole_real_url + "/")
+def test_the_filter_menus_show_every_name_whole_on_a_computer(page: Page, real_site_url: str) -> None:
+    page.goto(real_site_url + "/")
     expect(page.locator("#filtre-acteur")).to_be_visible()  # the real chronology is one page, with its filters
     assert page.evaluate(CLIPPED_OPTIONS) == []
 
 
 @pytest.mark.parametrize("width", [320, 375])
 def test_on_a_phone_a_name_too_long_for_its_menu_is_shown_whole_once_chosen(width: int, browser: Browser,
-                                                                           whole_real_url: str) -> None:
+                                                                           real_site_url: str) -> None:
     page = browser.new_context(viewport={"width": width, "height": 800}, locale="fr-FR").new_page()
-    page.goto(whole_real_url + "/")
+    page.goto(real_site_url + "/")
     expect(page.locator("#filtre-acteur")).to_be_visible()
     clipped = page.evaluate(CLIPPED_OPTIONS)
     chosen = page.locator("[data-filter-chosen]")
@@ -263,7 +248,7 @@ def test_search_results_follow_french_typography_too(browser: Browser, real_site
     page.context.close()
 
 
-def test_names_are_in_french_order(page: Page, real_site_url: str, whole_real_url: str) -> None:
+def test_names_are_in_french_order(page: Page, real_site_url: str) -> None:
     """The browser's own collation (Intl.Collator, ICU) agrees with the site's order."""
     page.goto(real_site_url + "/acteurs/")
     in_order = page.locator(".record-title a").evaluate_all(
@@ -275,7 +260,7 @@ def test_names_are_in_french_order(page: Page, real_site_url: str, whole_real_ur
     names = in_order[0].split(" | ")
     assert names.index("État-major interarmées des États-Unis") < names.index("Vladimir Poutine")
     assert names.index("Oleksiy Reznikov") < names.index("OTAN")
-    page.goto(whole_real_url + "/")
+    page.goto(real_site_url + "/")
     for menu in ("#filtre-acteur", "#filtre-canal"):
         shown, collated = page.locator(f"{menu} option:not([value=''])").evaluate_all(
             "options => { const names = options.map(o => o.textContent);"
