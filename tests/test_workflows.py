@@ -59,7 +59,8 @@ def test_pull_request_checks_with_annotations_then_runs_the_tests() -> None:
     assert any(command.endswith("bash .ci/run") for command in run)  # the whole suite, as CI runs it
     tests = data["jobs"]["tests"]
     assert tests["container"].endswith("-bookworm")  # Debian's Chromium, as the browser tests expect
-    assert any("chromium" in command and "default-jre-headless" in command for command in run)
+    assert any("chromium" in command and "default-jre-headless" in command and "libicu-dev" in command
+               for command in run)
     assert any(command.startswith("python build.py build --base-url") for command in run)
 
 
