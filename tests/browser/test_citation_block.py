@@ -27,6 +27,10 @@ def test_the_citation_block_fits_reads_whole_and_offers_its_files(browser: Brows
             || r.right > document.documentElement.clientWidth + 1 || e.scrollWidth > e.clientWidth + 1);
     }).map(e => e.tagName + '.' + e.className + ': ' + e.textContent.slice(0, 40))""")
     assert overflow == []
+    # the block's headings read in their order of rank: "Norme APA" is drawn smaller than "Citer cette page"
+    sizes = [float(block.locator(tag).first.evaluate("e => getComputedStyle(e).fontSize").removesuffix("px"))
+             for tag in ("h2", "h3")]
+    assert sizes[1] < sizes[0], sizes
     reference = " ".join(page.locator("#reference").inner_text().split())
     assert "[" not in reference and "Chronicle" not in reference
     assert reference.endswith(".") and "https://canaux-militaires.github.io" in reference
