@@ -5,10 +5,12 @@ from __future__ import annotations
 import re
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from chronicle.dates import parse_edtf
 from chronicle.model import Event
-from chronicle.typography import NARROW, french_html
+from chronicle.typography import NARROW, TRIGGERS, french_html, french_text
 from chronicle.views import by_name, datation_view
 from tests.conftest import indexed_texts
 
@@ -87,3 +89,16 @@ def test_the_kind_of_date_agrees_with_the_range(date: str, basis: str, label: st
     assert reason in datation["reason"]
     if "/" in date:
         assert "jour près" not in datation["label"]
+
+
+
+@given(st.text(alphabet=st.characters(exclude_characters="’ʼ;:!?»«1")))
+def test_a_run_without_a_trigger_is_left_as_it_is(text: str) -> None:
+    """``french_markup`` skips a run of text that holds none of ``TRIGGERS``: no rule changes such a run."""
+    assert not TRIGGERS.search(text)
+    assert french_text(text) == text
+
+
+@pytest.mark.parametrize("text", ["l’a", "lʼa", "a ;", "a :", "a !", "a ?", "« a", "a»", "le 1er"])
+def test_each_trigger_is_one_a_rule_acts_on(text: str) -> None:
+    assert TRIGGERS.search(text) and french_text(text) != text
