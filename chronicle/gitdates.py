@@ -28,9 +28,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+from chronicle.dates import format_day
+
 CONTENT = "content"
-MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
-          "novembre", "décembre")
 # The repository's own configuration cannot be switched off: these keys, which run programs or change
 # the output parsed here, are overridden for the one command.
 OVERRIDES = ("core.fsmonitor=false", "core.hooksPath=/dev/null", "core.quotePath=false", "core.pager=cat",
@@ -82,8 +82,7 @@ def iso(seconds: int) -> str:
 
 def french(seconds: int) -> str:
     """``27 novembre 2024`` (``1er`` for the first of the month)."""
-    day = datetime.fromtimestamp(seconds, UTC)
-    return f"{'1er' if day.day == 1 else day.day} {MONTHS[day.month - 1]} {day.year}"
+    return format_day(datetime.fromtimestamp(seconds, UTC).date())
 
 
 def git_environment() -> dict[str, str]:
