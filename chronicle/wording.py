@@ -191,44 +191,37 @@ def _starts_with_vowel(text: str) -> bool:
     return text[:1] in "aeiouyéèêàâîôûAEIOUYÉ"
 
 
+def _lead(m: Moment, text: str, day: str, spring: str, season: str) -> str | None:
+    """``text`` after the word a day or a season takes ("printemps" its own); None for other kinds."""
+    if m.kind == "day":
+        return day + text
+    if m.kind == "season":
+        return (spring if text.startswith("printemps") else season) + text
+    return None
+
+
 def _from(m: Moment, with_year: bool) -> str:
     """ "du 11 février", "de février", "d'avril", "de l'été", "du printemps", "de mi-2022"."""
     text = m.text(with_year)
-    if m.kind == "day":
-        return f"du {text}"
-    if m.kind == "season":
-        return f"du {text}" if text.startswith("printemps") else f"de l'{text}"
-    return f"d'{text}" if _starts_with_vowel(text) else f"de {text}"
+    return _lead(m, text, "du ", "du ", "de l'") or (f"d'{text}" if _starts_with_vowel(text) else f"de {text}")
 
 
 def _to(m: Moment) -> str:
     """ "au 13 mai 2022", "à mai 2022", "à l'été 2022", "au printemps 2022", "à la mi-mai 2022"."""
     text = m.text()
-    if m.kind == "day":
-        return f"au {text}"
-    if m.kind == "season":
-        return f"au {text}" if text.startswith("printemps") else f"à l'{text}"
-    return f"à la {text}" if text.startswith("mi-") else f"à {text}"
+    return _lead(m, text, "au ", "au ", "à l'") or (f"à la {text}" if text.startswith("mi-") else f"à {text}")
 
 
 def _at(m: Moment) -> str:
     """ "le 1er mars 2022", "en mars 2022", "en 2022", "au printemps 2022", "en été 2022", "mi-2022"."""
     text = m.text()
-    if m.kind == "day":
-        return f"le {text}"
-    if m.kind == "season":
-        return f"au {text}" if text.startswith("printemps") else f"en {text}"
-    return text if m.kind == "part" else f"en {text}"
+    return _lead(m, text, "le ", "au ", "en ") or (text if m.kind == "part" else f"en {text}")
 
 
 def _since(m: Moment) -> str:
     """ "depuis le 11 février 2022", "depuis février 2022", "depuis l'été 2022"."""
     text = m.text()
-    if m.kind == "day":
-        return f"depuis le {text}"
-    if m.kind == "season":
-        return f"depuis le {text}" if text.startswith("printemps") else f"depuis l'{text}"
-    return f"depuis {text}"
+    return _lead(m, text, "depuis le ", "depuis le ", "depuis l'") or f"depuis {text}"
 
 
 def _until(m: Moment) -> str:
