@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from chronicle import urls
-from chronicle.claim_rules import check_claims
+from chronicle.claim_rules import judge_claims
 from chronicle.config import Config
 from chronicle.dates import DateError, EdtfDate, parse_edtf
 from chronicle.editorial import (
@@ -50,7 +50,7 @@ FEMININE = frozenset({"source", "claim"})
 
 
 @dataclass(frozen=True)
-class Checked:
+class TypedRecord:
     """A record that has been typed: ``data`` holds str, int, bool, list and dict values."""
 
     kind: str
@@ -62,7 +62,7 @@ class Checked:
     notes: tuple[Problem, ...] = ()  # remarks that do not stop the build (a reference through an alias)
 
 
-Index = dict[str, dict[str, Checked]]
+Index = dict[str, dict[str, TypedRecord]]
 
 
 def format_checks(config: Config) -> dict[str, Any]:
@@ -97,11 +97,11 @@ def type_records(records: Iterable[RawRecord], config: Config) -> tuple[Index, l
         schema = load_schema(str(config.schema_dir), raw.kind)
         typed, found = type_record(raw.path, raw.data, raw.positions, raw.key_positions, schema, formats)
         problems += found
-        index[raw.kind][raw.id] = Checked(raw.kind, raw.id, raw.path, typed, raw.positions, raw.text)
+        index[raw.kind][raw.id] = TypedRecord(raw.kind, raw.id, raw.path, typed, raw.positions, raw.text)
     return index, problems
 
 
-def check_reference(record: Checked, field: str, value: Any, target: Collection[str],
+def check_reference(record: TypedRecord, field: str, value: Any, target: Collection[str],
                     kind: str) -> list[Problem]:
     """A problem if ``value`` is not the id of a record of ``kind``."""
     if not isinstance(value, str) or value in target:
@@ -155,7 +155,7 @@ def check_references(index: Index, known: dict[str, set[str]] | None = None) -> 
     return problems
 
 
-def former_ids(index: Index) -> list[tuple[Checked, str, list[object]]]:
+def former_ids(index: Index) -> list[tuple[TypedRecord, str, list[object]]]:
     """The records that keep former event ids, with the field and the ids: events' aliases, channels'
     former_events (removed events whose fact a channel now keeps)."""
     return [*((event, "aliases", event.data.get("aliases") or []) for event in index["event"].values()),
@@ -165,7 +165,7 @@ def former_ids(index: Index) -> list[tuple[Checked, str, list[object]]]:
 
 def check_aliases(index: Index) -> list[Problem]:
     """An event id, an alias or a channel's former event must name one record only."""
-    owners: dict[str, Checked] = dict(index["event"])
+    owners: dict[str, TypedRecord] = dict(index["event"])
     problems: list[Problem] = []
     for event, field, former in former_ids(index):
         for position, alias in enumerate(former):
@@ -200,7 +200,7 @@ def check_notes(index: Index) -> list[Problem]:
     return problems
 
 
-def check_quote(record: Checked, field: str, texts: dict[str, SourceText], source_id: Any,
+def check_quote(record: TypedRecord, field: str, texts: dict[str, SourceText], source_id: Any,
                 quote: Any, prefix: Any) -> list[Problem]:
     """The passage ``quote`` must occur once in the source (or once after ``prefix``)."""
     source = texts.get(source_id) if isinstance(source_id, str) else None
@@ -381,7 +381,7 @@ def check_content(records: list[RawRecord], config: Config,
     problems += check_aliases(index)
     problems += check_notes(index)
     problems += check_quotes(index)
-    problems += check_claims(index)
+    problems += judge_claims(index)
     problems += check_roles(index)
     for editorial in (check_placeholders, check_dates_against_sources, check_duplicates, check_corrections,
                       check_links):

@@ -6,7 +6,7 @@ The arithmetic is ``chronicle.claims``'; here the records are read and the probl
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from chronicle.claims import (
     CONTACT_KINDS,
@@ -21,12 +21,13 @@ from chronicle.claims import (
 from chronicle.dates import DateError, EdtfDate, parse_edtf
 from chronicle.problems import Problem, problem_at
 
+if TYPE_CHECKING:  # check imports this module: the names are for annotations only
+    from chronicle.check import Index, TypedRecord
+
 UNITS = ("days", "weeks", "months")
-Checked = Any  # chronicle.check.Checked (imported by check: named here only)
-Index = dict[str, dict[str, Any]]
 
 
-def event_range(event: Checked) -> tuple[Any, Any] | None:
+def event_range(event: TypedRecord) -> tuple[Any, Any] | None:
     """The (earliest, latest) days of an event, or None if its date is unusable."""
     try:
         parsed: EdtfDate = parse_edtf(event.data["date"])
@@ -35,7 +36,7 @@ def event_range(event: Checked) -> tuple[Any, Any] | None:
     return parsed.reach()  # an approximate date ("~") widened by dates.APPROXIMATE_DAYS
 
 
-def check_claims(index: Index) -> list[Problem]:
+def judge_claims(index: Index) -> list[Problem]:
     """Each claim states one thing, a gap, an order or a rank, and the events' dates allow it."""
     problems: list[Problem] = []
     for claim in index["claim"].values():
@@ -63,7 +64,7 @@ def check_claims(index: Index) -> list[Problem]:
     return problems
 
 
-def misplaced_fields(claim: Checked, stated: str) -> list[Problem]:
+def misplaced_fields(claim: TypedRecord, stated: str) -> list[Problem]:
     """about and limit go with a gap, on_channel with a rank (and a rank needs its channel)."""
     data, problems = claim.data, []
     if stated == "rank" and not data.get("on_channel"):
@@ -79,7 +80,7 @@ def misplaced_fields(claim: Checked, stated: str) -> list[Problem]:
     return problems
 
 
-def check_gap(claim: Checked, unit: str, ranges: list[tuple[Any, Any]]) -> list[Problem]:
+def check_gap(claim: TypedRecord, unit: str, ranges: list[tuple[Any, Any]]) -> list[Problem]:
     """A gap of days, weeks or months the two events' dates must allow."""
     data, count = claim.data, claim.data[unit]
     verdict = evaluate(ranges[0], ranges[1], unit, count, bool(data.get("about")), data.get("limit"))
@@ -94,7 +95,7 @@ def check_gap(claim: Checked, unit: str, ranges: list[tuple[Any, Any]]) -> list[
                        f"les dates des deux événements donnent {describe_days(verdict.low, verdict.high)}.", hint)]
 
 
-def check_order(claim: Checked, events: list[Checked], ranges: list[tuple[Any, Any]]) -> list[Problem]:
+def check_order(claim: TypedRecord, events: list[TypedRecord], ranges: list[tuple[Any, Any]]) -> list[Problem]:
     """« avant », « après »: some days of the two events must be in that order."""
     order = claim.data["order"]
     possible, _ = order_verdict(ranges[0], ranges[1], order)
@@ -105,7 +106,7 @@ def check_order(claim: Checked, events: list[Checked], ranges: list[tuple[Any, A
                        "Corrigez la date d'un des événements, ou order (before : avant ; after : après).")]
 
 
-def check_rank(claim: Checked, events: list[Checked], index: Index) -> list[Problem]:
+def check_rank(claim: TypedRecord, events: list[TypedRecord], index: Index) -> list[Problem]:
     """« le deuxième appel depuis »: the second event is the rank-th contact on the channel since the first."""
     rank, channel = claim.data["rank"], claim.data.get("on_channel")
     if not isinstance(channel, str) or channel not in index["channel"]:
@@ -130,7 +131,7 @@ def check_rank(claim: Checked, events: list[Checked], index: Index) -> list[Prob
                        "Ajoutez le contact qui manque à la chronologie, ou corrigez rank ou les dates.")]
 
 
-def sort_key(event: Checked) -> Any:
+def sort_key(event: TypedRecord) -> Any:
     """The event's place in the chronology (``EdtfDate.sort_key``), or None if its date is unusable."""
     try:
         return parse_edtf(event.data["date"]).sort_key()

@@ -169,7 +169,7 @@ def channel_status(chronology: Chronology, channel_id: str) -> Status:
     return Status(channel_id, last, source, low, high)
 
 
-def check_claims(chronology: Chronology) -> tuple[ClaimCheck, ...]:
+def claim_checks(chronology: Chronology) -> tuple[ClaimCheck, ...]:
     """Each claim with its verdict (the check guarantees they hold; the pages show the figures)."""
     checks = []
     for claim in chronology.claims.values():
@@ -226,7 +226,7 @@ def derive_facts(chronology: Chronology) -> Facts:
     return Facts(
         silences={channel_id: find_silences(chronology, channel_id) for channel_id in chronology.channels},
         statuses={channel_id: channel_status(chronology, channel_id) for channel_id in chronology.channels},
-        claim_checks=check_claims(chronology),
+        claim_checks=claim_checks(chronology),
         passages=locate_passages(chronology),
         contacts=count_contacts(chronology),
     )
