@@ -14,7 +14,7 @@ from chronicle.check import Index
 from chronicle.derive import derive_facts
 from chronicle.model import Chronology, build_model
 from chronicle.pipeline import check_site, served_urls
-from chronicle.views import actor_view
+from chronicle.views import actor_view, datation_view
 from tests.conftest import REPO, SEED_SUMS
 
 # Every spelling of a name the five articles use, and whose name it is.
@@ -389,3 +389,18 @@ def test_no_citation_is_only_a_quotation_inside_the_article(chronology: Chronolo
     bare = [(e.id, c.quote[:40]) for e in chronology.events for c in e.citations
             if c.quote.strip().startswith("«") and c.quote.strip().endswith("»")]
     assert bare == []
+
+
+def test_a_date_note_adds_to_its_label_instead_of_repeating_it(chronology: Chronology) -> None:
+    """The page prints the label's reason right before the note ("Intervalle de dates : aucun des
+    articles ne donne le jour ; …"): a note that says it again reads as a stutter (issue 14, point 6)."""
+    def words(text: str) -> str:
+        return " ".join(re.findall(r"\w+", unicodedata.normalize("NFC", text).lower()))
+
+    repeated = []
+    for event in chronology.events:
+        clause = words(datation_view(event)["reason"].split(" ; ")[0])
+        note = words(re.sub(r"\b(cinq|quatre|trois|deux)\s+", "", event.date_note or ""))
+        if clause and clause in note:
+            repeated.append((event.id, clause))
+    assert repeated == []
