@@ -7,7 +7,6 @@ URLs already published. Nothing here raises on bad content: it returns problems.
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -255,67 +254,41 @@ def check_roles(index: Index) -> list[Problem]:
     return problems
 
 
-def planned_urls(index: Index) -> set[str]:
-    """Every URL the site will serve for these records, redirects and the pages of split lists included."""
-    found = {urls.record_url(kind, record_id) for kind in ("event", "actor", "channel", "source")
-             for record_id in index[kind]}
-    filed: list[tuple[int, int | None, list[str], list[str], list[str]]] = []
-    redirects = {urls.event_url(alias) for _, _, former in former_ids(index) for alias in former
-                 if isinstance(alias, str)}
-    found.update(redirects)
+def url_shape(index: Index) -> urls.Shape:
+    """What the site's URLs depend on, read from the typed records (``urls.site_parts``): an event whose
+    date cannot be read keeps its own page only; values of the wrong type are left out."""
+    def ids(values: Any) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(value for value in values or () if isinstance(value, str)))
+
+    filings = []
     for event in index["event"].values():
         try:
-            parsed: EdtfDate = parse_edtf(event.data["date"])
+            parsed: EdtfDate | None = parse_edtf(event.data["date"])
         except (DateError, KeyError, TypeError):
-            continue
-        day = parsed.start or parsed.end  # an event is filed under its earliest known year
-        if day:
-            found.add(urls.year_url(day.year))
-            cited = dict.fromkeys(c.get("source") for c in event.data.get("citations") or [] if c)
-            filed.append((day.year, urls.filing_month(parsed.precision, day.month),
-                          list(event.data.get("actors") or []), list(event.data.get("channels") or []),
-                          [source for source in cited if isinstance(source, str)]))
-    indexes = {url for kind, index_url in (("actor", urls.ACTORS), ("channel", urls.CHANNELS), ("source", urls.SOURCES))
-               for url in urls.list_urls(index_url, len(index[kind]), urls.INDEX_LIMIT)}
-    found |= indexes | split_list_urls(filed)
-    return found | set(urls.sitemap_parts(len(found - redirects) + len(urls.SITE_PAGES)))
+            parsed = None
+        day = parsed and (parsed.start or parsed.end)  # an event is filed under its earliest known day
+        cited = ids(c.get("source") for c in event.data.get("citations") or () if isinstance(c, dict))
+        filings.append(urls.Filing(event.id, day.year if day else None,
+                                   urls.filing_month(parsed.precision, day.month) if parsed and day else None,
+                                   ids(event.data.get("actors")), ids(event.data.get("channels")), cited,
+                                   ids(event.data.get("aliases"))))
+    channels = tuple((channel.id, ids(channel.data.get("former_events"))) for channel in index["channel"].values())
+    return urls.Shape(tuple(filings), tuple(index["actor"]), channels, tuple(index["source"]))
 
 
-def split_list_urls(filed: list[tuple[int, int | None, list[str], list[str], list[str]]]) -> set[str]:
-    """The pages of the lists too long for one page: months of a year, years of an actor, a channel or a
-    source (whose passages are split by the year of the citing events)."""
-    years = Counter(year for year, *_ in filed)
-    months = Counter((year, month) for year, month, *_ in filed)
-    records = Counter((kind, record_id) for _, _, actors, channels, sources in filed
-                      for kind, ids in (("actor", actors), ("channel", channels), ("source", sources))
-                      for record_id in ids)
-    record_years = Counter((kind, record_id, year) for year, _, actors, channels, sources in filed
-                           for kind, ids in (("actor", actors), ("channel", channels), ("source", sources))
-                           for record_id in ids)
-    found: set[str] = set()
-    for (year, month), count in months.items():
-        if urls.is_split(years[year]):
-            found.update(urls.list_urls(urls.month_url(year, month), count))
-    for (kind, record_id, year), count in record_years.items():
-        if urls.is_split(records[kind, record_id]):
-            year_url = urls.record_year_url(kind, record_id, year)
-            found.update([year_url] if kind == "source" else urls.list_urls(year_url, count))
-    return found
+def predicted_urls(index: Index) -> set[str]:
+    """The URLs the site will serve, foreseen from the records without planning the pages.
+
+    Planning costs seconds on a large chronology; this does not. Both read ``urls.site_parts``, and
+    ``tests/test_editors.py`` holds this equal to the plan's URLs.
+    """
+    return urls.foreseen_urls(url_shape(index))
 
 
 FOLDER_OF_SECTION = {section: f"content/{folder}" for section, folder in (
     (urls.SECTIONS["event"], "events"), (urls.SECTIONS["actor"], "actors"),
     (urls.SECTIONS["channel"], "channels"), (urls.SECTIONS["source"], "sources"))}
-YEARS = "/annees/"
-
-
-def record_of_url(url: str) -> tuple[str, str] | None:
-    """The (section, id) of a record page or year page URL (``/evenements/<id>/``), or None."""
-    for section in (*FOLDER_OF_SECTION, YEARS):
-        rest = url.removeprefix(section)
-        if rest != url and rest.endswith("/") and rest.count("/") == 1 and len(rest) > 1:
-            return section, rest[:-1]
-    return None
+YEARS = urls.YEARS
 
 
 def vanished_url(url: str, index: Index, listed: set[str], suggest: bool = True) -> tuple[str, str]:
@@ -324,7 +297,7 @@ def vanished_url(url: str, index: Index, listed: set[str], suggest: bool = True)
     For an event, the likely new name is the closest id among the events not published yet.
     """
     lost = f"l'adresse publiée {url} ne mènerait plus nulle part"
-    found = record_of_url(url)
+    found = urls.record_of_url(url)
     if found is None:
         return f"{lost}.", "Cette page ne dépend d'aucune fiche : signalez-le aux mainteneurs du code."
     section, name = found
@@ -351,7 +324,7 @@ def check_published(index: Index, published: list[tuple[int, str]], path: str,
     ``served`` is every URL of the planned site; without it (the records have problems, so
     there is no plan) only record and year pages are checked, against the records themselves.
     """
-    planned = served if served is not None else planned_urls(index)
+    planned = served if served is not None else predicted_urls(index)
     listed = {url for _, url in published}
     problems: list[Problem] = []
     for line, url in published:
@@ -359,7 +332,7 @@ def check_published(index: Index, published: list[tuple[int, str]], path: str,
             problems.append(Problem(path, line, 1, "", f"ligne « {url[:80]} » mal formée.",
                                     "Une adresse publiée s'écrit depuis la racine du site, ex. "
                                     "/evenements/2022-05-13-appel-austin-choigou/."))
-        elif url not in planned and (served is not None or record_of_url(url) is not None):
+        elif url not in planned and (served is not None or urls.record_of_url(url) is not None):
             # Past the problems an editor is shown (``capped``), no search for the new name: each
             # costs a pass over the events, and a 1 MB list has 30,000 lines (issue 13 §6).
             problems.append(Problem(path, line, 1, "", *vanished_url(url, index, listed, len(problems) < PER_FILE)))

@@ -198,8 +198,7 @@ def line_field(value: str) -> str:
     return "".join(char if char.isprintable() and not char.isspace() else quote(char) for char in value)
 
 
-DATA_URLS = (urls.EXPORT, urls.EXPORT_CSV, urls.EXPORT_EXCEL, urls.EXPORT_TIMELINEJS,
-             urls.EXPORT_ANNOTATIONS)  # those of ``data_files``, known before them
+DATA_URLS = urls.DATA_URLS  # those of ``data_files``, known before them (the check foresees them)
 CITATION_FILES = ("citation.json", "citation.ris")  # beside each event page: CSL-JSON and RIS
 
 

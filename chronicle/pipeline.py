@@ -17,7 +17,7 @@ from pathlib import Path
 import jinja2
 
 from chronicle import urls
-from chronicle.check import Index, check_content, check_published, planned_urls
+from chronicle.check import Index, check_content, check_published, predicted_urls
 from chronicle.config import Config, load_config
 from chronicle.derive import Facts, derive_facts
 from chronicle.export import DATA_URLS, data_files, data_paths, line_field
@@ -38,8 +38,6 @@ PUBLISHED_HEADER = (
     "# nulle part (un événement renommé garde son ancien identifiant dans aliases).\n"
     "# Ajoutez les nouvelles avec « python build.py build --record-urls ».\n"
 )
-SITE_URLS = (urls.HOME, urls.ACTORS, urls.CHANNELS, urls.SOURCES, urls.SEARCH, urls.ABOUT, urls.CORRECTIONS,
-             urls.FEED, urls.SITEMAP, urls.ROBOTS, urls.NOT_FOUND)
 REDIRECTS_FILE = "_redirects"
 REDIRECT_TEMPLATE = "redirect.html"
 MAX_LISTED = 10
@@ -114,15 +112,6 @@ def plan_checked(index: Index, config: Config) -> tuple[Chronology, Facts, list[
     chronology = build_model(index)
     facts = derive_facts(chronology)
     return chronology, facts, plan_pages(chronology, facts, config)
-
-
-def predicted_urls(index: Index) -> set[str]:
-    """The URLs the site will serve, foreseen from the records without planning the pages.
-
-    Planning costs seconds on a large chronology; this does not. ``tests/test_editors.py``
-    holds it equal to the plan's URLs, so a new kind of page must be added here too.
-    """
-    return planned_urls(index) | set(SITE_URLS) | set(DATA_URLS)
 
 
 def check_site(root: Path, base_url: str | None = None, require_recorded: bool = False,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import lru_cache
 
 PUBLISHED_URLS = "content/published-urls.txt"  # every URL the site has ever published: each must keep working
@@ -24,8 +25,11 @@ SITEMAP = "/sitemap.xml"
 ROBOTS = "/robots.txt"
 NOT_FOUND = "/404.html"
 
+YEARS = "/annees/"
 SECTIONS = {"event": "/evenements/", "actor": ACTORS, "channel": CHANNELS, "source": SOURCES}
-SITE_PAGES = (HOME, ACTORS, CHANNELS, SOURCES, SEARCH, ABOUT, CORRECTIONS)  # the pages not made of records
+SITE_PAGES = (SEARCH, ABOUT, CORRECTIONS, NOT_FOUND, FEED, ROBOTS)  # the pages made of no record, home aside
+NOT_LISTED = frozenset({NOT_FOUND, FEED, ROBOTS})  # pages the sitemap leaves out (redirects aside)
+DATA_URLS = (EXPORT, EXPORT_CSV, EXPORT_EXCEL, EXPORT_TIMELINEJS, EXPORT_ANNOTATIONS)  # the data files (``export``)
 SITEMAP_LIMIT = 50_000  # URLs in one sitemap file (the protocol's limit)
 
 
@@ -49,7 +53,7 @@ def event_url(event_id: str) -> str:
 
 def year_url(year: int) -> str:
     """The page of one year: ``/annees/2022/``."""
-    return f"/annees/{year:04d}/"
+    return f"{YEARS}{year:04d}/"
 
 
 LIST_LIMIT = 50  # a list longer than this is split into pages
@@ -123,3 +127,106 @@ def _relative_path(base: str, target: str) -> str:
 def absolute(base_url: str, url: str) -> str:
     """The public address of ``url`` under the site's ``base_url``."""
     return base_url.rstrip("/") + url
+
+
+def record_of_url(url: str) -> tuple[str, str] | None:
+    """The (section, id) of a record page or year page URL (``/evenements/<id>/``), or None."""
+    for section in (*SECTIONS.values(), YEARS):
+        rest = url.removeprefix(section)
+        if rest != url and rest.endswith("/") and rest.count("/") == 1 and len(rest) > 1:
+            return section, rest[:-1]
+    return None
+
+
+# The site's pages, part by part: what the plan plans (``plan.plan_part``) and what the check foresees
+# without planning (``check.predicted_urls``) are both read from ``site_parts``. A new kind of page is
+# a new part here, and its pages in ``plan.plan_part``: ``tests/test_editors.py`` holds the two equal.
+PlanKey = tuple[str, str]  # a part of the site: ("event", id), ("actor", id), ("year", "2022"), ("home", "")...
+
+
+@dataclass(frozen=True)
+class Filing:
+    """What an event's URLs and those of the lists showing it depend on."""
+
+    id: str
+    year: int | None  # that of its earliest day; None when its date cannot be read (the check's records)
+    month: int | None  # ``filing_month``
+    actors: tuple[str, ...] = ()
+    channels: tuple[str, ...] = ()
+    sources: tuple[str, ...] = ()  # the sources it cites, each once
+    aliases: tuple[str, ...] = ()  # its former ids, each served by a redirect
+
+
+@dataclass(frozen=True)
+class Shape:
+    """What every URL of the site depends on: the records' ids and where the events are filed, in the
+    order the pages are planned (the events chronological, the other records by id)."""
+
+    events: tuple[Filing, ...]
+    actors: tuple[str, ...]
+    channels: tuple[tuple[str, tuple[str, ...]], ...]  # each channel's id and former events (redirects)
+    sources: tuple[str, ...]
+
+
+def record_urls(kind: str, record_id: str, years: dict[int, int]) -> list[str]:
+    """The pages of an actor, a channel or a source whose events fall in ``years`` ({year: count}): its
+    page and, past ``LIST_LIMIT`` events, one list a year (paginated; a source's passages are not)."""
+    url = record_url(kind, record_id)
+    if not is_split(sum(years.values())):
+        return [url]
+    if kind == "source":
+        return [url, *(record_year_url(kind, record_id, year) for year in sorted(years))]
+    return [url, *(page for year, count in years.items() for page in list_urls(record_year_url(kind, record_id, year),
+                                                                             count))]
+
+
+def year_urls(year: int, months: dict[int | None, int]) -> list[str]:
+    """The pages of a year whose events fall in ``months`` ({month: count}): its page and, past
+    ``LIST_LIMIT`` events, one list a month (paginated)."""
+    if not is_split(sum(months.values())):
+        return [year_url(year)]
+    return [year_url(year), *(page for month, count in months.items() for page in list_urls(month_url(year, month),
+                                                                                         count))]
+
+
+def site_parts(shape: Shape) -> dict[PlanKey, list[str]]:
+    """Every part of the site with its URLs, in the order the plan plans them (the sitemap aside)."""
+    years: dict[int, dict[int | None, int]] = {}
+    shown: dict[PlanKey, dict[int, int]] = {}
+    for event in shape.events:
+        if event.year is None:
+            continue
+        months = years.setdefault(event.year, {})
+        months[event.month] = months.get(event.month, 0) + 1
+        for kind, ids in (("actor", event.actors), ("channel", event.channels), ("source", event.sources)):
+            for record_id in ids:
+                counts = shown.setdefault((kind, record_id), {})
+                counts[event.year] = counts.get(event.year, 0) + 1
+    parts: dict[PlanKey, list[str]] = {("home", ""): [HOME]}
+    parts.update((("year", str(year)), year_urls(year, months)) for year, months in years.items())
+    parts[("site", "")] = list(SITE_PAGES)
+    parts.update((("event", event.id), [event_url(event.id)]) for event in shape.events)
+    for kind, ids in (("actor", shape.actors), ("channel", [channel for channel, _ in shape.channels]),
+                      ("source", shape.sources)):
+        index = SECTIONS[kind]
+        parts[(f"{kind}s", "")] = list_urls(index, len(ids), INDEX_LIMIT)
+        parts.update(((kind, record_id), record_urls(kind, record_id, shown.get((kind, record_id), {})))
+                     for record_id in ids)
+    for channel, former in shape.channels:
+        parts[("channel", channel)] += [event_url(event_id) for event_id in former]
+    parts.update((("redirects", event.id), [event_url(alias) for alias in event.aliases])
+                 for event in shape.events if event.aliases)
+    return parts
+
+
+def redirect_urls(shape: Shape) -> set[str]:
+    """The URLs that only redirect: events' former ids, channels' former events."""
+    return {event_url(former) for event in shape.events for former in event.aliases} | {
+        event_url(former) for _, formers in shape.channels for former in formers}
+
+
+def foreseen_urls(shape: Shape) -> set[str]:
+    """Every URL the site will serve, the sitemap's and the data files' included, without planning it."""
+    found = {url for part in site_parts(shape).values() for url in part}
+    listed = len(found - redirect_urls(shape) - NOT_LISTED)
+    return found | {SITEMAP, *sitemap_parts(listed), *DATA_URLS}
