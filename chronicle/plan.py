@@ -70,7 +70,7 @@ DATA_LINKS = ({"name": "JSON", "url": urls.EXPORT, "what": "toute la chronologie
 
 
 RECORD_FOLDERS = {"event": "events", "actor": "actors", "channel": "channels", "source": "sources"}
-PlanKey = tuple[str, str]  # a part of the site: ("event", id), ("actor", id), ("year", "2022"), ("home", "")...
+PlanKey = urls.PlanKey
 
 
 @dataclass(frozen=True)
@@ -480,14 +480,21 @@ def plan_redirects(event: Event, config: Config) -> list[Page]:
             for alias in event.aliases]
 
 
+def url_shape(chronology: Chronology) -> urls.Shape:
+    """What the site's URLs depend on (``urls.site_parts``), read from the chronology."""
+    def filing(event: Event) -> urls.Filing:
+        day = event.date.start or event.date.end
+        assert day is not None  # the check refuses dates open at both ends
+        return urls.Filing(event.id, day.year, urls.filing_month(event.date.precision, day.month), event.actors,
+                           event.channels, tuple(dict.fromkeys(c.source for c in event.citations)), event.aliases)
+    return urls.Shape(tuple(filing(event) for event in chronology.events), tuple(chronology.actors),
+                      tuple((c.id, c.former_events) for c in chronology.channels.values()), tuple(chronology.sources))
+
+
 def plan_keys(chronology: Chronology) -> list[PlanKey]:
-    """Every part of the site, in the order its pages are planned (sitemap aside)."""
-    return [("home", ""), *(("year", str(year)) for year in chronology.by_year), ("site", ""),
-            *(("event", event.id) for event in chronology.events),
-            ("actors", ""), *(("actor", actor_id) for actor_id in chronology.actors),
-            ("channels", ""), *(("channel", channel_id) for channel_id in chronology.channels),
-            ("sources", ""), *(("source", source_id) for source_id in chronology.sources),
-            *(("redirects", event.id) for event in chronology.events if event.aliases)]
+    """Every part of the site, in the order its pages are planned (sitemap aside): those of
+    ``urls.site_parts``, which also gives each part's URLs."""
+    return list(urls.site_parts(url_shape(chronology)))
 
 
 def plan_part(key: PlanKey, chronology: Chronology, facts: Facts, config: Config) -> list[Page]:

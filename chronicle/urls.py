@@ -89,9 +89,10 @@ def record_year_url(kind: str, record_id: str, year: int) -> str:
     return f"{record_url(kind, record_id)}{year:04d}/"
 
 
-def list_urls(url: str, count: int, limit: int = LIST_LIMIT) -> list[str]:
-    """The pages of a list of ``count`` items at ``url``, ``limit`` a page: ``url``, then ``url/page-2/``, ..."""
-    pages = max(1, -(-count // limit))
+def list_urls(url: str, count: int, limit: int | None = None) -> list[str]:
+    """The pages of a list of ``count`` items at ``url``, ``limit`` (``LIST_LIMIT``) a page: ``url``, then
+    ``url/page-2/``, ..."""
+    pages = max(1, -(-count // (limit or LIST_LIMIT)))
     return [url] + [f"{url}page-{number}/" for number in range(2, pages + 1)]
 
 

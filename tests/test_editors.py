@@ -335,6 +335,28 @@ def test_the_urls_foreseen_by_the_check_are_those_of_the_plan(tmp_path: Path, ba
     assert "/annees/1999/" in predicted_urls(checked.index)
 
 
+@pytest.mark.parametrize("limit", [2, 50], ids=["every-list-split", "as-published"])
+def test_each_part_of_the_plan_serves_the_urls_of_urls_site_parts(tmp_path: Path, limit: int,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """One URL rule: the check's foreseen URLs and the plan's keys come from ``urls.site_parts``, and each
+    part's pages are at the URLs it gives, in its order; with lists of 2, every year, actor, channel
+    and source of the real chronology is split into pages (months, years, pages of a month)."""
+    from chronicle import urls
+    from chronicle.plan import plan_part, url_shape
+
+    monkeypatch.setattr(urls, "LIST_LIMIT", limit)
+    monkeypatch.setattr(urls, "INDEX_LIMIT", limit)
+    root = make_project(tmp_path, {}, base=REPO)
+    checked = check_site(root, plan=True)
+    assert checked.problems == [] and checked.chronology and checked.facts and checked.config and checked.index
+    parts = urls.site_parts(url_shape(checked.chronology))
+    for key, expected in parts.items():
+        assert [page.url for page in plan_part(key, checked.chronology, checked.facts, checked.config)] == expected, key
+    assert predicted_urls(checked.index) == served_urls(checked.pages)
+    split = {url for url in served_urls(checked.pages) if "/page-2/" in url or re.search(r"/\d{4}/\d\d/$", url)}
+    assert bool(split) == (limit == 2)
+
+
 def test_record_urls_adds_new_ones_and_removes_none(tmp_path: Path) -> None:
     root = make_project(tmp_path, {PUBLISHED_URLS: "# en-tête gardé\n/evenements/ancienne-adresse-gardee/\n"})
     event = root / "content" / "events" / "2022-03-01-ligne-deconfliction.yaml"
