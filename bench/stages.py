@@ -60,12 +60,12 @@ def main() -> None:
     assert config is not None
     records, _ = load_content(root)
     lap("load (YAML, positions)")
-    index, problems = check_content(records, config)
+    index, located, problems = check_content(records, config)
     assert not problems, problems[:3]
     lap("check (schemas, references, quotes, claims)")
     chronology = build_model(index)
     lap("model")
-    facts = derive_facts(chronology)
+    facts = derive_facts(chronology, located)
     lap("derive (silences, claims, passages)")
     pages = plan_pages(chronology, facts, config)
     lap(f"plan ({len(pages)} pages)")

@@ -13,6 +13,7 @@ from typing import Any
 
 from chronicle import urls
 from chronicle.claim_rules import judge_claims
+from chronicle.claims import Judgement
 from chronicle.config import Config
 from chronicle.dates import DateError, EdtfDate, parse_edtf
 from chronicle.editorial import (
@@ -62,6 +63,27 @@ class TypedRecord:
 
 
 Index = dict[str, dict[str, TypedRecord]]
+
+
+@dataclass(frozen=True)
+class Spot:
+    """Where the check found a citation's passage, the one place it occurs in its source."""
+
+    offset: int  # in the normalised text (``quotes.SourceText``): the passages' order on the source's page
+    line: int  # 1-based, in the raw text
+    raw: tuple[int, int]  # start and end in the raw text, in code points (``content/sources/<id>.txt``)
+
+
+@dataclass(frozen=True)
+class Located:
+    """What the check found on its way, once, that derive shows rather than searches for again.
+
+    Complete when the check found no problem: every citation of every event has its spot, every
+    claim its judgement.
+    """
+
+    quotes: dict[tuple[str, int], Spot]  # by (event id, citation number from 1)
+    claims: dict[str, Judgement]  # by claim id
 
 
 def format_checks(config: Config) -> dict[str, Any]:
@@ -200,40 +222,48 @@ def check_notes(index: Index) -> list[Problem]:
 
 
 def check_quote(record: TypedRecord, field: str, texts: dict[str, SourceText], source_id: Any,
-                quote: Any, prefix: Any) -> list[Problem]:
-    """The passage ``quote`` must occur once in the source (or once after ``prefix``)."""
+                quote: Any, prefix: Any) -> tuple[QuoteFound | None, list[Problem]]:
+    """The passage ``quote`` must occur once in the source (or once after ``prefix``): where it
+    does, or the problem."""
     source = texts.get(source_id) if isinstance(source_id, str) else None
     if source is None or not isinstance(quote, str) or any(mark in quote for mark in PLACEHOLDERS):
-        return []  # a placeholder left by ``new`` is reported once, as such (``editorial``)
+        return None, []  # a placeholder left by ``new`` is reported once, as such (``editorial``)
     if ELISION.search(quote):
-        return [problem_at(record, field, "un passage ne contient pas d'élision « […] » : on ne peut pas "
-                           "vérifier ce qui a été coupé.", "Pour citer deux endroits de la source, faites deux "
-                           "citations (deux entrées source/quote), chacune recopiée d'un seul tenant.")]
+        return None, [problem_at(record, field, "un passage ne contient pas d'élision « […] » : on ne peut pas "
+                                 "vérifier ce qui a été coupé.", "Pour citer deux endroits de la source, faites "
+                                 "deux citations (deux entrées source/quote), chacune recopiée d'un seul tenant.")]
     result = find_quote(source, quote, prefix if isinstance(prefix, str) else None)
     if isinstance(result, QuoteFound):
-        return []
+        return result, []
     message, hint = quote_problem_message(result, source_id)
     if isinstance(result, QuoteMissing) and result.closest:
         hint = f"{hint} {first_difference(quote, result.closest)}"
     if isinstance(result, PrefixMissing):  # the passage is there: the prefix is what to fix
         field = field.rpartition(".")[0] + ".prefix"
-    return [problem_at(record, field, message, hint)]
+    return None, [problem_at(record, field, message, hint)]
 
 
-def check_quotes(index: Index) -> list[Problem]:
-    """Every citation and claim quotes its source verbatim."""
+def check_quotes(index: Index) -> tuple[dict[tuple[str, int], Spot], list[Problem]]:
+    """Every citation and claim quotes its source verbatim: where each event's citation was found (by
+    event id and citation number), and the problems."""
     texts = {source.id: SourceText(source.text) for source in index["source"].values()
              if source.text is not None}
+    spots: dict[tuple[str, int], Spot] = {}
     problems: list[Problem] = []
     for event in index["event"].values():
         for position, citation in enumerate(event.data.get("citations") or []):
-            if citation:
-                problems += check_quote(event, f"citations.{position}.quote", texts, citation.get("source"),
-                                        citation.get("quote"), citation.get("prefix"))
+            if not citation:
+                continue
+            found, wrong = check_quote(event, f"citations.{position}.quote", texts, citation.get("source"),
+                                       citation.get("quote"), citation.get("prefix"))
+            problems += wrong
+            if found is not None:
+                text = texts[citation["source"]]
+                spots[event.id, position + 1] = Spot(found.start, found.line,
+                                                     (text.raw_offset(found.start), text.raw_offset(found.end)))
     for claim in index["claim"].values():
-        problems += check_quote(claim, "quote", texts, claim.data.get("source"), claim.data.get("quote"),
-                                None)
-    return problems
+        problems += check_quote(claim, "quote", texts, claim.data.get("source"), claim.data.get("quote"), None)[1]
+    return spots, problems
 
 
 def check_roles(index: Index) -> list[Problem]:
@@ -342,8 +372,9 @@ def check_published(index: Index, published: list[tuple[int, str]], path: str,
 def check_content(records: list[RawRecord], config: Config,
                   published: list[tuple[int, str]] | None = None,
                   published_path: str = "content/published-urls.txt",
-                  broken: Iterable[str] = ()) -> tuple[Index, list[Problem]]:
-    """Type and cross-check every record: the index of typed records and every problem, sorted.
+                  broken: Iterable[str] = ()) -> tuple[Index, Located, list[Problem]]:
+    """Type and cross-check every record: the index of typed records, what the check located (the
+    passages quoted, the claims' judgements) and every problem, sorted.
 
     ``broken`` are the paths of record files left out because they could not be loaded.
     """
@@ -353,12 +384,13 @@ def check_content(records: list[RawRecord], config: Config,
     problems += check_references(index, known_ids(index, broken))
     problems += check_aliases(index)
     problems += check_notes(index)
-    problems += check_quotes(index)
-    problems += judge_claims(index)
+    spots, found = check_quotes(index)
+    judgements, judged = judge_claims(index)
+    problems += found + judged
     problems += check_roles(index)
     for editorial in (check_placeholders, check_dates_against_sources, check_duplicates, check_corrections,
                       check_links):
         problems += editorial(index, problem_at)
     if published is not None:
         problems += check_published(index, published, published_path)
-    return index, sorted(set(problems))
+    return index, Located(spots, judgements), sorted(set(problems))

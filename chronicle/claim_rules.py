@@ -10,10 +10,13 @@ from typing import TYPE_CHECKING, Any
 
 from chronicle.claims import (
     CONTACT_KINDS,
+    Judgement,
+    Verdict,
     describe_claim,
     describe_days,
     describe_order,
     evaluate,
+    interval_days,
     order_verdict,
     ordinal,
     rank_since,
@@ -25,6 +28,7 @@ if TYPE_CHECKING:  # check imports this module: the names are for annotations on
     from chronicle.check import Index, TypedRecord
 
 UNITS = ("days", "weeks", "months")
+Judged = tuple[Judgement | None, list[Problem]]  # a claim's judgement (None: it cannot be judged) and problems
 
 
 def event_range(event: TypedRecord) -> tuple[Any, Any] | None:
@@ -36,9 +40,15 @@ def event_range(event: TypedRecord) -> tuple[Any, Any] | None:
     return parsed.reach()  # an approximate date ("~") widened by dates.APPROXIMATE_DAYS
 
 
-def judge_claims(index: Index) -> list[Problem]:
-    """Each claim states one thing, a gap, an order or a rank, and the events' dates allow it."""
+def judge_claims(index: Index) -> tuple[dict[str, Judgement], list[Problem]]:
+    """Each claim states one thing, a gap, an order or a rank, and the events' dates allow it.
+
+    Returns the judgement of every claim that could be judged (all of them when there is no problem:
+    derive shows them without judging again), by id, and the problems.
+    """
+    judgements: dict[str, Judgement] = {}
     problems: list[Problem] = []
+    contacts = ChannelContacts(index)
     for claim in index["claim"].values():
         data = claim.data
         stated = [field for field in (*UNITS, "order", "rank") if field in data]
@@ -56,12 +66,15 @@ def judge_claims(index: Index) -> list[Problem]:
         if None in ranges:
             continue
         if stated[0] == "order":
-            problems += check_order(claim, events, ranges)  # type: ignore[arg-type]
+            judgement, found = judge_order(claim, events, ranges)  # type: ignore[arg-type]
         elif stated[0] == "rank":
-            problems += check_rank(claim, events, index)  # type: ignore[arg-type]
+            judgement, found = judge_rank(claim, events, contacts)  # type: ignore[arg-type]
         else:
-            problems += check_gap(claim, stated[0], ranges)  # type: ignore[arg-type]
-    return problems
+            judgement, found = judge_gap(claim, stated[0], ranges)  # type: ignore[arg-type]
+        if judgement is not None:
+            judgements[claim.id] = judgement
+        problems += found
+    return judgements, problems
 
 
 def misplaced_fields(claim: TypedRecord, stated: str) -> list[Problem]:
@@ -80,55 +93,85 @@ def misplaced_fields(claim: TypedRecord, stated: str) -> list[Problem]:
     return problems
 
 
-def check_gap(claim: TypedRecord, unit: str, ranges: list[tuple[Any, Any]]) -> list[Problem]:
+def judge_gap(claim: TypedRecord, unit: str, ranges: list[tuple[Any, Any]]) -> Judged:
     """A gap of days, weeks or months the two events' dates must allow."""
     data, count = claim.data, claim.data[unit]
     verdict = evaluate(ranges[0], ranges[1], unit, count, bool(data.get("about")), data.get("limit"))
     if verdict.holds:
-        return []
+        return Judgement(verdict), []
     said = describe_claim(unit, count, bool(data.get("about")), data.get("limit"))
     reversed_order = verdict.high is not None and verdict.high < 0
     hint = ("Les deux événements sont dans le mauvais ordre : inversez-les dans between (le plus ancien "
             "d'abord)." if reversed_order else "Corrigez la date d'un des événements, ou l'écart annoncé "
             "(about: true si la source reste vague).")
-    return [problem_at(claim, "between" if reversed_order else unit, f"l'affirmation « {said} » ne tient pas : "
-                       f"les dates des deux événements donnent {describe_days(verdict.low, verdict.high)}.", hint)]
+    return Judgement(verdict), [problem_at(claim, "between" if reversed_order else unit,
+                                           f"l'affirmation « {said} » ne tient pas : les dates des deux "
+                                           f"événements donnent {describe_days(verdict.low, verdict.high)}.", hint)]
 
 
-def check_order(claim: TypedRecord, events: list[TypedRecord], ranges: list[tuple[Any, Any]]) -> list[Problem]:
+def judge_order(claim: TypedRecord, events: list[TypedRecord], ranges: list[tuple[Any, Any]]) -> Judged:
     """« avant », « après »: some days of the two events must be in that order."""
     order = claim.data["order"]
-    possible, _ = order_verdict(ranges[0], ranges[1], order)
+    possible, certain = order_verdict(ranges[0], ranges[1], order)
+    judgement = Judgement(Verdict(possible, *interval_days(ranges[0], ranges[1]), 0, 0), certain)
     if possible:
-        return []
-    return [problem_at(claim, "order", f"l'affirmation « {events[0].id} {describe_order(order)} {events[1].id} » "
-                       "ne tient pas : les dates des deux événements disent le contraire (ou le même jour).",
-                       "Corrigez la date d'un des événements, ou order (before : avant ; after : après).")]
+        return judgement, []
+    said = f"{events[0].id} {describe_order(order)} {events[1].id}"
+    return judgement, [problem_at(claim, "order", f"l'affirmation « {said} » ne tient pas : les dates des deux "
+                                  "événements disent le contraire (ou le même jour).",
+                                  "Corrigez la date d'un des événements, ou order (before : avant ; after : après).")]
 
 
-def check_rank(claim: TypedRecord, events: list[TypedRecord], index: Index) -> list[Problem]:
+class ChannelContacts:
+    """The contacts of each channel as (place in the chronology, id), for the claims of rank.
+
+    Built on first use, once for all claims: every event's date is read once, not once per claim.
+    """
+
+    def __init__(self, index: Index) -> None:
+        """Nothing is read yet: most chronologies have few claims of rank, or none."""
+        self.index = index
+        self._keyed: dict[str, tuple[Any, str]] | None = None
+        self._contacts: dict[str, list[tuple[Any, str]]] = {}
+
+    def keyed(self) -> dict[str, tuple[Any, str]]:
+        """Every event with a usable date, by id: (``EdtfDate.sort_key``, id), the chronology's order."""
+        if self._keyed is None:
+            self._keyed = {event.id: (key, event.id) for event in self.index["event"].values()
+                           if (key := sort_key(event)) is not None}
+        return self._keyed
+
+    def of(self, channel: str) -> list[tuple[Any, str]]:
+        """The contacts (calls, meetings) on ``channel`` with a usable date."""
+        if channel not in self._contacts:
+            keyed = self.keyed()
+            self._contacts[channel] = [keyed[event.id] for event in self.index["event"].values()
+                                       if event.id in keyed and channel in (event.data.get("channels") or [])
+                                       and event.data.get("kind") in CONTACT_KINDS]
+        return self._contacts[channel]
+
+
+def judge_rank(claim: TypedRecord, events: list[TypedRecord], channels: ChannelContacts) -> Judged:
     """« le deuxième appel depuis »: the second event is the rank-th contact on the channel since the first."""
     rank, channel = claim.data["rank"], claim.data.get("on_channel")
-    if not isinstance(channel, str) or channel not in index["channel"]:
-        return []  # missing (misplaced_fields) or unknown (check_references)
+    if not isinstance(channel, str) or channel not in channels.index["channel"]:
+        return None, []  # missing (misplaced_fields) or unknown (check_references)
     since, subject = events
-    keyed = {event.id: (key, event.id) for event in index["event"].values()
-             if (key := sort_key(event)) is not None}
-    contacts = [keyed[event.id] for event in index["event"].values() if event.id in keyed
-                and channel in (event.data.get("channels") or []) and event.data.get("kind") in CONTACT_KINDS]
+    contacts, keyed = channels.of(channel), channels.keyed()
     if subject.id not in [event_id for _, event_id in contacts]:
-        return [problem_at(claim, "between.1", f"« {subject.id} » n'est pas un contact (call ou meeting) du "
-                           f"canal « {channel} » : le rang ne peut pas se compter.",
-                           "Vérifiez between (le second est l'événement compté), on_channel, et le kind et les "
-                           "channels de l'événement.")]
+        return None, [problem_at(claim, "between.1", f"« {subject.id} » n'est pas un contact (call ou meeting) "
+                                 f"du canal « {channel} » : le rang ne peut pas se compter.",
+                                 "Vérifiez between (le second est l'événement compté), on_channel, et le kind et "
+                                 "les channels de l'événement.")]
     counted = rank_since(contacts, keyed[since.id], subject.id) if since.id in keyed else []
+    judgement = Judgement(Verdict(len(counted) == rank, None, None, 0, 0), counted=tuple(counted))
     if len(counted) == rank:
-        return []
+        return judgement, []
     found = (f"la chronologie en fait le {ordinal(len(counted))} ({', '.join(counted)})" if counted else
              f"la chronologie le place avant « {since.id} »")
-    return [problem_at(claim, "rank", f"l'affirmation « {ordinal(rank)} contact sur {channel} depuis {since.id} » "
-                       f"ne tient pas : {found}.",
-                       "Ajoutez le contact qui manque à la chronologie, ou corrigez rank ou les dates.")]
+    return judgement, [problem_at(claim, "rank", f"l'affirmation « {ordinal(rank)} contact sur {channel} depuis "
+                                  f"{since.id} » ne tient pas : {found}.",
+                                  "Ajoutez le contact qui manque à la chronologie, ou corrigez rank ou les dates.")]
 
 
 def sort_key(event: TypedRecord) -> Any:

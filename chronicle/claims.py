@@ -31,6 +31,16 @@ class Verdict:
     claimed_high: float
 
 
+@dataclass(frozen=True)
+class Judgement:
+    """What the check found of one claim, once: its verdict, and for the pages, whether an order is
+    certain (every possible day in that order) and the contacts a rank counted (the second event last)."""
+
+    verdict: Verdict
+    certain: bool = False
+    counted: tuple[str, ...] = ()
+
+
 def interval_days(first: tuple[date | None, date | None],
                   second: tuple[date | None, date | None]) -> tuple[int | None, int | None]:
     """Fewest and most days from an event with range ``first`` to one with range ``second``."""

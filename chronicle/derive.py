@@ -11,9 +11,9 @@ from collections import Counter
 from dataclasses import dataclass
 
 from chronicle import claims
-from chronicle.claims import Verdict, evaluate, interval_days, order_verdict, rank_since
+from chronicle.check import Located, Spot
+from chronicle.claims import Judgement, Verdict
 from chronicle.model import Chronology, Citation, Claim, Event, Source
-from chronicle.quotes import QuoteFound, SourceText, find_quote
 
 # Kinds of event that are a contact on a channel: a silence is the time between two of them.
 CONTACT_KINDS = claims.CONTACT_KINDS  # defined with the claims: a rank counts contacts
@@ -169,42 +169,25 @@ def channel_status(chronology: Chronology, channel_id: str) -> Status:
     return Status(channel_id, last, source, low, high)
 
 
-def claim_checks(chronology: Chronology) -> tuple[ClaimCheck, ...]:
-    """Each claim with its verdict (the check guarantees they hold; the pages show the figures)."""
+def claim_checks(chronology: Chronology, judgements: dict[str, Judgement]) -> tuple[ClaimCheck, ...]:
+    """Each claim with its events and the check's judgement (the check guarantees they hold; the pages
+    show the figures)."""
     checks = []
     for claim in chronology.claims.values():
         first, second = chronology.event(claim.between[0]), chronology.event(claim.between[1])
-        if claim.unit == "order":
-            possible, certain = order_verdict(first.date.reach(), second.date.reach(), claim.order or "before")
-            low, high = interval_days(first.date.reach(), second.date.reach())
-            checks.append(ClaimCheck(claim, first, second, Verdict(possible, low, high, 0, 0), certain))
-        elif claim.unit == "rank":
-            counted = tuple(rank_of(chronology, claim.channel or "", first, second))
-            checks.append(ClaimCheck(claim, first, second, Verdict(len(counted) == claim.count, None, None, 0, 0),
-                                     counted=counted))
-        else:
-            verdict = evaluate(first.date.reach(), second.date.reach(),
-                               claim.unit, claim.count, claim.about, claim.limit)
-            checks.append(ClaimCheck(claim, first, second, verdict))
+        judged = judgements[claim.id]  # the check judges every claim it lets through
+        checks.append(ClaimCheck(claim, first, second, judged.verdict, judged.certain, judged.counted))
     return tuple(checks)
 
 
-def rank_of(chronology: Chronology, channel: str, since: Event, subject: Event) -> list[str]:
-    """The contacts on ``channel`` after ``since`` up to ``subject``, in the chronology's order."""
-    position = chronology.positions[None]
-    contacts = [(position[e.id], e.id) for e in chronology.by_channel.get(channel, ()) if e.kind in CONTACT_KINDS]
-    return rank_since(contacts, (position[since.id], since.id), subject.id)
-
-
-def locate_passages(chronology: Chronology) -> dict[str, tuple[Passage, ...]]:
-    """Every cited passage of every source, in the order it appears in the article."""
+def passages_by_source(chronology: Chronology, spots: dict[tuple[str, int], Spot]) -> dict[str, tuple[Passage, ...]]:
+    """Every cited passage of every source, in the order it appears in the article (where the check
+    found it)."""
     found: dict[str, list[Passage]] = {source_id: [] for source_id in chronology.sources}
-    texts = {source_id: SourceText(source.text) for source_id, source in chronology.sources.items()}
     for event in chronology.events:
         for citation in event.citations:
-            result = find_quote(texts[citation.source], citation.quote, citation.prefix)
-            if isinstance(result, QuoteFound):
-                found[citation.source].append(Passage(result.start, result.line, event, citation))
+            spot = spots[event.id, citation.number]  # the check locates every citation it lets through
+            found[citation.source].append(Passage(spot.offset, spot.line, event, citation))
     return {source_id: tuple(sorted(passages, key=lambda p: (p.offset, p.event.id, p.citation.number)))
             for source_id, passages in found.items()}
 
@@ -221,12 +204,13 @@ def count_contacts(chronology: Chronology) -> dict[str, tuple[tuple[str, int], .
             for actor_id, counter in counts.items()}
 
 
-def derive_facts(chronology: Chronology) -> Facts:
-    """Compute every derived fact of the chronology."""
+def derive_facts(chronology: Chronology, located: Located) -> Facts:
+    """Compute every derived fact of the chronology, with what the check ``located`` of its records
+    (the passages quoted, the claims' judgements: found once, by the check)."""
     return Facts(
         silences={channel_id: find_silences(chronology, channel_id) for channel_id in chronology.channels},
         statuses={channel_id: channel_status(chronology, channel_id) for channel_id in chronology.channels},
-        claim_checks=claim_checks(chronology),
-        passages=locate_passages(chronology),
+        claim_checks=claim_checks(chronology, located.claims),
+        passages=passages_by_source(chronology, located.quotes),
         contacts=count_contacts(chronology),
     )

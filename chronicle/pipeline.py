@@ -17,7 +17,7 @@ from pathlib import Path
 import jinja2
 
 from chronicle import urls
-from chronicle.check import Index, check_content, check_published, predicted_urls
+from chronicle.check import Index, Located, check_content, check_published, predicted_urls
 from chronicle.config import Config, load_config
 from chronicle.derive import Facts, derive_facts
 from chronicle.export import DATA_URLS, data_files, data_paths, line_field
@@ -53,6 +53,7 @@ class Checked:
     chronology: Chronology | None = None
     facts: Facts | None = None
     pages: tuple[Page, ...] = ()
+    located: Located | None = None  # what the check found of the records: the passages, the claims' judgements
 
 
 @dataclass(frozen=True)
@@ -107,10 +108,10 @@ def check_recorded(published: list[tuple[int, str]] | None, permanent: frozenset
                     f"joignez {PUBLISHED_URLS} à votre pull request : ces adresses seront alors protégées.")]
 
 
-def plan_checked(index: Index, config: Config) -> tuple[Chronology, Facts, list[Page]]:
+def plan_checked(index: Index, located: Located, config: Config) -> tuple[Chronology, Facts, list[Page]]:
     """The model, its derived facts and the planned pages of records that passed the check."""
     chronology = build_model(index)
-    facts = derive_facts(chronology)
+    facts = derive_facts(chronology, located)
     return chronology, facts, plan_pages(chronology, facts, config)
 
 
@@ -130,25 +131,25 @@ def check_site(root: Path, base_url: str | None = None, require_recorded: bool =
     if config is None:
         return Checked(None, None, sorted(set(problems)))
     loaded = {p.path for p in load_problems}
-    index, check_problems = check_content([r for r in records if r.path not in loaded], config, broken=loaded)
+    index, located, check_problems = check_content([r for r in records if r.path not in loaded], config, broken=loaded)
     problems += check_problems
     published = read_published(root) or []
     if problems:  # no plan to compare with: the published check judges from the records alone,
         if not load_problems:  # and only if all of them could be read (an unreadable one is not gone)
             problems += check_published(index, published, PUBLISHED_URLS)
-        return Checked(config, index, sorted(set(problems)))
+        return Checked(config, index, sorted(set(problems)), located=located)
     gone = check_published(index, published, PUBLISHED_URLS, predicted_urls(index))
     if not (plan or require_recorded or gone):
-        return Checked(config, index, [])
+        return Checked(config, index, [], located=located)
     config = replace(config, history=read_history(root))  # the pages' dates: only a plan needs them
     try:
-        chronology, facts, pages = plan_checked(index, config)
+        chronology, facts, pages = plan_checked(index, located, config)
     except DuplicateUrlError as error:
-        return Checked(config, index, sorted(set(error.problems)))
+        return Checked(config, index, sorted(set(error.problems)), located=located)
     problems += check_published(index, published, PUBLISHED_URLS, served_urls(pages))
     if require_recorded:
         problems += check_recorded(published, permanent_urls(pages))
-    return Checked(config, index, sorted(set(problems)), chronology, facts, tuple(pages))
+    return Checked(config, index, sorted(set(problems)), chronology, facts, tuple(pages), located)
 
 
 def static_files(root: Path) -> dict[str, bytes]:

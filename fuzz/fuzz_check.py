@@ -57,7 +57,8 @@ def build(data: bytes) -> None:
         record = replace(record, text=TEXTS[record_id])
     others = [r for r in RECORDS if (r.kind, r.id) != (kind, record_id)]
     usable = record is not None and not loaded
-    index, checked = check_content(others + ([record] if usable else []), CONFIG, broken=[] if usable else [path])
+    index, located, checked = check_content(others + ([record] if usable else []), CONFIG,
+                                            broken=[] if usable else [path])
     problems = loaded + checked  # as the pipeline does: any problem stops the build here
     if problems:
         for problem in problems:
@@ -65,7 +66,7 @@ def build(data: bytes) -> None:
         return
     chronology = build_model(index)
     try:
-        pages = plan_pages(chronology, derive_facts(chronology), CONFIG)
+        pages = plan_pages(chronology, derive_facts(chronology, located), CONFIG)
     except DuplicateUrlError:
         return
     render_pages(pages, ENVIRONMENT)

@@ -11,7 +11,7 @@ from collections import Counter
 import pytest
 
 from chronicle.check import Index
-from chronicle.derive import derive_facts
+from chronicle.derive import Facts, derive_facts
 from chronicle.model import Chronology, build_model
 from chronicle.pipeline import check_site, served_urls
 from chronicle.views import actor_view, datation_view
@@ -38,6 +38,13 @@ def index() -> Index:
 @pytest.fixture(scope="module")
 def chronology(index: Index) -> Chronology:
     return build_model(index)
+
+
+@pytest.fixture(scope="module")
+def facts(chronology: Chronology) -> Facts:
+    checked = check_site(REPO)
+    assert checked.located is not None
+    return derive_facts(chronology, checked.located)
 
 
 def test_source_texts_are_the_articles_byte_for_byte() -> None:
@@ -135,14 +142,14 @@ def test_search_variants_are_not_shown_as_the_sources_spellings(chronology: Chro
     assert "Choigou" not in view["aliases"] and "Choïgou" in view["aliases"]
 
 
-def test_every_claim_holds(chronology: Chronology) -> None:
-    checks = derive_facts(chronology).claim_checks
+def test_every_claim_holds(facts: Facts) -> None:
+    checks = facts.claim_checks
     assert len(checks) >= 8
     assert [c.claim.id for c in checks if not c.verdict.holds] == []
 
 
-def test_the_84_day_silence_is_computed(chronology: Chronology) -> None:
-    silences = derive_facts(chronology).silences["austin-choigou"]
+def test_the_84_day_silence_is_computed(facts: Facts) -> None:
+    silences = facts.silences["austin-choigou"]
     longest = silences[0]
     assert (longest.low, longest.high) == (84, 84)
     assert longest.before.date.text == "2022-02-18" and longest.after.date.text == "2022-05-13"
@@ -235,9 +242,9 @@ def test_the_early_february_talk_may_be_the_11_february_one(chronology: Chronolo
         assert event.annotation and "même" in event.annotation
 
 
-def test_no_silence_is_invented_between_the_two_february_talks(chronology: Chronology) -> None:
+def test_no_silence_is_invented_between_the_two_february_talks(facts: Facts) -> None:
     pair = {"2022-02-entretien-milley-guerassimov-debut-fevrier", "2022-02-11-dernier-entretien-milley-guerassimov"}
-    silences = derive_facts(chronology).silences["chefs-etat-major"]
+    silences = facts.silences["chefs-etat-major"]
     assert silences and [s for s in silences if {s.before.id, s.after.id} <= pair] == []
     assert min(s.low for s in silences) > 10  # no "de 0 à 10 jours sans contact"
 

@@ -12,7 +12,7 @@ import pytest
 from chronicle.axis import MARGIN, WIDTH, make_scale, make_segments
 from chronicle.config import load_config
 from chronicle.dates import parse_edtf
-from chronicle.derive import CONTACT_KINDS, derive_facts
+from chronicle.derive import CONTACT_KINDS, Facts, derive_facts
 from chronicle.figure import glyph, timeline_view
 from chronicle.model import Chronology, build_model
 from chronicle.pipeline import check_site
@@ -28,8 +28,15 @@ def chronology() -> Chronology:
     return build_model(checked.index)
 
 
-def test_one_lane_per_channel_then_events_on_no_channel(chronology: Chronology) -> None:
-    timeline = build_timeline(chronology, derive_facts(chronology).silences)
+@pytest.fixture(scope="module")
+def facts(chronology: Chronology) -> Facts:
+    checked = check_site(FIXTURE)
+    assert checked.located is not None
+    return derive_facts(chronology, checked.located)
+
+
+def test_one_lane_per_channel_then_events_on_no_channel(chronology: Chronology, facts: Facts) -> None:
+    timeline = build_timeline(chronology, facts.silences)
     lanes = [lane.channel for lane in timeline.lanes]
     assert set(lanes[:-1]) == {c for c in chronology.channels if chronology.by_channel.get(c)} and lanes[-1] is None
     assert all(lane.height >= TARGET for lane in timeline.lanes)
@@ -75,7 +82,7 @@ def test_extreme_dates_keep_the_drawing_small(tmp_path: Path) -> None:
         """}))
     assert checked.index is not None and not checked.problems, checked.problems
     chronology = build_model(checked.index)
-    timeline = build_timeline(chronology, derive_facts(chronology).silences)
+    timeline = build_timeline(chronology, derive_facts(chronology, checked.located).silences)
     assert len(make_scale(chronology).segments) == 7  # 285, 286-2021, 2022, 2023, 2024, 2025-9998, 9999
     assert len(timeline.ticks) < 100
     bar = next(m for lane in timeline.lanes for m in lane.marks if m.event.id == "2021-contacts-repetes")
@@ -102,8 +109,7 @@ def test_a_day_is_a_glyph_and_a_vaguer_date_a_band_over_its_range(chronology: Ch
         assert all(right - left >= TARGET for left, right in (m.extent for m in lane.marks))
 
 
-def test_each_silence_is_drawn_between_its_contacts_with_its_length(chronology: Chronology) -> None:
-    facts = derive_facts(chronology)
+def test_each_silence_is_drawn_between_its_contacts_with_its_length(chronology: Chronology, facts: Facts) -> None:
     timeline = build_timeline(chronology, facts.silences)
     lane = next(lane for lane in timeline.lanes if lane.channel == "austin-choigou")
     (gap,) = lane.gaps
@@ -114,8 +120,8 @@ def test_each_silence_is_drawn_between_its_contacts_with_its_length(chronology: 
     assert gap.x1 < gap.label_x < gap.x2
 
 
-def test_a_strip_for_one_channel(chronology: Chronology) -> None:
-    strip = build_timeline(chronology, derive_facts(chronology).silences, ["chefs-etat-major"])
+def test_a_strip_for_one_channel(chronology: Chronology, facts: Facts) -> None:
+    strip = build_timeline(chronology, facts.silences, ["chefs-etat-major"])
     assert [lane.channel for lane in strip.lanes] == ["chefs-etat-major"]
     # 11 February 2022 to 27 November 2024
     assert strip.lanes[0].gaps[0].label == "environ trois ans"
@@ -140,7 +146,7 @@ def test_crowded_silence_labels_never_overlap(tmp_path: Path) -> None:
     checked = check_site(make_project(tmp_path, events))
     assert checked.index is not None and not checked.problems, checked.problems
     chronology = build_model(checked.index)
-    lane = build_timeline(chronology, derive_facts(chronology).silences, ["austin-choigou"]).lanes[0]
+    lane = build_timeline(chronology, derive_facts(chronology, checked.located).silences, ["austin-choigou"]).lanes[0]
     shown = [g for g in lane.gaps if g.label]
     assert len(lane.gaps) >= 14 and 0 < len(shown) < len(lane.gaps)
     for row in {g.label_y for g in shown}:
@@ -264,7 +270,7 @@ def test_two_records_that_may_be_one_contact_leave_no_silence_between_them(tmp_p
         """}))
     assert checked.index is not None and not checked.problems, checked.problems
     chronology = build_model(checked.index)
-    silences = derive_facts(chronology).silences["austin-choigou"]
+    silences = derive_facts(chronology, checked.located).silences["austin-choigou"]
     assert all(s.low > 0 for s in silences)
     (longest,) = [s for s in silences if s.after.id == "2022-05-13-appel-austin-choigou"]
     assert (longest.low, longest.high) == (84, 84)  # measured from the last of the two, not from either alone
@@ -287,7 +293,7 @@ def test_contacts_an_editor_says_may_be_one_are_counted_once(tmp_path: Path) -> 
             quote: Les deux derniers se sont parlé le 18 février
         """}))
     assert checked.index is not None and not checked.problems, checked.problems
-    silences = derive_facts(build_model(checked.index)).silences["austin-choigou"]
+    silences = derive_facts(build_model(checked.index), checked.located).silences["austin-choigou"]
     # 18 February to 12 April or 13 May: one silence, which ends at the earliest of the two
     (silence,) = [s for s in silences if s.before.id == "2022-02-18-appel-austin-choigou"]
     assert silence.after.id == "2022-04-appel-avril" and silence.low == 53
@@ -299,15 +305,15 @@ def test_the_real_chronology_invents_no_silence() -> None:
     checked = check_site(REPO)
     assert checked.index is not None
     chronology = build_model(checked.index)
-    facts = derive_facts(chronology)
+    facts = derive_facts(chronology, checked.located)
     assert all(s.low > 0 for silences in facts.silences.values() for s in silences)
     words = [silence_sentence(s.before.date, s.after.date, s.low, s.high)
              for silences in facts.silences.values() for s in silences]
     assert not any(w.startswith("De 0 ") or "de entre" in w or "à entre" in w for w in words)
 
 
-def test_a_channel_status_counts_from_its_last_contact_to_the_latest_source(chronology: Chronology) -> None:
-    facts = derive_facts(chronology)
+def test_a_channel_status_counts_from_its_last_contact_to_the_latest_source(chronology: Chronology,
+                                                                             facts: Facts) -> None:
     status = facts.statuses["austin-choigou"]
     contacts = [e for e in chronology.by_channel["austin-choigou"] if e.kind in CONTACT_KINDS]
     assert status.last == contacts[-1]
@@ -320,10 +326,10 @@ def test_a_channel_status_counts_from_its_last_contact_to_the_latest_source(chro
     assert facts.statuses[no_contact].last is None
 
 
-def test_the_legend_lists_what_the_figure_draws_and_nothing_else(chronology: Chronology) -> None:
+def test_the_legend_lists_what_the_figure_draws_and_nothing_else(chronology: Chronology, facts: Facts) -> None:
     config, problems = load_config(FIXTURE)
     assert config is not None and not problems
-    view = timeline_view(build_timeline(chronology, derive_facts(chronology).silences), chronology, config, "Frise")
+    view = timeline_view(build_timeline(chronology, facts.silences), chronology, config, "Frise")
     marks = [item for lane in view["lanes"] for item in lane["marks"]]
     assert {entry["label"] for entry in view["legend"]} == {m["kind_label"] for m in marks}
     assert view["has_bands"] == any(m["band"] for m in marks)
