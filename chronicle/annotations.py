@@ -45,7 +45,7 @@ def annotation(event: Event, number: int, chosen: list[dict[str, Any]], source: 
     """One citation as an Annotation: target the passage of the source, body the event."""
     page = urls.event_url(event.id)
     return {
-        "id": config.feed_id(f"{page}#citation-{number}"), "type": "Annotation", "motivation": "linking",
+        "id": config.feed_id(urls.citation_url(event.id, number)), "type": "Annotation", "motivation": "linking",
         "creator": {"type": "Organization", "name": config.publisher_name},
         "body": [{"id": config.public(page) or config.feed_id(page), "type": "Text", "format": "text/html",
                   "language": config.language},

@@ -40,7 +40,6 @@ from chronicle.views import (
     event_summary,
     group_by_month,
     link,
-    passage_anchor,
     passage_url,
     passage_view,
     plain_text,
@@ -67,6 +66,14 @@ DATA_LINKS = ({"name": "JSON", "url": urls.EXPORT, "what": "toute la chronologie
                "what": "à charger dans l'outil TimelineJS pour intégrer la frise"},
               {"name": "Annotations", "url": urls.EXPORT_ANNOTATIONS,
                "what": "chaque passage cité, en annotation W3C (Web Annotation) qui relie l'article à l'événement"})
+
+
+# Every site-root URL a template links to, beside those of records: templates write none of their own.
+LINKS = {"home": urls.HOME, "actors": urls.ACTORS, "channels": urls.CHANNELS, "sources": urls.SOURCES,
+         "search": urls.SEARCH, "about": urls.ABOUT, "method": urls.ABOUT_METHOD, "dates": urls.ABOUT_DATES,
+         "correcting": urls.ABOUT_CORRECTING, "corrections": urls.CORRECTIONS, "feed": urls.FEED,
+         "favicon": urls.static_url("favicon.svg"), "stylesheet": urls.static_url("site.css"),
+         "script": urls.static_url("site.js"), "search_script": urls.static_url("search.js")}
 
 
 RECORD_FOLDERS = {"event": "events", "actor": "actors", "channel": "channels", "source": "sources"}
@@ -116,6 +123,7 @@ def page(url: str, template: str, title: str, config: Config, description: str =
                         "current": ("page" if target == url else "true") if target == section else None}
                        for name, target in NAVIGATION],
         "data_links": DATA_LINKS,
+        "links": LINKS,
         "search_type": None,
         "og_type": "website",
         "json_ld": None,
@@ -184,7 +192,7 @@ def plan_event(event: Event, chronology: Chronology, facts: Facts, config: Confi
             "previous": event_link(prev_c), "next": event_link(next_c),
         })
     citations = [{
-        "number": c.number, "quote": c.quote,
+        "number": c.number, "anchor": urls.citation_anchor(c.number), "quote": c.quote,
         "source": link(chronology.sources[c.source].title, urls.record_url("source", c.source)),
         "passage_url": passage_url(c.source, event, c.number, chronology),
     } for c in event.citations]
@@ -206,6 +214,7 @@ def plan_event(event: Event, chronology: Chronology, facts: Facts, config: Confi
         citations=citations,
         annotation=render_markdown(event.annotation) if event.annotation else None,
         corrections=[{"date": date_view(c.date), "text": render_markdown(c.text)} for c in event.corrections],
+        corrections_anchor=urls.CORRECTIONS_SECTION,
         previous=event_link(before),
         next=event_link(after),
         in_channels=in_channels,
@@ -221,7 +230,7 @@ def plan_year_groups(events: tuple[Event, ...], chronology: Chronology, config: 
     years: dict[int, list[Event]] = {}
     for event in events:
         years.setdefault(event.year, []).append(event)
-    return [{"year": year, "url": urls.year_url(year),
+    return [{"year": year, "url": urls.year_url(year), "anchor": urls.year_anchor(year),
              "months": group_by_month([event_summary(e, chronology, config) for e in group], tuple(group))}
             for year, group in years.items()]
 
@@ -293,7 +302,7 @@ def tally_target(chronology: Chronology) -> TallyUrl:
             return urls.year_url(year)
         if urls.is_split(len(chronology.by_channel.get(channel_id, ()))):
             return urls.record_year_url("channel", channel_id, year)
-        return f"{urls.record_url('channel', channel_id)}#annee-{year}"
+        return urls.anchored(urls.record_url("channel", channel_id), urls.year_anchor(year))
     return target
 
 
@@ -324,8 +333,8 @@ def plan_channel(channel: Channel, chronology: Chronology, facts: Facts, config:
                  **listed, silence_count=len(silences),
                  silences=[silence_view(s) for s in silences[:SILENCES]], claims=claims,
                  status=status_view(facts.statuses[channel.id])), *year_pages,
-            *(page(urls.event_url(former), "redirect.html", channel.name, config,
-                   target=urls.record_url("channel", channel.id)) for former in channel.former_events)]
+            *(redirect(urls.event_url(former), channel.name, urls.record_url("channel", channel.id), config)
+              for former in channel.former_events)]
 
 
 def plan_source(source: Source, chronology: Chronology, facts: Facts, config: Config) -> list[Page]:
@@ -347,7 +356,7 @@ def plan_source(source: Source, chronology: Chronology, facts: Facts, config: Co
     parts, pages = [], []
     for year, group in sorted(by_year.items()):
         address = urls.record_year_url("source", source.id, year)
-        anchors = [passage_anchor(p.event.id, p.citation.number) for p in group]
+        anchors = [urls.passage_anchor(p.event.id, p.citation.number) for p in group]
         parts.append(part_link(str(year), address, len(group), "passage") | {"anchors": anchors})
         pages.append(page(address, "source.html", f"{source.title}, passages cités en {year}", config, **shared,
                           passages=[passage_view(p) for p in group], parts=[], year=year,
@@ -375,7 +384,7 @@ def plan_filters(chronology: Chronology, config: Config) -> dict[str, Any]:
 def plan_corrections(chronology: Chronology) -> list[dict[str, Any]]:
     """Every published correction, newest first, numbered within its event."""
     found = [{"event": link(e.title, urls.event_url(e.id)), "number": number, "date": date_view(c.date),
-              "text": render_markdown(c.text)}
+              "url": urls.anchored(urls.event_url(e.id), urls.CORRECTIONS_SECTION), "text": render_markdown(c.text)}
              for e in chronology.events for number, c in enumerate(e.corrections, start=1)]
     return sorted(found, key=lambda c: c["date"]["iso_start"], reverse=True)
 
@@ -389,16 +398,18 @@ def plan_feed(chronology: Chronology, config: Config, corrections: list[dict[str
         return {**event_summary(event, chronology, config), "feed_id": config.feed_id(urls.event_url(event.id)),
                 "link": config.public(urls.event_url(event.id)) or urls.event_url(event.id).lstrip("/"),
                 "published": dates["published"] if dates else fallback,
-                "updated": dates["updated"] if dates else fallback}
+                "updated": dates["updated"] if dates else fallback,
+                "categories": [{"term": c, "label": chronology.channels[c].name} for c in event.channels]}
     entries = sorted((entry(e) for e in chronology.events), key=lambda e: e["updated"], reverse=True)[:50]
     for correction in corrections[:50]:
-        correction["feed_id"] = config.feed_id(f"{correction['event']['url']}#correction-{correction['number']}")
-        correction["link"] = (config.public(correction["event"]["url"])
-                              or correction["event"]["url"].lstrip("/")) + "#corrections"
+        event_url = correction["event"]["url"]
+        correction["feed_id"] = config.feed_id(urls.anchored(event_url, urls.correction_anchor(correction["number"])))
+        correction["link"] = urls.anchored(config.public(event_url) or event_url.lstrip("/"), urls.CORRECTIONS_SECTION)
     dates = [e["updated"] for e in entries] + [f"{c['date']['iso_start']}T00:00:00Z" for c in corrections]
     return page(urls.FEED, "feed.xml", config.title, config, entries=entries, corrections=corrections[:50],
                 updated=max(dates, default="2000-01-01T00:00:00Z"), feed_id=config.feed_id(urls.FEED),
-                home=config.public(urls.HOME) or "./")
+                home=config.public(urls.HOME) or "./", kinds_scheme=config.public(urls.ABOUT_KINDS),
+                channels_scheme=config.public(urls.CHANNELS))
 
 
 def month_label(year: int, month: int | None) -> str:
@@ -466,7 +477,7 @@ def plan_site_pages(chronology: Chronology, config: Config) -> list[Page]:
              spellings=search_spellings(chronology)),
         page(urls.ABOUT, "about.html", "À propos", config, kinds=config.kinds,
              json_ld=site_json_ld(chronology, config, stamp_view(config.history.site())),
-             export=urls.EXPORT, feed=urls.FEED, search_type="Page"),
+             export=urls.EXPORT, feed=urls.FEED, sections=urls.ABOUT_SECTIONS, search_type="Page"),
         page(urls.CORRECTIONS, "corrections.html", "Corrections", config, corrections=corrections),
         page(urls.NOT_FOUND, "404.html", "Page introuvable", config, absolute_links=True),
         plan_feed(chronology, config, corrections),
@@ -476,8 +487,12 @@ def plan_site_pages(chronology: Chronology, config: Config) -> list[Page]:
 
 def plan_redirects(event: Event, config: Config) -> list[Page]:
     """A redirect page at each former id of an event."""
-    return [page(urls.event_url(alias), "redirect.html", event.title, config, target=urls.event_url(event.id))
-            for alias in event.aliases]
+    return [redirect(urls.event_url(alias), event.title, urls.event_url(event.id), config) for alias in event.aliases]
+
+
+def redirect(url: str, title: str, target: str, config: Config) -> Page:
+    """A page at ``url`` that sends the reader to ``target``."""
+    return page(url, "redirect.html", title, config, target=target, target_canonical=config.public(target))
 
 
 def url_shape(chronology: Chronology) -> urls.Shape:

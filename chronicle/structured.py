@@ -130,7 +130,7 @@ def site_json_ld(chronology: Chronology, config: Config, dates: dict[str, Any] |
         dataset["temporalCoverage"] = f"{min(firsts)}/{max(lasts)}"
     if config.license_url:
         dataset["license"] = config.license_url
-    dataset = dated(with_url(dataset, config, urls.ABOUT + "#donnees"), dates)
+    dataset = dated(with_url(dataset, config, urls.ABOUT_DATA), dates)
     dataset["distribution"] = [with_url({"@type": "DataDownload", "encodingFormat": kind, "name": name},
                                         config, url, "contentUrl") for url, kind, name in DISTRIBUTIONS]
     return [website, dataset]

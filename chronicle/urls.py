@@ -89,6 +89,67 @@ def record_year_url(kind: str, record_id: str, year: int) -> str:
     return f"{record_url(kind, record_id)}{year:04d}/"
 
 
+STATIC = "/static/"  # the files of ``static/``
+
+
+def static_url(name: str) -> str:
+    """A file of ``static/``: ``/static/site.css``."""
+    return f"{STATIC}{name}"
+
+
+# Anchors: where a link lands inside a page. The templates print the ``id`` the plan hands them.
+CORRECTIONS_SECTION = "corrections"  # an event's corrections, on its page
+ABOUT_SECTIONS = {"method": "methode", "dates": "dates", "claims": "affirmations", "kinds": "natures",
+                  "cite": "citer", "data": "donnees", "correcting": "corrections"}  # the about page's sections
+ABOUT_METHOD = f"{ABOUT}#{ABOUT_SECTIONS['method']}"  # those other pages link to
+ABOUT_DATES = f"{ABOUT}#{ABOUT_SECTIONS['dates']}"
+ABOUT_KINDS = f"{ABOUT}#{ABOUT_SECTIONS['kinds']}"
+ABOUT_CORRECTING = f"{ABOUT}#{ABOUT_SECTIONS['correcting']}"
+ABOUT_DATA = f"{ABOUT}#{ABOUT_SECTIONS['data']}"
+
+
+def anchored(url: str, anchor: str) -> str:
+    """``url#anchor``."""
+    return f"{url}#{anchor}"
+
+
+def year_anchor(year: int) -> str:
+    """The heading of a year in a list of events: ``annee-2022``."""
+    return f"annee-{year}"
+
+
+def citation_anchor(number: int) -> str:
+    """A citation on its event's page: ``citation-2``."""
+    return f"citation-{number}"
+
+
+def correction_anchor(number: int) -> str:
+    """An event's correction, in the feed's ids: ``correction-1``."""
+    return f"correction-{number}"
+
+
+def passage_anchor(event_id: str, number: int) -> str:
+    """A cited passage on its source's page: ``passage-<event id>-<number>``."""
+    return f"passage-{event_id}-{number}"
+
+
+def silence_anchor(opening_event_id: str) -> str:
+    """A silence on its channel's page, named after the contact that opens it: ``silence-<event id>``."""
+    return f"silence-{opening_event_id}"
+
+
+def citation_url(event_id: str, number: int) -> str:
+    """A citation of an event: ``/evenements/<id>/#citation-2``."""
+    return anchored(event_url(event_id), citation_anchor(number))
+
+
+def passage_url(source_id: str, event_id: str, number: int, year: int, split: bool) -> str:
+    """A cited passage: on its source's page or, when the source's passages are ``split`` by the year of
+    the citing events, on that ``year``'s page (``/sources/<id>/2022/#passage-...``)."""
+    where = record_year_url("source", source_id, year) if split else record_url("source", source_id)
+    return anchored(where, passage_anchor(event_id, number))
+
+
 def list_urls(url: str, count: int, limit: int | None = None) -> list[str]:
     """The pages of a list of ``count`` items at ``url``, ``limit`` (``LIST_LIMIT``) a page: ``url``, then
     ``url/page-2/``, ..."""

@@ -187,7 +187,7 @@ def group_by_month(events: list[dict[str, Any]], originals: tuple[Event, ...]) -
 
 def silence_anchor(silence: Silence) -> str:
     """The anchor of a silence on its channel page (named after the contact that opens it)."""
-    return f"silence-{silence.before.id}"
+    return urls.silence_anchor(silence.before.id)
 
 
 def silence_text(silence: Silence) -> str:
@@ -248,11 +248,6 @@ def claim_view(check: ClaimCheck, chronology: Chronology) -> dict[str, Any]:
     }
 
 
-def passage_anchor(event_id: str, number: int) -> str:
-    """The anchor of a cited passage on its source page."""
-    return f"passage-{event_id}-{number}"
-
-
 def source_split(source_id: str, chronology: Chronology) -> bool:
     """Whether a source's passages are split by the year of the events citing it (past ``urls.LIST_LIMIT``)."""
     return urls.is_split(len(chronology.by_source.get(source_id, ())))
@@ -261,19 +256,17 @@ def source_split(source_id: str, chronology: Chronology) -> bool:
 def passage_url(source_id: str, event: Event, number: int, chronology: Chronology) -> str:
     """The address of a cited passage: on its source's page or, when more than ``urls.LIST_LIMIT`` events
     cite the source, on the page of the citing event's year (``/sources/<id>/2022/``)."""
-    split = source_split(source_id, chronology)
-    where = urls.record_year_url("source", source_id, event.year) if split else urls.record_url("source", source_id)
-    return f"{where}#{passage_anchor(event.id, number)}"
+    return urls.passage_url(source_id, event.id, number, event.year, source_split(source_id, chronology))
 
 
 def passage_view(passage: Passage) -> dict[str, Any]:
     """A cited passage on its source page, linked to the event that cites it."""
     return {
-        "anchor": passage_anchor(passage.event.id, passage.citation.number),
+        "anchor": urls.passage_anchor(passage.event.id, passage.citation.number),
         "quote": passage.citation.quote,
         "line": passage.line,
         "event": link(passage.event.title, urls.event_url(passage.event.id)),
-        "citation_url": f"{urls.event_url(passage.event.id)}#citation-{passage.citation.number}",
+        "citation_url": urls.citation_url(passage.event.id, passage.citation.number),
     }
 
 

@@ -6,7 +6,7 @@ import json
 import re
 from pathlib import Path
 
-from tests.conftest import FIXTURE, indexed_texts
+from tests.conftest import FIXTURE, REPO, indexed_texts
 from tests.linkcheck import broken_links, parse
 
 EVENT_KEYS = {"id", "url", "address", "title", "date", "date_start", "date_end", "precision", "approximate",
@@ -29,6 +29,18 @@ def test_the_real_chronology_stays_whole_on_its_page_with_its_filters(real_files
     events = json.loads(real_files["donnees/chronologie.json"])["events"]
     assert "data-filters" in home
     assert all(f'href="evenements/{event["id"]}/"' in home for event in events), "an event is missing from the home"
+
+
+def test_templates_take_every_link_from_the_plan() -> None:
+    """No template writes a site-root URL or an anchor other pages link to: they come from the plan
+    (``plan.LINKS``, ``chronicle.urls``), so that a URL changes in one place."""
+    written = re.compile(r"""'/[^']*'\s*\|\s*rel|(?:href|src|content)="/|base_url\s*~|base_url \}\}[a-z]|"""
+                         r"""id="(?:annee-|citation-|passage-|silence-|(?:corrections|methode|dates|natures|donnees)")""")
+    found = [f"{path.relative_to(REPO)}:{number}: {match.group(0)}"
+             for path in sorted((REPO / "templates").rglob("*")) if path.is_file()
+             for number, line in enumerate(path.read_text("utf-8").splitlines(), start=1)
+             for match in written.finditer(line)]
+    assert found == []
 
 
 def test_link_checker_finds_a_broken_link(fixture_files: dict[str, bytes]) -> None:
