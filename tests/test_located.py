@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from chronicle.check import Located
 from chronicle.derive import Facts, derive_facts
 from chronicle.model import Chronology, build_model
 from chronicle.pipeline import check_site
-from chronicle.quotes import normalise
+from chronicle.quotes import _TRANSLATION, _WHITESPACE, _WHITESPACE_CHANGED, _straighten, _sub_tracked, normalise
 from tests.conftest import REPO, make_project
 
 
@@ -70,3 +73,22 @@ def test_a_claim_that_does_not_hold_is_reported_with_the_days_the_dates_give(tmp
     assert result.located is not None
     verdict = result.located.claims["84-jours"].verdict
     assert not verdict.holds and (verdict.low, verdict.high) == (84, 84)
+
+
+# White space and marks of every kind the rules name, among letters: what the shortcuts of ``SourceText`` skip.
+PIECES = [" ", "  ", "\n", "\t", "\u00a0", "\u202f", "\r\n", "a", "é", "«", "»", "\u2019", "`", "\u201c", "'", '"', ".",
+          "\u2039"]
+TEXTS = st.one_of(st.text(), st.lists(st.sampled_from(PIECES)).map("".join))
+
+
+@given(TEXTS)
+def test_only_the_white_space_the_rule_changes_is_replaced(text: str) -> None:
+    """Skipping the lone plain spaces gives the text and the offsets of the rule (``\\s+`` to one space)."""
+    offsets = list(range(len(text)))
+    assert _sub_tracked(_WHITESPACE_CHANGED, " ", text, offsets) == _sub_tracked(_WHITESPACE, " ", text, offsets)
+    assert _WHITESPACE.pattern == r"\s+" and re.sub(r"\s+", " ", text) == _WHITESPACE_CHANGED.sub(" ", text)
+
+
+@given(TEXTS)
+def test_marks_are_straightened_as_the_table_says(text: str) -> None:
+    assert _straighten(text) == text.translate(_TRANSLATION)
