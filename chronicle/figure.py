@@ -16,6 +16,7 @@ from chronicle import urls
 from chronicle.config import Config
 from chronicle.model import Chronology
 from chronicle.timeline import BAND_HEIGHT, GLYPH, LINE, TALLY_HEIGHT, TARGET, Frame, Gap, Lane, Mark, Tally, Timeline
+from chronicle.vertical import vertical_view
 from chronicle.views import kind_slot, silence_anchor, silence_text
 
 
@@ -68,6 +69,8 @@ def mark_view(mark: Mark, chronology: Chronology, config: Config) -> dict[str, A
         "filter": {"acteur": " ".join(event.actors), "canal": " ".join(event.channels),
                    "nature": event.kind, "annee": str(event.year)},
         "sort": event.date.sort_key(),  # its first possible day first
+        "callout": {"text": mark.callout, "x": round(mark.callout_x, 2), "y": round(mark.y + 4, 2),
+                    "anchor": "end" if mark.callout_left else "start"} if mark.callout else None,
     }
 
 
@@ -163,4 +166,7 @@ def timeline_view(timeline: Timeline, chronology: Chronology, config: Config, la
         "silences": sorted(({**g, "lane": lane["name"]} for lane in lanes for g in lane["gaps"]),
                            key=lambda g: g["sort"]),
         "tallied": most > 0,
+        "vertical": vertical_view(timeline, chronology, config, [lane["name"] for lane in lanes], glyph,
+                                  lambda year: target(None, year)),
+        "has_keys": any(m["callout"] for m in marks),
     }

@@ -31,6 +31,8 @@ FRAME_ROW = 15.0         # rows of the frames' labels, at the top of the axis st
 YEAR_ROW = 14.0
 MONTH_ROW = 14.0
 LABEL_CHAR = 6.6         # ... measured with room to spare for the silence and frame labels (bold, 11 units)
+CALLOUT_GAP = 4.0        # between a key event's glyph target and its callout
+CALLOUT_LIMIT = 64       # a callout longer than this is cut at a word and ends with "…"
 DETAIL_LIMIT = 200       # above this many marks, a drawing counts events by lane and year instead
 MAX_LANES = 12           # ... and keeps only the busiest channels, so that it stays bounded and readable
 TALLY_HEIGHT = 24.0
@@ -50,14 +52,31 @@ class Mark:
     y: float        # centre line of its row
     kind: str
     row: int = 0
+    callout: str = ""     # a key event's visible label, written in its row beside its glyph
+    callout_left: bool = False  # ... on the left of the glyph (near the end of the axis)
 
     @property
-    def extent(self) -> tuple[float, float]:
-        """The left and right of the mark's target."""
+    def body(self) -> tuple[float, float]:
+        """The left and right of the mark's drawing and target, its callout aside."""
         if self.width < TARGET:  # a day, or a range drawn narrower than a finger
             middle = self.x + self.width / 2
             return middle - TARGET / 2, middle + TARGET / 2
         return self.x, self.x + self.width
+
+    @property
+    def extent(self) -> tuple[float, float]:
+        """The left and right of the mark's target, its callout included (a tap on the words opens it)."""
+        left, right = self.body
+        if not self.callout:
+            return left, right
+        width = CALLOUT_GAP + label_width([self.callout])
+        return (left - width, right) if self.callout_left else (left, right + width)
+
+    @property
+    def callout_x(self) -> float:
+        """Where the callout's text is anchored (its start, or its end when on the left)."""
+        left, right = self.body
+        return left - CALLOUT_GAP if self.callout_left else right + CALLOUT_GAP
 
 
 @dataclass(frozen=True)
@@ -143,17 +162,35 @@ def place_mark(event: Event, scale: Scale, y: float = 0.0) -> Mark:
 
 
 def pack(marks: Sequence[Mark], top: float) -> tuple[tuple[Mark, ...], int]:
-    """Marks in time order, each in the first row where its target touches no other; and the rows used."""
-    rights: list[float] = []
-    placed = []
-    for mark in marks:
-        left, right = mark.extent
-        row = next((r for r, end in enumerate(rights) if end + SPACING <= left), len(rights))
-        if row == len(rights):
-            rights.append(right)
-        rights[row] = right
-        placed.append(replace(mark, y=round(top + TARGET / 2 + row * ROW, 2), row=row))
-    return tuple(placed), len(rights)
+    """Marks (in time order, returned so), each in the first row where its target touches no other;
+    and the rows used. Marks with a callout are placed first: they get the top rows, where their
+    words are read first and never hidden behind a crowd."""
+    rows: list[list[tuple[float, float]]] = []
+    placed: dict[int, Mark] = {}
+    for index in sorted(range(len(marks)), key=lambda i: not marks[i].callout):
+        left, right = marks[index].extent
+        row = next((r for r, spans in enumerate(rows)
+                    if all(right + SPACING <= a or b + SPACING <= left for a, b in spans)), len(rows))
+        if row == len(rows):
+            rows.append([])
+        rows[row].append((left, right))
+        placed[index] = replace(marks[index], y=round(top + TARGET / 2 + row * ROW, 2), row=row)
+    return tuple(placed[i] for i in range(len(marks))), len(rows)
+
+
+def callout_text(event: Event, limit: int = CALLOUT_LIMIT) -> str:
+    """A key event's visible label: its title up to the first comma, cut at a word past ``limit``."""
+    text = event.title.split(", ")[0]
+    if len(text) <= limit:
+        return text
+    return text[:limit - 1].rsplit(" ", 1)[0].rstrip(" ,;:–-") + "…"
+
+
+def with_callout(mark: Mark, right_end: float) -> Mark:
+    """``mark`` labelled with its callout, on the right of its glyph unless that would leave the drawing."""
+    text = callout_text(mark.event)
+    labelled = replace(mark, callout=text)
+    return labelled if labelled.extent[1] <= right_end else replace(labelled, callout_left=True)
 
 
 def wrap(text: str, limit: int = WRAP) -> tuple[str, ...]:
@@ -241,6 +278,20 @@ def place_frames(events: Sequence[Event], scale: Scale) -> tuple[tuple[Frame, ..
     return tuple(replace(f, label_y=tops[int(f.label_y)] + FRAME_ROW - 3) for f in frames), sum(depth)
 
 
+def key_events(chronology: Chronology) -> tuple[Event, ...]:
+    """The events the story hangs on: those that two claims or more measure time from or to (the last
+    call before the invasion, the first one in 84 days...), frames aside (they have their own band).
+
+    A rule on the content, not a list to keep: an editor makes an event key by recording what the
+    sources say about the time around it."""
+    named: dict[str, int] = {}
+    for claim in chronology.claims.values():
+        for event_id in set(claim.between):
+            named[event_id] = named.get(event_id, 0) + 1
+    frames = {event.id for event in frame_events(chronology)}
+    return tuple(e for e in chronology.events if named.get(e.id, 0) >= 2 and e.id not in frames)
+
+
 def claim_quotes(chronology: Chronology) -> dict[tuple[str, str], str]:
     """The words of the claims, by the pair of events they measure the time between."""
     return {claim.between: claim.quote for claim in chronology.claims.values()}
@@ -278,17 +329,31 @@ def tally_events(events: Sequence[Event], scale: Scale, y: float) -> tuple[Tally
 
 
 def build_lane(chronology: Chronology, channel: str | None, events: Sequence[Event], silences: Sequence[Silence],
-               scale: Scale, tallied: bool) -> Lane:
-    """A lane's strip: its marks packed in rows, then its silences under them."""
+               scale: Scale, tallied: bool, keys: frozenset[str] = frozenset()) -> Lane:
+    """A lane's strip: its marks packed in rows (``keys``, events with a callout, first), then its
+    silences under them."""
     if tallied:
         return Lane(channel, LANE_PAD + 16 + TALLY_HEIGHT + LANE_PAD, (), (),
                     tally_events(events, scale, LANE_PAD + 16 + TALLY_HEIGHT / 2))
-    marks, rows = pack([place_mark(event, scale) for event in events], LANE_PAD)
+    placed = [place_mark(event, scale) for event in events]
+    marks, rows = pack([with_callout(m, scale.right) if m.event.id in keys else m for m in placed], LANE_PAD)
     bottom = LANE_PAD + max(rows, 1) * ROW - (ROW - TARGET)
     gaps = place_gaps(silences, scale, bottom + GAP_DROP, claim_quotes(chronology)) if channel else ()
     rows_used = {g.bottom for g in gaps if g.label}
     height = bottom + GAP_DROP + (max(rows_used) - bottom - GAP_DROP + 6 if rows_used else 0) + LANE_PAD
     return Lane(channel, round(height, 2), marks, gaps)
+
+
+def callouts_by_lane(chronology: Chronology, order: Sequence[str | None],
+                     events_of: dict[str | None, tuple[Event, ...]]) -> list[frozenset[str]]:
+    """The key events each lane labels: each in the first lane that draws it (once is enough)."""
+    left = {event.id for event in key_events(chronology)}
+    result = []
+    for channel in order:
+        mine = frozenset(e.id for e in events_of[channel] if e.id in left)
+        left -= mine
+        result.append(mine)
+    return result
 
 
 def start_clear_of_labels(x: float, lanes: Sequence[Lane], frames: Sequence[Frame]) -> float:
@@ -297,6 +362,7 @@ def start_clear_of_labels(x: float, lanes: Sequence[Lane], frames: Sequence[Fram
              for lane in lanes for g in lane.gaps if g.label]
     spans += [(f.label_x, f.label_x + label_width(f.lines)) if f.anchor == "start"
               else (f.label_x - label_width(f.lines), f.label_x) for f in frames]
+    spans += [m.extent for lane in lanes for m in lane.marks if m.callout]
     moved = True
     while moved:
         moved = False
@@ -321,7 +387,8 @@ def build_timeline(chronology: Chronology, silences: dict[str, tuple[Silence, ..
         busiest = set(sorted(order, key=lambda c: -len(events_of[c]))[:MAX_LANES])
         order = [channel for channel in order if channel in busiest]
     lanes = tuple(build_lane(chronology, channel, events_of[channel],
-                             silences.get(channel, ()) if channel else (), scale, tallied) for channel in order)
+                             silences.get(channel, ()) if channel else (), scale, tallied, keys)
+                  for channel, keys in zip(order, callouts_by_lane(chronology, order, events_of), strict=True))
     frames, frame_rows = place_frames(frame_events(chronology) if channels is None else (), scale)
     year_y = FRAME_ROW * frame_rows + YEAR_ROW
     busiest_year = max(scale.segments, key=lambda s: (len(chronology.by_year.get(s.first, ()))

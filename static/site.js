@@ -12,7 +12,7 @@
 
   function setUpFilters(form) {
     var items = document.querySelectorAll(".event-item[data-acteur]");
-    var marks = document.querySelectorAll(".mark[data-acteur]");
+    var marks = document.querySelectorAll(".mark[data-acteur], .tlv-mark[data-acteur]");
     var status = form.querySelector("[data-filter-status]");
     var none = document.querySelector("[data-no-match]");
     var chosenLine = form.querySelector("[data-filter-chosen]");
