@@ -1,12 +1,15 @@
 """The timeline as a reader sees it, measured in Chromium at phone, tablet and desktop widths.
 
-Every text of the figure is measured: no two overlap, none leaves its drawing or the page, none is
-cut at the left edge where a narrow screen starts; marks are targets of 24 px at least that do
-not overlap; the keyboard and the table follow time; light, dark, without JavaScript, in print.
+Below 60rem it reads down (time running down the page); from 60rem it is the wide figure. Every
+text of the figure is measured in both forms: no two overlap, none leaves its drawing, none is cut
+at either edge of the screen; marks are targets of 24 px at least that do not overlap; key events
+are named; the keyboard, the narrow form and the table follow time; light, dark, without
+JavaScript, in print.
 """
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator
 from typing import Any
 
@@ -16,31 +19,43 @@ from playwright.sync_api import Browser, Page
 from tests.browser.helpers import save_screenshot
 
 WIDTHS = (320, 375, 768, 1280)
-PAGES = {"accueil": "/", "canal": "/canaux/chefs-etat-major/"}
+NARROW = (320, 375, 768)
+PAGES = {"accueil": "/", "canal": "/canaux/chefs-etat-major/", "canal-austin": "/canaux/austin-choigou/"}
 
-# Boxes of the figure's texts, relative to the scrolled canvas (so that scrolling does not move them),
-# with what they belong to: the drawing (svg) of an SVG text, the canvas for a lane name.
+# Every text the reader sees in the figure, each line of it a box: SVG texts (with their drawing),
+# and in HTML (lane names, the narrow form, the legend) each line of each text node, from Range
+# rects. A visually hidden text (1 px) is no text seen.
 MEASURE_TEXTS = """() => {
-  const canvas = document.querySelector('.tl-canvas').getBoundingClientRect();
-  const box = (r) => ({x: r.left - canvas.left, y: r.top - canvas.top, w: r.width, h: r.height});
+  const figure = document.querySelector('.tl').getBoundingClientRect();
+  const box = (r) => ({x: r.left, y: r.top + scrollY, w: r.width, h: r.height});
   const texts = [];
-  document.querySelectorAll('.tl text, .tl-name, .tl-legend li').forEach((el) => {
+  document.querySelectorAll('.tl svg text').forEach((el) => {
     const r = el.getBoundingClientRect();
     if (!r.width || !el.textContent.trim()) return;
-    const owner = el.closest('svg:not(.swatch)') || el.closest('.tl-canvas') || el.closest('.tl');
-    texts.push({text: el.textContent.trim(), box: box(r), owner: box(owner.getBoundingClientRect()),
-                legend: !!el.closest('.tl-legend')});
+    texts.push({text: el.textContent.trim(), boxes: [box(r)], owner: box(el.closest('svg').getBoundingClientRect())});
   });
+  const walker = document.createTreeWalker(document.querySelector('.tl'), NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const parent = node.parentElement;
+    if (!node.textContent.trim() || parent.closest('svg') || parent.closest('.visually-hidden')) continue;
+    const range = document.createRange();
+    range.selectNodeContents(node);
+    const boxes = Array.from(range.getClientRects()).filter((r) => r.width > 1.5 && r.height > 1.5).map(box);
+    if (boxes.length) texts.push({text: node.textContent.trim(), boxes: boxes, owner: box(figure)});
+  }
   return texts;
 }"""
 
-MEASURE_TARGETS = """() => Array.from(document.querySelectorAll('.tl a')).map((a) => {
+# The links of the figure a reader can reach (visible), with their boxes and their place in time.
+MEASURE_TARGETS = """() => Array.from(document.querySelectorAll('.tl a, .tlv a'))
+    .filter((a) => a.getClientRects().length && a.getBoundingClientRect().width).map((a) => {
   const r = a.getBoundingClientRect();
   const hit = a.querySelector('.hit');
   const h = hit ? hit.getBoundingClientRect() : r;
   return {name: a.getAttribute('aria-label') || a.textContent.trim(), w: r.width, h: r.height,
+          x: r.left, y: r.top + scrollY,
           hit: {x: h.left + scrollX, y: h.top + scrollY, w: h.width, h: h.height},
-          mark: a.classList.contains('mark'), t: a.getAttribute('data-t')};
+          chip: a.classList.contains('tlv-mark'), t: a.getAttribute('data-t')};
 })"""
 
 
@@ -70,49 +85,59 @@ def open_page(browser: Browser, url: str, width: int, **options: Any) -> Iterato
     context.close()
 
 
+@pytest.mark.parametrize("javascript", [True, False], ids=["js", "sans-js"])
 @pytest.mark.parametrize("kind", PAGES)
 def test_no_text_of_the_timeline_overlaps_or_leaves_its_box(browser: Browser, real_site_url: str, width: int,
-                                                           kind: str) -> None:
-    for page in open_page(browser, real_site_url + PAGES[kind], width):
+                                                           kind: str, javascript: bool) -> None:
+    for page in open_page(browser, real_site_url + PAGES[kind], width, java_script_enabled=javascript):
         texts = page.evaluate(MEASURE_TEXTS)
         assert len(texts) > 5
         clashes = [(a["text"], b["text"]) for i, a in enumerate(texts) for b in texts[i + 1:]
-                   if a["legend"] == b["legend"] and overlap(a["box"], b["box"])]
+                   if any(overlap(x, y, 1) for x in a["boxes"] for y in b["boxes"])]
         assert clashes == [], f"texts drawn over each other at {width}px: {clashes[:5]}"
-        outside = [t["text"] for t in texts if not inside(t["box"], t["owner"])]
+        outside = [t["text"] for t in texts if not all(inside(b, t["owner"]) for b in t["boxes"])]
         assert outside == [], f"texts leaving their drawing at {width}px: {outside[:5]}"
-        # the figure stays within the page: it scrolls inside its own box, never the page sideways
-        assert page.evaluate("document.documentElement.scrollWidth") <= width
-        scroller = page.locator(".tl-scroll").bounding_box()
-        assert scroller is not None and scroller["x"] >= 0 and scroller["x"] + scroller["width"] <= width + 0.5
-        save_screenshot(page, f"frise-{kind}-{width}")
+        # nothing cut at either edge of the first screen: the whole of every text is on it, left to right
+        cut = [t["text"] for t in texts if any(b["x"] < -0.5 or b["x"] + b["w"] > width + 0.5 for b in t["boxes"])]
+        assert cut == [], f"texts cut at the edge of the screen at {width}px: {cut[:5]}"
+        assert page.evaluate("document.documentElement.scrollWidth") <= width  # the page never scrolls sideways
+        save_screenshot(page, f"frise-{kind}-{width}{'' if javascript else '-sans-js'}")
 
 
-def test_a_narrow_screen_starts_at_the_busiest_year_without_cutting_a_word(browser: Browser, real_site_url: str,
-                                                                            width: int) -> None:
-    for javascript in (True, False):
-        for page in open_page(browser, real_site_url + "/", width, java_script_enabled=javascript):
-            scroller = page.locator(".tl-scroll")
-            view = scroller.bounding_box()
-            assert view is not None
-            busiest = page.locator(".tl-axis .year-label", has_text="2022").bounding_box()
-            assert busiest is not None
-            # the busiest year's label is on the first screen of the figure, with or without JavaScript
-            assert view["x"] <= busiest["x"] and busiest["x"] + busiest["width"] <= view["x"] + view["width"], \
-                f"2022 out of view at {width}px (JavaScript: {javascript})"
-            left = view["x"]
-            cut = page.evaluate("""(left) => Array.from(document.querySelectorAll('.tl svg text'))
-                .filter((t) => { const r = t.getBoundingClientRect();
-                                 return r.left < left - 0.5 && r.right > left + 0.5; })
-                .map((t) => t.textContent)""", left)
-            assert cut == [], f"words cut at the left edge at {width}px: {cut}"
-            if not javascript:
-                save_screenshot(page, f"frise-sans-js-{width}")
+@pytest.mark.parametrize("javascript", [True, False], ids=["js", "sans-js"])
+@pytest.mark.parametrize("narrow", NARROW, ids=[f"{w}px" for w in NARROW])
+def test_a_narrow_screen_reads_the_timeline_down_in_time_order(browser: Browser, real_site_url: str,
+                                                               narrow: int, javascript: bool) -> None:
+    # without smooth scrolling, a jump lands at once (the page scrolls smoothly for those who do not mind)
+    for page in open_page(browser, real_site_url + "/", narrow, java_script_enabled=javascript,
+                          reduced_motion="reduce"):
+        assert page.locator(".tlv").is_visible() and not page.locator(".tl-scroll").is_visible()
+        links = [t for t in page.evaluate(MEASURE_TARGETS) if t["t"] is not None]
+        assert len(links) >= page.locator(".timeline-table tbody tr[data-t]").count()  # every event, once at least
+        days = [int(t["t"]) for t in links]
+        assert days == sorted(days), "the narrow form goes back in time"
+        for a, b in itertools.pairwise(links):  # read as it is written: left to right, then down
+            assert b["y"] > a["y"] + 1 or (abs(b["y"] - a["y"]) <= 1 and b["x"] > a["x"]), (a["name"], b["name"])
+        # the densest year is one tap away, at the top of the figure, and the tap brings it on screen
+        jump = page.locator(".tlv-dense a")
+        assert jump.is_visible()
+        top = page.locator(".tlv").bounding_box()
+        box = jump.bounding_box()
+        assert top is not None and box is not None and box["y"] - top["y"] < 100
+        jump.click()
+        target = jump.get_attribute("href")
+        heading = page.locator(f"{target} .tlv-year").bounding_box()
+        assert heading is not None and 0 <= heading["y"] <= 800 - heading["height"]
+        assert page.evaluate("location.hash") == target
+        assert page.locator(".tlv-year", has_text="2022").count() == 1  # its number: the content's busiest year
+        if not javascript:
+            save_screenshot(page, f"frise-verticale-sans-js-{narrow}")
 
 
 def test_marks_are_targets_of_24_px_that_never_overlap(browser: Browser, real_site_url: str, width: int) -> None:
     for page in open_page(browser, real_site_url + "/", width):
         targets = page.evaluate(MEASURE_TARGETS)
+        assert len(targets) > 20
         small = [t["name"] for t in targets if t["w"] < 24 - 0.01 or t["h"] < 24 - 0.01]
         assert small == [], f"targets under 24 px at {width}px: {small[:5]}"
         marks = [t for t in targets if t["t"] is not None]
@@ -121,30 +146,58 @@ def test_marks_are_targets_of_24_px_that_never_overlap(browser: Browser, real_si
         assert clashes == [], f"targets on top of each other at {width}px: {clashes[:3]}"
 
 
-def test_the_keyboard_and_the_table_follow_time(page: Page, real_site_url: str) -> None:
-    page.goto(real_site_url + "/")
-    page.locator(".tl-scroll").focus()  # the scrolled region itself is the first stop
-    where = """() => { const a = document.activeElement; if (!a.closest('.tl-canvas')) return null;
-        const strip = a.closest('.tl-strip');
-        return strip ? [Array.from(document.querySelectorAll('.tl-strip')).indexOf(strip),
-                        Number(a.getAttribute('data-t'))] : [-1, 0]; }"""
-    seen: list[list[int]] = []
-    for _ in range(1000):
-        page.keyboard.press("Tab")
-        stop = page.evaluate(where)
-        if stop is None:
-            break
-        if stop[0] >= 0:
-            seen.append(stop)
-    assert len(seen) == page.locator(".tl-strip a").count()  # every mark and silence is reached
-    lanes = [lane for lane, _day in seen]
-    assert lanes == sorted(lanes), "the keyboard goes through the lanes from top to bottom"
-    for lane in set(lanes):
-        days = [day for other, day in seen if other == lane]
-        assert days == sorted(days), f"the keyboard goes back in time in lane {lane}: {days}"
-    days = [int(d) for d in page.locator(".timeline-table tbody tr[data-t]").evaluate_all(
-        "rows => rows.map((r) => r.getAttribute('data-t'))")]
-    assert len(days) > 10 and days == sorted(days)
+def test_key_events_are_named_in_both_forms(browser: Browser, real_site_url: str, width: int) -> None:
+    for page in open_page(browser, real_site_url + "/", width):
+        wide = page.locator(".tl-strip a:has(.callout)").evaluate_all(
+            "links => links.map((a) => a.getAttribute('href'))")
+        narrow = page.locator(".tlv-key a").evaluate_all("links => links.map((a) => a.getAttribute('href'))")
+        assert len(wide) >= 3 and sorted(wide) == sorted(narrow)  # the same key events, whichever form shows
+        if width >= 960:
+            callouts = page.locator(".tl .callout")
+            names = page.locator(".tl-strip a:has(.callout)").evaluate_all(
+                "links => links.map((a) => a.getAttribute('aria-label'))")
+        else:
+            callouts = page.locator(".tlv-key .tlv-text")
+            names = page.locator(".tlv-key a").evaluate_all("links => links.map((a) => a.title)")
+        shown = callouts.evaluate_all("texts => texts.map((t) => t.textContent)")
+        assert all(callouts.nth(i).is_visible() for i in range(callouts.count()))
+        for words, name in zip(shown, names, strict=True):  # the words are the event's own title, or its start
+            assert words.rstrip("…") in name and len(words) >= 12
+        # the frame (the invasion) and a source's words about a silence are written out too
+        frame = page.locator(".tl-axis .frame-label" if width >= 960 else ".tlv-frame .tlv-text").first
+        assert frame.is_visible() and "invasion" in (frame.text_content() or "")
+        quote = page.locator(".tl .gap.quoted text" if width >= 960 else ".tlv-quote").first
+        assert quote.is_visible() and "84 jours" in (quote.text_content() or "")
+
+
+def test_the_keyboard_and_the_table_follow_time(browser: Browser, real_site_url: str, width: int) -> None:
+    for page in open_page(browser, real_site_url + "/", width):
+        wide = width >= 960
+        start = page.locator(".tl-scroll" if wide else ".tlv-dense a")
+        start.focus()
+        where = """(wide) => { const a = document.activeElement;
+            if (!a.closest(wide ? '.tl-canvas' : '.tlv')) return null;
+            const strip = a.closest(wide ? '.tl-strip' : '.tlv-list');
+            return strip ? [Array.from(document.querySelectorAll('.tl-strip')).indexOf(strip),
+                            Number(a.getAttribute('data-t'))] : [-1, 0]; }"""
+        seen: list[list[int]] = []
+        for _ in range(1000):
+            page.keyboard.press("Tab")
+            stop = page.evaluate(where, wide)
+            if stop is None:
+                break
+            if stop[1]:
+                seen.append(stop)
+        links = ".tl-strip a" if wide else ".tlv-list a"
+        assert len(seen) == page.locator(links).count()  # every mark and silence is reached
+        lanes = [lane for lane, _day in seen]
+        assert lanes == sorted(lanes), "the keyboard goes through the lanes from top to bottom"
+        for lane in set(lanes):
+            days = [day for other, day in seen if other == lane]
+            assert days == sorted(days), f"the keyboard goes back in time in lane {lane}: {days}"
+        days = [int(d) for d in page.locator(".timeline-table tbody tr[data-t]").evaluate_all(
+            "rows => rows.map((r) => r.getAttribute('data-t'))")]
+        assert len(days) > 10 and days == sorted(days)
 
 
 def test_silences_read_the_same_in_tooltip_label_table_and_channel_page(page: Page, real_site_url: str) -> None:
@@ -162,24 +215,51 @@ def test_silences_read_the_same_in_tooltip_label_table_and_channel_page(page: Pa
     assert words[0][0] in page.locator(":target").inner_text()
 
 
-def test_dark_mode_and_print(browser: Browser, real_site_url: str) -> None:
-    for page in open_page(browser, real_site_url + "/", 375, color_scheme="dark"):
-        colours = page.evaluate("""() => [getComputedStyle(document.querySelector('.tl-axis .year-label')).fill,
-                                            getComputedStyle(document.body).backgroundColor]""")
-        assert colours[0] != colours[1]
-        luminance = page.evaluate("""(c) => c.map((s) => { const [r, g, b] = s.match(/\\d+/g).map(Number);
-            const f = (v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; };
-            return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b); })""", colours)
-        ratio = (max(luminance) + 0.05) / (min(luminance) + 0.05)
-        assert ratio >= 4.5, f"year labels at {ratio:.1f}:1 in dark mode"
-        save_screenshot(page, "frise-sombre-375")
-    for page in open_page(browser, real_site_url + "/", 1280):
+# Every visible text of the figure: its colour (fill for SVG) and the colour behind it (the first ancestor
+# with a background; the page's otherwise), as WCAG relative luminances.
+MEASURE_CONTRAST = """() => {
+  const lum = (s) => { const [r, g, b] = s.match(/[\\d.]+/g).map(Number);
+    const f = (v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; };
+    return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b); };
+  const opaque = (s) => s && s !== 'transparent' && !/rgba\\(.*, 0\\)$/.test(s);
+  const behind = (el) => { for (let e = el; e; e = e.parentElement) {
+      const c = getComputedStyle(e).backgroundColor; if (opaque(c)) return c; }
+    return getComputedStyle(document.body).backgroundColor; };
+  const out = [];
+  document.querySelectorAll('.tl *').forEach((el) => {
+    const own = Array.from(el.childNodes).some((n) => n.nodeType === 3 && n.textContent.trim());
+    if (!own || !el.getClientRects().length || el.closest('.visually-hidden')) return;
+    const style = getComputedStyle(el);
+    const ink = el.closest('svg') ? style.fill : style.color;
+    const a = lum(ink), b = lum(behind(el));
+    out.push({text: el.textContent.trim().slice(0, 40), ratio: (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05)});
+  });
+  return out;
+}"""
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("size", [375, 1280], ids=["375px", "1280px"])
+def test_every_text_of_the_timeline_keeps_its_contrast(browser: Browser, real_site_url: str, size: int,
+                                                       scheme: str) -> None:
+    for page in open_page(browser, real_site_url + "/", size, color_scheme=scheme):
+        texts = page.evaluate(MEASURE_CONTRAST)
+        assert len(texts) > 10
+        faint = [(t["text"], round(t["ratio"], 2)) for t in texts if t["ratio"] < 4.5]
+        assert faint == [], f"texts under 4.5:1 at {size}px ({scheme}): {faint[:5]}"
+        if scheme == "dark":
+            save_screenshot(page, f"frise-sombre-{size}")
+
+
+@pytest.mark.parametrize("size", [375, 1280], ids=["375px", "1280px"])
+def test_print_shows_the_whole_figure_with_its_heading(browser: Browser, real_site_url: str, size: int) -> None:
+    for page in open_page(browser, real_site_url + "/", size):
         page.emulate_media(media="print")
         heading, figure = page.locator("#frise"), page.locator(".tl-canvas")
-        assert heading.is_visible() == figure.is_visible()
-        if figure.is_visible():  # printed whole: the page does not cut it
-            box = figure.bounding_box()
-            assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 1280
+        assert heading.is_visible() and figure.is_visible()  # on paper, the wide figure: one picture, no taps
+        assert not page.locator(".tlv").is_visible()
+        box = figure.bounding_box()
+        assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= size + 0.5
 
 
 def test_every_channel_page_says_where_the_channel_stands(page: Page, real_site_url: str) -> None:
