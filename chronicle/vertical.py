@@ -68,7 +68,7 @@ def chip_view(event: Event, lanes: Sequence[str], period: Period, config: Config
 def gap_item(silence: Silence, lane: str, quote: str | None) -> dict[str, Any]:
     """A silence where it begins: its channel, its sentence, and a source's words about it."""
     after = event_days(silence.before)[1] + datetime.timedelta(days=1)
-    return {"type": "gap", "url": f"{urls.record_url('channel', silence.channel)}#{silence_anchor(silence)}",
+    return {"type": "gap", "url": urls.anchored(urls.record_url("channel", silence.channel), silence_anchor(silence)),
             "text": silence_text(silence), "lane": lane, "quote": quote, "t": after.toordinal()}
 
 
@@ -147,7 +147,8 @@ def vertical_view(timeline: Timeline, chronology: Chronology, config: Config, na
     return {"blocks": blocks, "tallied": False,
             "nav": [{"year": year, "count": count, "href": f"#frise-{year}", "dense": busiest is not None
                      and year == busiest[0]} for year, count in sorted(per_year.items())] if len(per_year) > 1 else [],
-            "busiest": {"year": busiest[0], "count": busiest[1]} if busiest and len(per_year) > 1 else None}
+            "busiest": {"year": busiest[0], "count": busiest[1], "href": f"#frise-{busiest[0]}"}
+            if busiest and len(per_year) > 1 else None}
 
 
 def tallied_view(timeline: Timeline, chronology: Chronology, tally_url: Callable[[int], str]) -> dict[str, Any]:

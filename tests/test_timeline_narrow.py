@@ -14,7 +14,7 @@ import pytest
 
 from chronicle.axis import MONTHS_SHORT, WIDTH, event_days
 from chronicle.config import Config, load_config
-from chronicle.derive import derive_facts
+from chronicle.derive import Facts, derive_facts
 from chronicle.figure import timeline_view
 from chronicle.model import Chronology, build_model
 from chronicle.pipeline import check_site
@@ -24,21 +24,25 @@ from chronicle.vertical import MONTHLY, range_text
 from tests.conftest import FIXTURE, REPO, copy_inputs
 
 
-def load(root: Path) -> tuple[Chronology, Config]:
+def load(root: Path) -> Loaded:
     checked = check_site(root)
-    assert checked.index is not None and not checked.problems, checked.problems
+    assert checked.index is not None and checked.located is not None and not checked.problems, checked.problems
     config, problems = load_config(root)
     assert config is not None and not problems
-    return build_model(checked.index), config
+    chronology = build_model(checked.index)
+    return chronology, config, derive_facts(chronology, checked.located)
+
+
+Loaded = tuple[Chronology, Config, Facts]
 
 
 @pytest.fixture(scope="module")
-def real() -> tuple[Chronology, Config]:
+def real() -> Loaded:
     return load(REPO)
 
 
-def home_view(chronology: Chronology, config: Config) -> dict[str, Any]:
-    timeline = build_timeline(chronology, longest_silences(derive_facts(chronology)))
+def home_view(chronology: Chronology, config: Config, facts: Facts) -> dict[str, Any]:
+    timeline = build_timeline(chronology, longest_silences(facts))
     return timeline_view(timeline, chronology, config, "Frise")
 
 
@@ -48,8 +52,8 @@ def items(view: dict[str, Any]) -> list[dict[str, Any]]:
             for period in block["periods"] for item in period["items"]]
 
 
-def test_key_events_are_those_two_claims_or_more_measure_time_around(real: tuple[Chronology, Config]) -> None:
-    chronology, _config = real
+def test_key_events_are_those_two_claims_or_more_measure_time_around(real: Loaded) -> None:
+    chronology, _config, _facts = real
     named: dict[str, int] = {}
     for claim in chronology.claims.values():
         for event_id in set(claim.between):
@@ -70,8 +74,8 @@ def test_key_events_are_those_two_claims_or_more_measure_time_around(real: tuple
             assert a.row != b.row or a.extent[1] + SPACING <= b.extent[0] or b.extent[1] + SPACING <= a.extent[0]
 
 
-def test_a_long_title_is_called_out_up_to_its_first_comma_or_cut_at_a_word(real: tuple[Chronology, Config]) -> None:
-    chronology, _config = real
+def test_a_long_title_is_called_out_up_to_its_first_comma_or_cut_at_a_word(real: Loaded) -> None:
+    chronology, _config, _facts = real
     for event in chronology.events:
         text = callout_text(event, limit=30)
         assert len(text) <= 30 and ", " not in text
@@ -81,8 +85,8 @@ def test_a_long_title_is_called_out_up_to_its_first_comma_or_cut_at_a_word(real:
 
 @pytest.mark.parametrize("root", [FIXTURE, REPO], ids=["fixture", "real"])
 def test_the_narrow_form_shows_every_drawn_event_once_in_time_order(root: Path) -> None:
-    chronology, config = load(root)
-    view = home_view(chronology, config)
+    chronology, config, facts = load(root)
+    view = home_view(chronology, config, facts)
     shown = items(view)
     drawn = {m["url"] for lane in view["lanes"] for m in lane["marks"]}
     events = [item["url"] for item in shown if item["type"] in ("event", "key", "frame")]
@@ -97,9 +101,9 @@ def test_the_narrow_form_shows_every_drawn_event_once_in_time_order(root: Path) 
     assert sum(block["count"] for block in years) == len(drawn)
 
 
-def test_a_busy_year_reads_month_by_month_and_names_its_empty_months(real: tuple[Chronology, Config]) -> None:
-    chronology, config = real
-    view = home_view(chronology, config)
+def test_a_busy_year_reads_month_by_month_and_names_its_empty_months(real: Loaded) -> None:
+    chronology, config, facts = real
+    view = home_view(chronology, config, facts)
     firsts = [event_days(e)[0] for e in chronology.events]
     busy = {day.year for day in firsts if sum(d.year == day.year for d in firsts) > MONTHLY}
     assert busy
@@ -127,9 +131,9 @@ def test_a_date_vaguer_than_its_row_says_its_range() -> None:
     assert range_text(day(2024, 11, 1), day(2025, 3, 1), (2024, 11)) == "nov.–2025"
 
 
-def test_chips_draw_vague_dates_as_the_wide_figure_does(real: tuple[Chronology, Config]) -> None:
-    chronology, config = real
-    view = home_view(chronology, config)
+def test_chips_draw_vague_dates_as_the_wide_figure_does(real: Loaded) -> None:
+    chronology, config, facts = real
+    view = home_view(chronology, config, facts)
     by_url = {item["url"]: item for item in items(view)}
     for lane in view["lanes"]:
         for mark in lane["marks"]:
@@ -145,8 +149,8 @@ def test_a_large_chronology_reads_down_as_a_bar_per_year(tmp_path: Path) -> None
     subprocess.run([sys.executable, str(REPO / "bench" / "generate.py"), "--events", "300", "--out", str(root)],
                    check=True, capture_output=True, timeout=300)
     copy_inputs(root)
-    chronology, config = load(root)
-    view = home_view(chronology, config)
+    chronology, config, facts = load(root)
+    view = home_view(chronology, config, facts)
     vertical = view["vertical"]
     assert view["tallied"] and vertical["tallied"]
     bars = items(view)
