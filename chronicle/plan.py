@@ -507,9 +507,11 @@ def url_shape(chronology: Chronology) -> urls.Shape:
 
 
 def plan_keys(chronology: Chronology) -> list[PlanKey]:
-    """Every part of the site, in the order its pages are planned (sitemap aside): those of
-    ``urls.site_parts``, which also gives each part's URLs."""
-    return list(urls.site_parts(url_shape(chronology)))
+    """Every part of the site, in the order its pages are planned (sitemap aside): ``urls.site_keys``, which
+    ``urls.site_parts`` also reads to give each part's URLs."""
+    events = chronology.events
+    return urls.site_keys(chronology.by_year, (event.id for event in events), chronology.actors, chronology.channels,
+                          chronology.sources, (event.id for event in events if event.aliases))
 
 
 def plan_part(key: PlanKey, chronology: Chronology, facts: Facts, config: Config) -> list[Page]:

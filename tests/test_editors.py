@@ -342,7 +342,7 @@ def test_each_part_of_the_plan_serves_the_urls_of_urls_site_parts(tmp_path: Path
     part's pages are at the URLs it gives, in its order; with lists of 2, every year, actor, channel
     and source of the real chronology is split into pages (months, years, pages of a month)."""
     from chronicle import urls
-    from chronicle.plan import plan_part, url_shape
+    from chronicle.plan import plan_keys, plan_part, url_shape
 
     monkeypatch.setattr(urls, "LIST_LIMIT", limit)
     monkeypatch.setattr(urls, "INDEX_LIMIT", limit)
@@ -350,6 +350,7 @@ def test_each_part_of_the_plan_serves_the_urls_of_urls_site_parts(tmp_path: Path
     checked = check_site(root, plan=True)
     assert checked.problems == [] and checked.chronology and checked.facts and checked.config and checked.index
     parts = urls.site_parts(url_shape(checked.chronology))
+    assert plan_keys(checked.chronology) == list(parts)
     for key, expected in parts.items():
         assert [page.url for page in plan_part(key, checked.chronology, checked.facts, checked.config)] == expected, key
     assert predicted_urls(checked.index) == served_urls(checked.pages)
