@@ -143,6 +143,7 @@ def timeline_view(timeline: Timeline, chronology: Chronology, config: Config, la
     most = max((t.count for lane in timeline.lanes for t in lane.tallies), default=0)
     target = tally_url or (lambda _channel, year: urls.year_url(year))
     lanes = [lane_view(lane, timeline, chronology, config, link_lanes, target, most) for lane in timeline.lanes]
+    own = timeline.lanes[0].channel if len(timeline.lanes) == 1 else None  # a channel's strip: its own events
     used = {mark.event.kind for lane in timeline.lanes for mark in lane.marks}
     marks = [m for lane in lanes for m in lane["marks"]]
     rows: dict[str, dict[str, Any]] = {}
@@ -167,6 +168,6 @@ def timeline_view(timeline: Timeline, chronology: Chronology, config: Config, la
                            key=lambda g: g["sort"]),
         "tallied": most > 0,
         "vertical": vertical_view(timeline, chronology, config, [lane["name"] for lane in lanes], glyph,
-                                  lambda year: target(None, year)),
+                                  lambda year: target(own, year)),
         "has_keys": any(m["callout"] for m in marks),
     }

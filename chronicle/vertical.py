@@ -110,10 +110,11 @@ def year_periods(year: int, rows: dict[Period, list[dict[str, Any]]], monthly: s
 
 
 def vertical_view(timeline: Timeline, chronology: Chronology, config: Config, names: Sequence[str],
-                  glyph: Glyph, tally_url: Callable[[int], str] | None = None) -> dict[str, Any]:
-    """The narrow form of ``timeline`` (lane names ``names``, "" for a channel's own strip)."""
+                  glyph: Glyph, year_url: Callable[[int], str] = urls.year_url) -> dict[str, Any]:
+    """The narrow form of ``timeline`` (lane names ``names``, "" for a channel's own strip); each year
+    links to its events in words (``year_url``): a glyph's title, one tap away without a tooltip."""
     if any(lane.tallies for lane in timeline.lanes):
-        return tallied_view(timeline, chronology, tally_url or urls.year_url)
+        return tallied_view(timeline, chronology, year_url)
     events, silences = collect(timeline, names)
     firsts = {event_id: event_days(event)[0] for event_id, (event, _lanes, _key) in events.items()}
     per_year: dict[int, int] = {}
@@ -142,7 +143,7 @@ def vertical_view(timeline: Timeline, chronology: Chronology, config: Config, na
             blocks.append({"type": "run", **empty_run(first, last)})
             continue
         blocks.append({"type": "year", "year": first, "id": f"frise-{first}", "count": per_year[first],
-                       "periods": year_periods(first, rows, monthly)})
+                       "periods": year_periods(first, rows, monthly), "url": year_url(first)})
     busiest = max(per_year.items(), key=lambda pair: (pair[1], pair[0]), default=None)
     return {"blocks": blocks, "tallied": False,
             "nav": [{"year": year, "count": count, "href": f"#frise-{year}", "dense": busiest is not None

@@ -12,13 +12,14 @@ from typing import Any
 
 import pytest
 
+from chronicle import urls
 from chronicle.axis import MONTHS_SHORT, WIDTH, event_days
 from chronicle.config import Config, load_config
 from chronicle.derive import Facts, derive_facts
 from chronicle.figure import timeline_view
 from chronicle.model import Chronology, build_model
 from chronicle.pipeline import check_site
-from chronicle.plan import longest_silences
+from chronicle.plan import longest_silences, tally_target
 from chronicle.timeline import SPACING, build_timeline, callout_text, frame_events, key_events
 from chronicle.vertical import MONTHLY, range_text
 from tests.conftest import FIXTURE, REPO, copy_inputs
@@ -159,3 +160,18 @@ def test_a_large_chronology_reads_down_as_a_bar_per_year(tmp_path: Path) -> None
     assert max(item["share"] for item in bars) == 100
     years = [block["year"] for block in vertical["blocks"] if block["type"] == "year"]
     assert years == sorted(chronology.by_year)
+
+
+def test_each_year_of_the_narrow_form_leads_to_its_events_in_words(real: Loaded) -> None:
+    """A glyph's title is one tap away without a tooltip: each year links to its events written out
+    (the year's page from the home figure, the year on the channel's own page from its strip)."""
+    chronology, config, facts = real
+    years = [block for block in home_view(chronology, config, facts)["vertical"]["blocks"] if block["type"] == "year"]
+    assert years and all(block["url"] == urls.year_url(block["year"]) for block in years)
+    channel = next(iter(chronology.by_channel))
+    strip = build_timeline(chronology, longest_silences(facts), [channel])
+    view = timeline_view(strip, chronology, config, "Activité", False, tally_target(chronology))
+    for block in view["vertical"]["blocks"]:
+        if block["type"] == "year":
+            assert block["url"] in (urls.anchored(urls.record_url("channel", channel), urls.year_anchor(block["year"])),
+                                    urls.record_year_url("channel", channel, block["year"]))
