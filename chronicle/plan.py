@@ -20,6 +20,7 @@ from chronicle.markdown import render_markdown
 from chronicle.metadata import reference
 from chronicle.model import Actor, Channel, Chronology, Event, Source
 from chronicle.problems import Problem
+from chronicle.spellings import PAGEFIND_OPTIONS, actor_spellings
 from chronicle.structured import (
     actor_json_ld,
     channel_json_ld,
@@ -125,6 +126,7 @@ def page(url: str, template: str, title: str, config: Config, description: str =
         "data_links": DATA_LINKS,
         "links": LINKS,
         "search_type": None,
+        "search_actors": None,
         "og_type": "website",
         "json_ld": None,
     }
@@ -460,13 +462,9 @@ def plan_home(chronology: Chronology, facts: Facts, config: Config) -> Page:
 
 
 def search_spellings(chronology: Chronology) -> list[dict[str, Any]]:
-    """Every spelling of each actor's name, for the search page: a query in any of them searches all of
-    them (``static/search.js``), so that every spelling finds the same pages in the same order."""
-    found = []
-    for actor in chronology.actors.values():
-        spellings = [actor.name, *actor.aliases, *actor.search_variants]
-        found.append({"url": urls.record_url("actor", actor.id), "spellings": list(dict.fromkeys(spellings))})
-    return found
+    """Every spelling of each actor's name, the name first, for the search page: it sends the name in
+    place of any spelling (``static/search.js``), which every page about the actor holds (``spellings``)."""
+    return [{"url": actor.url, "spellings": list(actor.spellings)} for actor in actor_spellings(chronology)]
 
 
 def plan_site_pages(chronology: Chronology, config: Config) -> list[Page]:
@@ -474,7 +472,7 @@ def plan_site_pages(chronology: Chronology, config: Config) -> list[Page]:
     corrections = plan_corrections(chronology)
     return [
         page(urls.SEARCH, "search.html", "Recherche", config, bundle=urls.SEARCH_BUNDLE,
-             spellings=search_spellings(chronology)),
+             spellings=search_spellings(chronology), pagefind_options=PAGEFIND_OPTIONS),
         page(urls.ABOUT, "about.html", "À propos", config, kinds=config.kinds,
              json_ld=site_json_ld(chronology, config, stamp_view(config.history.site())),
              export=urls.EXPORT, feed=urls.FEED, sections=urls.ABOUT_SECTIONS, search_type="Page"),
@@ -515,7 +513,17 @@ def plan_keys(chronology: Chronology) -> list[PlanKey]:
 
 
 def plan_part(key: PlanKey, chronology: Chronology, facts: Facts, config: Config) -> list[Page]:
-    """The pages of one part of the site (``plan_keys``): a record's pages, a year's, the home page..."""
+    """The pages of one part of the site (``plan_keys``): a record's pages, a year's, the home page...;
+    the searchable ones with every actor's spellings, which their pages hide in the index (``spellings``)."""
+    pages = part_pages(key, chronology, facts, config)
+    for planned in pages:
+        if planned.context.get("search_type"):
+            planned.context["search_actors"] = actor_spellings(chronology)
+    return pages
+
+
+def part_pages(key: PlanKey, chronology: Chronology, facts: Facts, config: Config) -> list[Page]:
+    """See ``plan_part``."""
     match key:
         case ("event", event_id):
             return [plan_event(chronology.event(event_id), chronology, facts, config)]

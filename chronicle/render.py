@@ -29,6 +29,7 @@ from chronicle.inputs import MAX_TEXT, read_tree
 from chronicle.markdown import LINK_MARK, resolve_internal_links
 from chronicle.plan import Page
 from chronicle.problems import ContentError, Problem, printable
+from chronicle.spellings import search_terms
 from chronicle.typography import french_html
 
 PARALLEL_MIN = 300  # fewer pages than this render in one process: forking would cost more than it saves
@@ -74,6 +75,7 @@ def make_environment(template_dir: Path) -> jinja2.Environment:
         keep_trailing_newline=True,
     )
     environment.filters["rel"] = relative_link
+    environment.filters["search_terms"] = search_terms
     problems = [problem for name in sorted(sources)
                 for problem in syntax_problems(environment, f"{template_dir.name}/{name}", sources[name])]
     if problems:

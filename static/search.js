@@ -1,9 +1,9 @@
 /* Chronicle: full-text search with Pagefind, loaded only on the search page.
 
-Every spelling of an actor finds the same pages in the same order: a query that contains one of
-an actor's spellings (compared without case or accents) is searched in each of them, the results
-are merged, and the actor's own page comes first. Results are shown PAGE at a time with their
-true count, their kind and date, and can be narrowed by kind. */
+Every spelling of an actor finds the same pages in the same order: every page about him holds all his
+spellings in the index (chronicle/spellings.py), and the query is sent with his name in place of the
+spelling typed, in one Pagefind search whose count and order are shown as they are. Results are shown
+PAGE at a time with their true count, their kind and date, and can be narrowed by kind. */
 const PAGE = 20;
 const DETAILED = 300; // results whose kind and date are read (one small file each); past this, counts by kind say so
 const form = document.querySelector("[data-search]");
@@ -17,34 +17,110 @@ const siteRoot = new URL("../", bundle).pathname;
 const baseTitle = document.title;
 let pagefind = null;
 let latest = 0;
-let found = { query: "", results: [], partial: false };
+let found = { query: "", sent: "", read: "", actors: [], results: [], total: 0, partial: false };
 let shown = PAGE;
 let kind = new URLSearchParams(location.search).get("nature") || "";
 
-/** A spelling as compared: lower case, no accents, one apostrophe, single spaces. */
+/** Text as compared, as chronicle/spellings.py folds it: no accents, no case, words only. */
 function fold(text) {
-  return text.replace(/’/g, "'").normalize("NFKD").replace(/\p{M}/gu, "").toLowerCase()
-    .replace(/[^\p{L}\p{N}']+/gu, " ").trim();
+  return text.normalize("NFKD").replace(/\p{M}/gu, "").toLowerCase().replace(/[^\p{L}\p{N}]+/gu, " ").trim();
+}
+
+/** The words of ``text``, each with where it starts and ends and its folded form. */
+function words(text) {
+  return [...text.matchAll(/[\p{L}\p{N}]+/gu)].map((m) => (
+    { start: m.index, end: m.index + m[0].length, folded: fold(m[0]) }));
 }
 
 const actors = JSON.parse(form.getAttribute("data-spellings")).map((actor) => (
-  { url: actor.url, spellings: actor.spellings, folded: actor.spellings.map(fold) }));
+  { url: actor.url, name: actor.spellings[0], spellings: actor.spellings,
+    phrases: actor.spellings.map((s) => fold(s).split(" ")).filter((p) => p[0]) }));
 
-/** The queries standing for ``query``: itself, or, when it names an actor in any spelling (the
-longest spelling found wins), the query with that name written in each of the actor's spellings. */
-function expand(query) {
-  const padded = ` ${fold(query)} `;
+/** The longest spelling of any actor that ``tokens`` begin with: { actor, length } or null. */
+function spellingAt(tokens) {
   let best = null;
   for (const actor of actors) {
-    for (const spelling of actor.folded) {
-      if (spelling && padded.includes(` ${spelling} `) && (!best || spelling.length > best.spelling.length)) {
-        best = { actor, spelling };
+    for (const phrase of actor.phrases) {
+      if (phrase.length <= tokens.length && (!best || phrase.length > best.length)
+          && phrase.every((word, i) => tokens[i].folded === word)) {
+        best = { actor, length: phrase.length };
       }
     }
   }
-  if (!best) return { queries: [query], actor: null };
-  const queries = best.actor.spellings.map((s) => padded.replace(` ${best.spelling} `, ` ${s} `).trim());
-  return { queries: [...new Set(queries)], actor: best.actor };
+  return best;
+}
+
+/** Whether ``a`` and ``b`` differ by one letter added, dropped, changed or two swapped. */
+function oneEditApart(a, b) {
+  if (a === b || Math.abs(a.length - b.length) > 1) return false;
+  let i = 0;
+  while (i < a.length && a[i] === b[i]) i += 1;
+  if (a.length === b.length) {
+    return a.slice(i + 1) === b.slice(i + 1) || (a[i] === b[i + 1] && a[i + 1] === b[i] && a.slice(i + 2) === b.slice(i + 2));
+  }
+  return a.length > b.length ? a.slice(i + 1) === b.slice(i) : a.slice(i) === b.slice(i + 1);
+}
+
+/** Whether Pagefind holds ``word`` in some page's text (its own search may fall back on a shorter word). */
+async function indexed(word) {
+  const first = (await pagefind.search(word)).results[0];
+  if (!first) return false;
+  const data = await first.data();
+  const content = data.content.split(/\s+/);
+  return data.locations.some((at) => fold(content[at] || "").startsWith(word));
+}
+
+/** The query Pagefind is sent for ``query``: each actor's spelling (any actor, any number) replaced by
+his name, which every page about him holds in the index, so that every spelling gets the same pages in
+the same order. A word the index does not hold, one letter away from a one-word spelling, is read as
+that spelling ("Miley": Milley). Quoted queries (exact phrases) are sent as typed. */
+async function canonical(query) {
+  const named = [];
+  if (query.includes('"')) return { sent: query, read: query, actors: named };
+  const tokens = words(query);
+  const edits = [];
+  for (let i = 0; i < tokens.length;) {
+    let match = spellingAt(tokens.slice(i));
+    let typed = null;
+    if (!match && tokens[i].folded.length >= 5) {
+      const near = actors.flatMap((actor) => actor.phrases.filter((p) => p.length === 1 && oneEditApart(tokens[i].folded, p[0]))
+        .map((p) => ({ actor, spelling: actor.spellings.find((s) => fold(s) === p[0]) })));
+      if (near.length && new Set(near.map((n) => n.actor)).size === 1 && !(await indexed(tokens[i].folded))) {
+        match = { actor: near[0].actor, length: 1 };
+        typed = near[0].spelling;
+      }
+    }
+    if (!match) { i += 1; continue; }
+    edits.push({ start: tokens[i].start, end: tokens[i + match.length - 1].end, actor: match.actor, typed });
+    if (!named.includes(match.actor)) named.push(match.actor);
+    i += match.length;
+  }
+  let sent = query;
+  let read = query;
+  for (const edit of edits.reverse()) {
+    sent = sent.slice(0, edit.start) + edit.actor.name + sent.slice(edit.end);
+    if (edit.typed) read = read.slice(0, edit.start) + edit.typed + read.slice(edit.end);
+  }
+  return { sent, read, actors: named };
+}
+
+/** An excerpt around the first spelling of ``queried`` actors in a page's ``content``, for a page that
+holds the name only in a spelling the query did not send: [text before, the spelling, text after]. */
+function spellingExcerpt(content, queried) {
+  const tokens = words(content);
+  for (let i = 0; i < tokens.length; i += 1) {
+    for (const actor of queried) {
+      const phrase = actor.phrases.find((p) => p.every((word, k) => tokens[i + k]?.folded === word));
+      if (phrase) {
+        const from = tokens[Math.max(0, i - 10)].start;
+        const end = tokens[i + phrase.length - 1].end;
+        const to = tokens[Math.min(tokens.length - 1, i + phrase.length + 12)].end;
+        return [`${from > 0 ? "… " : ""}${content.slice(from, tokens[i].start)}`, content.slice(tokens[i].start, end),
+          `${content.slice(end, to)}${to < content.length ? " …" : ""}`];
+      }
+    }
+  }
+  return null;
 }
 
 /** French spacing again: Pagefind's excerpts come with ordinary spaces (chronicle/typography.py). */
@@ -69,6 +145,19 @@ function excerptNodes(html) {
   return out;
 }
 
+/** A result's excerpt: Pagefind's, or, when it marks nothing (the page names the actor only in a
+spelling the query did not send), the text around that spelling. */
+function excerptOf(result) {
+  if (/<mark>/.test(result.excerpt || "") || !found.actors.length) return excerptNodes(result.excerpt || "");
+  const parts = spellingExcerpt(result.content || "", found.actors);
+  if (!parts) return excerptNodes(result.excerpt || "");
+  const out = document.createDocumentFragment();
+  const mark = document.createElement("mark");
+  mark.textContent = french(parts[1]);
+  out.append(french(parts[0]), mark, french(parts[2]));
+  return out;
+}
+
 function resultItem(result) {
   const item = document.createElement("li");
   const type = document.createElement("p");
@@ -81,7 +170,8 @@ function resultItem(result) {
   link.textContent = french(result.meta.title || result.url);
   title.append(link);
   const excerpt = document.createElement("p");
-  excerpt.append(excerptNodes(result.excerpt || ""));
+  excerpt.className = "result-excerpt";
+  excerpt.append(excerptOf(result));
   item.append(type, title, excerpt);
   return item;
 }
@@ -128,32 +218,22 @@ function render() {
   list.replaceChildren(...chosen.slice(0, shown).map(resultItem));
   const visible = Math.min(shown, chosen.length);
   if (total === 0) {
-    status.textContent = `Aucun résultat pour ${quoted(query)}.`;
+    status.textContent = `Aucun résultat pour ${quoted(query)}${found.read !== query ? ` (lu ${quoted(found.read)})` : ""}.`;
   } else {
     const of = kind ? `${plural(chosen.length, "résultat")} de nature ${quoted(kind)} sur ${total}`
       : plural(total, "résultat");
-    status.textContent = `${of} pour ${quoted(query)}${visible < chosen.length ? `, ${visible} affichés` : ""}.`;
+    const read = found.read !== query ? ` (lu ${quoted(found.read)})` : "";
+    status.textContent = `${of} pour ${quoted(query)}${read}${visible < chosen.length ? `, ${visible} affichés` : ""}.`;
   }
   more.hidden = visible >= chosen.length;
   more.textContent = `Afficher ${Math.min(PAGE, chosen.length - visible)} de plus (${chosen.length - visible} restants)`;
 }
 
-/** Every result of every query, merged (best score kept), the actor's page first, then by score. */
-async function merged(queries, actor) {
-  const byId = new Map();
-  for (const query of queries) {
-    const search = await pagefind.search(query);
-    for (const result of search.results) {
-      const known = byId.get(result.id);
-      if (!known || known.score < result.score) byId.set(result.id, result);
-    }
-  }
-  const ranked = [...byId.values()].sort((a, b) => b.score - a.score || (a.id < b.id ? -1 : 1));
-  const detailed = await Promise.all(ranked.slice(0, DETAILED).map((r) => r.data()));
-  const actorUrl = actor ? new URL(actor.url.slice(1), new URL(siteRoot, location.href)).pathname : null;
-  const first = detailed.findIndex((r) => r.url === actorUrl);
-  if (first > 0) detailed.unshift(...detailed.splice(first, 1));
-  return { results: detailed, total: ranked.length, partial: ranked.length > DETAILED };
+/** Pagefind's results for ``sent``, in its order, the first DETAILED with their page's data. */
+async function results(sent) {
+  const search = await pagefind.search(sent);
+  const detailed = await Promise.all(search.results.slice(0, DETAILED).map((r) => r.data()));
+  return { results: detailed, total: search.results.length, partial: search.results.length > DETAILED };
 }
 
 async function search(query, updateUrl) {
@@ -166,7 +246,7 @@ async function search(query, updateUrl) {
     history.replaceState(null, "", url);
   }
   if (!query) {
-    found = { query: "", results: [], total: 0, partial: false };
+    found = { query: "", sent: "", read: "", actors: [], results: [], total: 0, partial: false };
     list.replaceChildren();
     status.textContent = "";
     kinds.hidden = true;
@@ -177,23 +257,24 @@ async function search(query, updateUrl) {
   if (!pagefind) {
     status.textContent = "Chargement de l'index…";
     pagefind = await import(new URL("pagefind.js", bundle).href);
-    await pagefind.options({ baseUrl: siteRoot, excerptLength: 24 });
+    await pagefind.options({ ...JSON.parse(form.getAttribute("data-pagefind-options")), baseUrl: siteRoot });
   }
-  const { queries, actor } = expand(query);
-  const outcome = await merged(queries, actor);
+  const { sent, read, actors: named } = await canonical(query);
+  const outcome = await results(sent);
   if (ticket !== latest) return;
-  found = { query, ...outcome };
+  found = { query, sent, read, actors: named, ...outcome };
   shown = PAGE;
   render();
 }
 
 form.hidden = false;
 document.querySelector("[data-nojs]").hidden = true;
+let timer = 0;
 form.addEventListener("submit", (event) => {
   event.preventDefault();
+  clearTimeout(timer); // the search typing started is this one: it must not come again and reset the list
   search(input.value.trim(), true);
 });
-let timer = 0;
 input.addEventListener("input", () => {
   clearTimeout(timer);
   timer = setTimeout(() => search(input.value.trim(), true), 250);

@@ -1,0 +1,138 @@
+"""Every spelling of an actor in the search index: any spelling finds every page about him.
+
+The articles write one man Shoigu, Shoygu, Choïgou…; a page finds only the words it holds. So each
+searchable page carries, hidden in Pagefind metadata (searched with the text, never shown in an
+excerpt), every spelling of every actor its indexed text names in any spelling: the actor's own page
+in the field ``acteur``, which the search page weighs heavily (``PAGEFIND_OPTIONS``), so that it comes
+first for any of his spellings; every other page in ``graphies``. A query in any spelling then finds
+the same pages, and the search page sends, for the ordering, the actor's name in place of the spelling
+(``static/search.js``).
+
+The names are looked for in the text Pagefind indexes (``data-pagefind-ignore`` parts left out), with
+case, accents and punctuation ignored, word for word, as Pagefind reads them.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+
+from chronicle import urls
+from chronicle.model import Chronology
+
+OWN_FIELD = "acteur"  # on an actor's page: his spellings
+NAMED_FIELD = "graphies"  # on any searchable page: the spellings of the actors its text names
+# Pagefind's options on the search page (``templates/search.html`` hands them to ``static/search.js``):
+# a match in the actor's own field outweighs any page that merely names him (measured: bench/search_spellings.md).
+PAGEFIND_OPTIONS: dict[str, Any] = {"excerptLength": 24, "ranking": {"metaWeights": {OWN_FIELD: 150.0}}}
+TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)([^>]*)>|<!--.*?-->", re.DOTALL)
+SKIPPED = ("script", "style", "template")  # never text Pagefind indexes
+VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"})
+NOT_A_WORD = re.compile(r"[^\w]+")
+
+
+@dataclass(frozen=True)
+class ActorSpellings:
+    """One actor's spellings, as written (``spellings``, the name first) and as compared (``phrases``)."""
+
+    url: str
+    name: str
+    spellings: tuple[str, ...]
+    phrases: tuple[tuple[str, ...], ...]
+
+
+def fold(text: str) -> str:
+    """``text`` as compared: no accents, no case, every run of non-letters one space."""
+    plain = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+    return NOT_A_WORD.sub(" ", plain.replace("_", " ").casefold()).strip()
+
+
+_CACHE: list[tuple[object, tuple[ActorSpellings, ...]]] = []  # (the actors mapping, its spellings): one build at a time
+
+
+def actor_spellings(chronology: Chronology) -> tuple[ActorSpellings, ...]:
+    """Every actor's spellings (name, aliases, ``search_variants``), once per chronology."""
+    if _CACHE and _CACHE[0][0] is chronology.actors:  # the mapping is kept: its id is not reused meanwhile
+        return _CACHE[0][1]
+    found = []
+    for actor in chronology.actors.values():
+        spellings = tuple(dict.fromkeys((actor.name, *actor.aliases, *actor.search_variants)))
+        phrases = tuple(dict.fromkeys(tuple(fold(s).split()) for s in spellings if fold(s)))
+        found.append(ActorSpellings(urls.record_url("actor", actor.id), actor.name, spellings, phrases))
+    _CACHE[:] = [(chronology.actors, tuple(found))]
+    return _CACHE[0][1]
+
+
+def indexed_text(page_html: str) -> str:
+    """The text of ``page_html`` that Pagefind indexes: tags, scripts and ``data-pagefind-ignore``
+    elements (with all they hold) left out, entities read."""
+    parts, position, skipping, depth = [], 0, "", 0
+    for match in TAG.finditer(page_html):
+        if not skipping:
+            parts.append(page_html[position:match.start()])
+        position = match.end()
+        closing, name, attributes = match.group(1), (match.group(2) or "").lower(), match.group(3) or ""
+        if not name or name in VOID or attributes.rstrip().endswith("/"):
+            continue
+        if skipping:
+            if name == skipping:
+                depth += -1 if closing else 1
+                skipping = skipping if depth else ""
+        elif not closing and (name in SKIPPED or "data-pagefind-ignore" in attributes):
+            skipping, depth = name, 1
+    if not skipping:
+        parts.append(page_html[position:])
+    return html.unescape(" ".join(parts))
+
+
+def actors_named(page_html: str, actors: tuple[ActorSpellings, ...]) -> list[ActorSpellings]:
+    """The actors whose name, in any of their spellings, is in the text Pagefind indexes of ``page_html``."""
+    words = fold(indexed_text(page_html)).split()
+    present, joined = set(words), f" {' '.join(words)} "
+    return [actor for actor in actors
+            if any(all(word in present for word in phrase) and f" {' '.join(phrase)} " in joined
+                   for phrase in actor.phrases)]
+
+
+def field(name: str, spellings: list[str]) -> str:
+    """A hidden element giving Pagefind the metadata field ``name``: the words of ``spellings``, each
+    written word once (commas out: they would end the field)."""
+    words = dict.fromkeys(word for spelling in spellings for word in spelling.replace(",", " ").split())
+    return f'<span hidden data-pagefind-meta="{html.escape(name)}:{html.escape(" ".join(words))}"></span>'
+
+
+def own_spellings(actor: ActorSpellings, actors: tuple[ActorSpellings, ...]) -> list[str]:
+    """``actor``'s spellings for his own page's heavy field, without the other actors' names they hold
+    ("États-Unis" in "État-major interarmées des États-Unis"): a query for those finds their own page first."""
+    others = [phrase for other in actors if other is not actor for phrase in other.phrases]
+    kept = []
+    for spelling in actor.spellings:
+        tokens = spelling.split()
+        flat = [(word, number) for number, token in enumerate(tokens) for word in fold(token).split()]
+        drop: set[int] = set()
+        for phrase in others:
+            for start in range(len(flat) - len(phrase) + 1):
+                if tuple(word for word, _ in flat[start:start + len(phrase)]) == phrase:
+                    drop.update(number for _, number in flat[start:start + len(phrase)])
+        kept.append(" ".join(token for i, token in enumerate(tokens) if i not in drop))
+    return kept
+
+
+@jinja2.pass_context
+def search_terms(context: jinja2.runtime.Context, body: str) -> Markup:
+    """The ``search_terms`` filter: the hidden fields of spellings for a searchable page's ``body``
+    (``templates/base.html``); nothing for a page the plan did not give the actors' spellings."""
+    actors = context.get("search_actors")
+    if not actors:
+        return Markup("")
+    named = actors_named(str(body), actors)
+    own = [actor for actor in actors if actor.url == context.get("page_url")]
+    others = [spelling for actor in named if actor not in own for spelling in actor.spellings]
+    return Markup("".join([*(field(OWN_FIELD, own_spellings(actor, actors)) for actor in own[:1]),
+                           *(field(NAMED_FIELD, others) for _ in others[:1])]))

@@ -1,0 +1,50 @@
+"""Every spelling of an actor hidden in the index of the pages that name him (chronicle/spellings.py)."""
+
+from __future__ import annotations
+
+import html
+import re
+
+from chronicle.spellings import ActorSpellings, actors_named, fold, indexed_text, own_spellings
+
+
+def actor(url: str, *spellings: str) -> ActorSpellings:
+    return ActorSpellings(url, spellings[0], spellings, tuple(tuple(fold(s).split()) for s in spellings))
+
+
+CHOIGOU = actor("/acteurs/sergei-choigou/", "Sergueï Choïgou", "Shoigu", "Sergei Shoigu")
+USA = actor("/acteurs/etats-unis/", "États-Unis", "Washington")
+STAFF = actor("/acteurs/etat-major/", "État-major interarmées des États-Unis", "état-major américain")
+ACTORS = (CHOIGOU, USA, STAFF)
+
+
+def test_the_text_pagefind_indexes_leaves_out_ignored_elements_whole() -> None:
+    page = ('<p>Shoigu<span data-pagefind-ignore>Washington <span>nested</span> <em>still</em></span> dit'
+            '<script>var x = "États-Unis";</script><br><img alt="x" src="a.png"/> &amp; fin</p>')
+    text = " ".join(indexed_text(page).split())
+    assert text == "Shoigu dit & fin"
+
+
+def test_an_actor_is_named_in_any_spelling_case_accents_and_punctuation_aside() -> None:
+    assert actors_named("<p>Selon SHOIGU, …</p>", ACTORS) == [CHOIGOU]
+    assert actors_named("<p>Les etats-unis et Washington</p>", ACTORS) == [USA]
+    assert actors_named("<p>Sergueï Choigou</p>", ACTORS) == [CHOIGOU]
+    assert actors_named("<p>Shoiguine, Sergei</p>", ACTORS) == []  # words, not parts of words
+    assert actors_named('<p data-pagefind-ignore>Shoigu</p><p>rien</p>', ACTORS) == []
+
+
+def test_an_actor_s_own_field_leaves_out_the_other_actors_names_it_holds() -> None:
+    assert own_spellings(STAFF, ACTORS) == ["État-major interarmées des", "état-major américain"]
+    assert own_spellings(CHOIGOU, ACTORS) == list(CHOIGOU.spellings)
+
+
+def test_a_searchable_page_hides_every_spelling_of_the_actors_it_names() -> None:
+    from chronicle.render import make_environment
+    from tests.conftest import REPO
+
+    environment = make_environment(REPO / "templates")
+    template = environment.from_string("{{ body | search_terms }}")
+    out = template.render(body="<p>Selon Shoigu et Washington</p>", search_actors=ACTORS,
+                          page_url="/acteurs/etats-unis/")
+    fields = dict(re.findall(r'data-pagefind-meta="(\w+):([^"]*)"', str(out)))
+    assert fields == {"acteur": "États-Unis Washington", "graphies": html.escape("Sergueï Choïgou Shoigu Sergei")}
