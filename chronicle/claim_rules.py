@@ -1,7 +1,8 @@
 """The claims' checks: a gap (days, weeks, months), an order (before, after) or a rank (the nth contact
 on a channel since an event), each against the dates of the events it names.
 
-The arithmetic is ``chronicle.claims``'; here the records are read and the problems written.
+The arithmetic is ``chronicle.claims``'; here the records are read, each claim judged once (the
+judgements go on to derive, which shows them) and the problems written.
 """
 
 from __future__ import annotations

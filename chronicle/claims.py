@@ -1,7 +1,7 @@
 """The arithmetic of temporal claims: does "84 days later" fit two events' date ranges?
 
-Pure functions shared by the check (a claim that cannot hold is an error) and the derived
-facts shown on channel and event pages.
+Pure functions the check applies once to every claim (a claim that cannot hold is an error); its
+judgements are the derived facts shown on channel and event pages.
 """
 
 from __future__ import annotations

@@ -1,6 +1,8 @@
 """Facts computed from the chronology: silences, claim verdicts, passages, neighbours.
 
-Pure functions of the model; the plan turns them into page contexts.
+Pure functions of the model and of what the check located (``check.Located``: where each quote is,
+each claim's judgement), which are shown here, never searched or judged again; the plan turns the
+facts into page contexts.
 """
 
 from __future__ import annotations
