@@ -74,24 +74,27 @@ def command_build(args: argparse.Namespace) -> int:
         if is_up_to_date(args.root, args.out, inputs.key):
             print(f"Rien à reconstruire : {args.out} est à jour.")
             return EXIT_OK
-        if update_site(args, inputs, started):
-            return EXIT_OK
-    from chronicle.live import drop_pickled, pickle_checked, seal_state
-    from chronicle.pipeline import Checked, build_site, record_published
+        updated = update_site(args, inputs, started)
+        if updated is not None:
+            return updated
+    from chronicle.incremental import ParseMemo, edit_of, templates_fingerprint
+    from chronicle.pipeline import Plan, build_site, record_published
+    from chronicle.saved import drop_pickled, pickle_stages, seal_stages
 
-    forget_build(args.root)  # the saved state needs no forgetting: it holds the output it was saved with
+    forget_build(args.root)  # the saved stages need no forgetting: they hold the output they were saved with
     if sys.stderr.isatty():
         print("Construction du site…", file=sys.stderr, end="\r")
     pickled: str | None = None
+    parsed, templates = ParseMemo(), templates_fingerprint(args.root)
 
-    def pickle_meanwhile(checked: Checked, searchable: tuple[str, ...]) -> None:  # while Pagefind indexes
+    def pickle_meanwhile(plan: Plan, searchable: tuple[str, ...]) -> None:  # while Pagefind indexes
         nonlocal pickled
-        pickled = pickle_checked(args.root, checked, searchable)
+        pickled = pickle_stages(args.root, edit_of(plan, args.root, parsed, templates).stages(frozenset(searchable)))
 
     try:
-        site = build_site(args.root, args.out, args.base_url, meanwhile=pickle_meanwhile)
+        site = build_site(args.root, args.out, args.base_url, meanwhile=pickle_meanwhile, parse=parsed)
     except BaseException as error:
-        drop_pickled(args.root)  # cut short: the last saved state stays as it was
+        drop_pickled(args.root)  # cut short: the last saved stages stay as they were
         if not isinstance(error, ContentError):
             raise
         report_problems(error.problems)
@@ -108,29 +111,39 @@ def command_build(args: argparse.Namespace) -> int:
         if added:  # our own write, not an edit: the next build has nothing to redo for it
             inputs = read_inputs(args.root, args.out, options)
     remember_build(args.root, args.out, inputs.key)
-    seal_state(args.root, pickled, inputs, args.out)
+    seal_stages(args.root, pickled, inputs.settings, args.out)
     return EXIT_OK
 
 
-def update_site(args: argparse.Namespace, inputs: Inputs, started: float) -> bool:
-    """Rebuild after edits to the texts of events from the last build's saved state (``chronicle.live``);
-    False when the full build must run instead (it also reports any problem)."""
-    from chronicle.live import update_saved
+def update_site(args: argparse.Namespace, inputs: Inputs, started: float) -> int | None:
+    """Rebuild after any edit to content/ from the last build's saved stages (``chronicle.incremental``):
+    the same stages and checks as a full build, only the pages that changed rendered again. Its exit
+    code; None when the full build must run instead (no saved stages, or most pages to render again)."""
+    from chronicle.cache import output_fingerprint
+    from chronicle.incremental import plan_edit
+    from chronicle.saved import read_stages, write_saved_edit
 
     try:
-        written = update_saved(args.root, args.out, inputs)
+        stages = read_stages(args.root, inputs.settings, output_fingerprint(args.out))
+        if stages is None:
+            return None
+        edit = plan_edit(stages, args.root, args.base_url)
+        if edit.full:
+            return None
+        written = write_saved_edit(edit, stages, args.root, args.out, inputs.settings)
+    except ContentError as error:  # the problems of a full build: the same stages found them
+        report_problems(error.problems)
+        return EXIT_CONTENT
     except Exception as error:  # a bug of this path, or Pagefind failing: the full build redoes all, or says why
         print(printable(f"Mise à jour partielle impossible ({type(error).__name__} : {error}) ; "
                         "reconstruction complète."), file=sys.stderr)
-        return False
-    if written is None:
-        return False
+        return None
     elapsed = f"{time.perf_counter() - started:.2f}".replace(".", ",")
     rewritten = f"{counted(len(written), 'fichier')} réécrit{'s' if len(written) > 1 else ''}"
     print(f"Site mis à jour : {rewritten} et la recherche indexée de nouveau "
           f"dans {args.out} en {elapsed} s.")
     remember_build(args.root, args.out, inputs.key)
-    return True
+    return EXIT_OK
 
 
 def command_check(args: argparse.Namespace) -> int:

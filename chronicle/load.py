@@ -10,6 +10,7 @@ from __future__ import annotations
 import gc
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -410,21 +411,26 @@ class _Walker:
             depth += isinstance(event, _STARTS) - isinstance(event, _ENDS)
 
 
-def load_content(root: Path) -> tuple[list[RawRecord], list[Problem]]:
+Parse = Callable[[str, bytes, str], tuple[RawRecord | None, list[Problem]]]
+
+
+def load_content(root: Path, parse: Parse | None = None) -> tuple[list[RawRecord], list[Problem]]:
     """Project root -> (every record under ``content/``, sorted by kind and id; every problem).
 
     Never raises on bad content: unreadable files, stray folders and bad names are problems.
+    ``parse`` turns a record file's path, bytes and kind into its record (``parse_record``, or
+    the incremental path's memo of it: ``chronicle.incremental``).
     """
     enabled = gc.isenabled()
     gc.disable()  # trees of strings hold no cycles: collecting while loading only costs time
     try:
-        return _load_content(root)
+        return _load_content(root, parse or parse_record)
     finally:
         if enabled:
             gc.enable()
 
 
-def _load_content(root: Path) -> tuple[list[RawRecord], list[Problem]]:
+def _load_content(root: Path, parse: Parse) -> tuple[list[RawRecord], list[Problem]]:
     records: list[RawRecord] = []
     problems: list[Problem] = []
     if (root / "content").is_symlink():  # read from wherever it points: never (SECURITY.md)
@@ -442,7 +448,7 @@ def _load_content(root: Path) -> tuple[list[RawRecord], list[Problem]]:
         elif entry.is_dir():
             message = f"dossier « {name} » inconnu : {_WHERE}"
             if entry.name in FOLDERS:
-                _load_folder(entry.path, entry.name, records, problems)
+                _load_folder(entry.path, entry.name, records, problems, parse)
                 continue
         elif entry.name in CONTENT_FILES:
             continue
@@ -453,7 +459,8 @@ def _load_content(root: Path) -> tuple[list[RawRecord], list[Problem]]:
     return records, sorted(problems)
 
 
-def _load_folder(folder: str, name: str, records: list[RawRecord], problems: list[Problem]) -> None:
+def _load_folder(folder: str, name: str, records: list[RawRecord], problems: list[Problem],
+                 parse: Parse) -> None:
     """Loads one record folder; for sources, pairs each ``<id>.yaml`` with its ``<id>.txt``."""
     kind = FOLDERS[name]
     files: dict[str, str | None] = {}
@@ -472,7 +479,7 @@ def _load_folder(folder: str, name: str, records: list[RawRecord], problems: lis
                 files[entry.name] = None  # there, refused: not also "missing"
         elif entry.name.endswith(".yaml"):
             files[entry.name] = entry.path
-            record, found = read_record(entry.path, where, kind)
+            record, found = read_record(entry.path, where, kind, parse)
             problems.extend(found)
             records.extend([record] if record else [])
         elif kind == "source" and entry.name.endswith(".txt"):
@@ -518,12 +525,13 @@ def _pair_texts(files: dict[str, str | None], records: list[RawRecord], problems
         problems.extend([problem] if problem else [])
 
 
-def read_record(file: str, where: str, kind: str) -> tuple[RawRecord | None, list[Problem]]:
+def read_record(file: str, where: str, kind: str,
+                parse: Parse | None = None) -> tuple[RawRecord | None, list[Problem]]:
     """The record file ``file`` (``where``: its path from the project's root) -> (record or None, problems)."""
     data, problem = _read(file, where)
     if problem is not None or data is None:
         return None, [problem] if problem else []
-    return parse_record(where, data, kind)
+    return (parse or parse_record)(where, data, kind)
 
 
 def _read(file: str, where: str) -> tuple[bytes | None, Problem | None]:

@@ -23,7 +23,7 @@ from chronicle.derive import Facts, derive_facts
 from chronicle.export import DATA_URLS, data_files, data_paths, line_field
 from chronicle.gitdates import read_history
 from chronicle.inputs import MAX_STATIC, MAX_URL_LIST, InputError, check_inputs, read_bytes, read_text, read_tree
-from chronicle.load import load_content
+from chronicle.load import Parse, RawRecord, load_content
 from chronicle.model import Chronology, build_model
 from chronicle.plan import DuplicateUrlError, Page, plan_pages
 from chronicle.problems import ContentError, Problem
@@ -44,16 +44,41 @@ MAX_LISTED = 10
 
 
 @dataclass(frozen=True)
-class Checked:
-    """The outcome of ``check``: when there was no problem, the typed records and the planned pages."""
+class Loaded:
+    """The load stage: the site's settings, the records read and every problem met reading the inputs."""
+
+    config: Config | None
+    records: list[RawRecord]    # those of the files read without a problem
+    problems: list[Problem]     # site.yaml and schema/, record files, templates/, static/, published-urls.txt
+    unreadable: frozenset[str]  # files with a problem: a record there still exists for the references' check
+    published: list[tuple[int, str]]  # content/published-urls.txt, by line
+
+
+@dataclass(frozen=True)
+class Plan:
+    """The plan stage: every page, and what the other files are made of (the pages' dates read)."""
+
+    config: Config
+    index: Index
+    chronology: Chronology
+    facts: Facts
+    pages: tuple[Page, ...]
+
+
+@dataclass(frozen=True)
+class SiteCheck:
+    """What ``check_site`` found: every problem, the typed records, and the plan when one was made."""
 
     config: Config | None
     index: Index | None
     problems: list[Problem]
-    chronology: Chronology | None = None
-    facts: Facts | None = None
-    pages: tuple[Page, ...] = ()
+    plan: Plan | None = None
     located: Located | None = None  # what the check found of the records: the passages, the claims' judgements
+
+    @property
+    def pages(self) -> tuple[Page, ...]:
+        """The planned pages (none when there was no plan)."""
+        return self.plan.pages if self.plan else ()
 
 
 @dataclass(frozen=True)
@@ -63,7 +88,7 @@ class Site:
 
     files: Mapping[str, bytes]
     permanent: frozenset[str]
-    checked: Checked | None = None  # the records and pages it was made of (``serve`` rebuilds from them)
+    plan: Plan | None = None  # what it was made of (the incremental path starts from it)
     searchable: tuple[str, ...] = ()  # the pages in its search index, by path (none when it was carried over)
 
 
@@ -108,48 +133,100 @@ def check_recorded(published: list[tuple[int, str]] | None, permanent: frozenset
                     f"joignez {PUBLISHED_URLS} à votre pull request : ces adresses seront alors protégées.")]
 
 
-def plan_checked(index: Index, located: Located, config: Config) -> tuple[Chronology, Facts, list[Page]]:
-    """The model, its derived facts and the planned pages of records that passed the check."""
+def load_site(root: Path, base_url: str | None = None, parse: Parse | None = None) -> Loaded:
+    """Load stage: ``content/site.yaml`` and every record of ``root``, with every problem met reading
+    them or the other inputs (``parse``: see ``load.load_content``)."""
+    config, problems = load_config(root, base_url)
+    records, load_problems = load_content(root, parse)
+    load_problems += check_inputs(root)  # templates/, static/, published-urls.txt: as unreadable as a record
+    unreadable = frozenset(problem.path for problem in load_problems)
+    return Loaded(config, [r for r in records if r.path not in unreadable], problems + load_problems,
+                  unreadable, read_published(root) or [])
+
+
+def check_loaded(loaded: Loaded) -> SiteCheck:
+    """Check stage: type and cross-check the records; every problem, sorted.
+
+    With problems there is no plan to compare the published URLs with: they are judged from
+    the records alone, and only if all of them could be read (an unreadable one is not gone).
+    """
+    if loaded.config is None:
+        return SiteCheck(None, None, sorted(set(loaded.problems)))
+    index, located, problems = check_content(loaded.records, loaded.config, broken=loaded.unreadable)
+    problems = loaded.problems + problems
+    if problems and not loaded.unreadable:
+        problems += check_published(index, loaded.published, PUBLISHED_URLS)
+    return SiteCheck(loaded.config, index, sorted(set(problems)), located=located)
+
+
+def plan_site(root: Path, config: Config, index: Index, chronology: Chronology, facts: Facts) -> Plan:
+    """Plan stage: every page, dated from the repository's history; ContentError for two pages at one URL."""
+    config = replace(config, history=read_history(root))  # the pages' dates: only a plan needs them
+    try:
+        pages = tuple(plan_pages(chronology, facts, config))
+    except DuplicateUrlError as error:
+        raise ContentError(sorted(set(error.problems))) from None
+    return Plan(config, index, chronology, facts, pages)
+
+
+def check_plan(plan: Plan, published: list[tuple[int, str]], require_recorded: bool = False) -> list[Problem]:
+    """The plan's own problems: a published URL it no longer serves; with ``require_recorded``, a URL it
+    would publish that ``content/published-urls.txt`` does not list yet."""
+    problems = check_published(plan.index, published, PUBLISHED_URLS, served_urls(plan.pages))
+    if require_recorded:
+        problems += check_recorded(published, permanent_urls(plan.pages))
+    return sorted(set(problems))
+
+
+def plan_content(root: Path, base_url: str | None = None, parse: Parse | None = None) -> Plan:
+    """The stages before rendering, one a line: load -> check -> model -> derive -> plan; raises
+    ContentError with every problem of the first stage that has any."""
+    loaded = load_site(root, base_url, parse)
+    config, index, located = passed(check_loaded(loaded))
     chronology = build_model(index)
     facts = derive_facts(chronology, located)
-    return chronology, facts, plan_pages(chronology, facts, config)
+    plan = plan_site(root, config, index, chronology, facts)
+    return passed_plan(plan, loaded.published)
+
+
+def passed(checked: SiteCheck) -> tuple[Config, Index, Located]:
+    """The settings, the checked records and what the check located, or ContentError with every problem."""
+    if checked.problems or checked.config is None or checked.index is None or checked.located is None:
+        raise ContentError(checked.problems)
+    return checked.config, checked.index, checked.located
+
+
+def passed_plan(plan: Plan, published: list[tuple[int, str]]) -> Plan:
+    """``plan``, or ContentError when a published URL would lead nowhere."""
+    problems = check_plan(plan, published)
+    if problems:
+        raise ContentError(problems)
+    return plan
 
 
 def check_site(root: Path, base_url: str | None = None, require_recorded: bool = False,
-               plan: bool = False) -> Checked:
-    """Load and check everything under ``root``; every problem, sorted.
+               plan: bool = False) -> SiteCheck:
+    """Load and check everything under ``root``; every problem, sorted (``build.py check``).
 
     The published URLs are checked against the URLs foreseen from the records, and only when
-    one seems gone against the planned pages themselves. ``plan`` (the build) plans the pages
-    in any case and returns them; ``require_recorded`` (the gate before a deployment) also
-    reports the URLs the site would publish without their being in ``content/published-urls.txt``.
+    one seems gone against the planned pages themselves. ``plan`` plans the pages in any case
+    and returns them; ``require_recorded`` (the gate before a deployment) also reports the URLs
+    the site would publish without their being in ``content/published-urls.txt``.
     """
-    config, problems = load_config(root, base_url)
-    records, load_problems = load_content(root)
-    load_problems += check_inputs(root)  # templates/, static/, published-urls.txt: as unreadable as a record
-    problems += load_problems
-    if config is None:
-        return Checked(None, None, sorted(set(problems)))
-    loaded = {p.path for p in load_problems}
-    index, located, check_problems = check_content([r for r in records if r.path not in loaded], config, broken=loaded)
-    problems += check_problems
-    published = read_published(root) or []
-    if problems:  # no plan to compare with: the published check judges from the records alone,
-        if not load_problems:  # and only if all of them could be read (an unreadable one is not gone)
-            problems += check_published(index, published, PUBLISHED_URLS)
-        return Checked(config, index, sorted(set(problems)), located=located)
-    gone = check_published(index, published, PUBLISHED_URLS, predicted_urls(index))
+    loaded = load_site(root, base_url)
+    checked = check_loaded(loaded)
+    if checked.problems or checked.config is None or checked.index is None or checked.located is None:
+        return checked
+    gone = check_published(checked.index, loaded.published, PUBLISHED_URLS, predicted_urls(checked.index))
     if not (plan or require_recorded or gone):
-        return Checked(config, index, [], located=located)
-    config = replace(config, history=read_history(root))  # the pages' dates: only a plan needs them
+        return checked
+    chronology = build_model(checked.index)
     try:
-        chronology, facts, pages = plan_checked(index, located, config)
-    except DuplicateUrlError as error:
-        return Checked(config, index, sorted(set(error.problems)), located=located)
-    problems += check_published(index, published, PUBLISHED_URLS, served_urls(pages))
-    if require_recorded:
-        problems += check_recorded(published, permanent_urls(pages))
-    return Checked(config, index, sorted(set(problems)), chronology, facts, tuple(pages), located)
+        made = plan_site(root, checked.config, checked.index, chronology, derive_facts(chronology, checked.located))
+    except ContentError as error:  # two pages at one URL
+        return SiteCheck(checked.config, checked.index, error.problems, located=checked.located)
+    return SiteCheck(made.config, checked.index, check_plan(made, loaded.published, require_recorded), made,
+                     checked.located)
 
 
 def static_files(root: Path) -> dict[str, bytes]:
@@ -180,12 +257,11 @@ def redirect_rules(pages: tuple[Page, ...]) -> bytes:
     return (header + "".join(lines)).encode("utf-8")
 
 
-def other_files(checked: Checked, root: Path) -> dict[str, bytes]:
+def other_files(plan: Plan, root: Path) -> dict[str, bytes]:
     """The files of the site that are neither pages nor data files: the data files' schema, ``_redirects``,
     ``static/``."""
-    assert checked.config is not None
-    files = {EXPORT_SCHEMA: read_bytes(checked.config.schema_dir.parent, "schema/chronologie.schema.json"),
-             REDIRECTS_FILE: redirect_rules(checked.pages)}
+    files = {EXPORT_SCHEMA: read_bytes(plan.config.schema_dir.parent, "schema/chronologie.schema.json"),
+             REDIRECTS_FILE: redirect_rules(plan.pages)}
     files.update(static_files(root))
     return files
 
@@ -201,14 +277,6 @@ def previous_search_bundle(out_dir: Path, folder: Path) -> list[str]:
     return paths
 
 
-def checked_for_build(root: Path, base_url: str | None) -> Checked:
-    """The checked records and planned pages of ``root``; raises ContentError on any problem."""
-    checked = check_site(root, base_url, plan=True)
-    if checked.problems or checked.config is None or checked.chronology is None:
-        raise ContentError(checked.problems)
-    return checked
-
-
 @dataclass(frozen=True)
 class Written:
     """What ``write_into`` wrote: every path, sorted, and the pages the search index holds."""
@@ -217,10 +285,21 @@ class Written:
     searchable: list[str]
 
 
-Meanwhile = Callable[[Checked, tuple[str, ...]], None]  # given the checked site and the pages being indexed
+Meanwhile = Callable[[Plan, tuple[str, ...]], None]  # given the plan and the pages being indexed
 
 
-def write_into(checked: Checked, root: Path, folder: Path, search_from: Path | None = None,
+def site_paths(plan: Plan, root: Path) -> tuple[list[tuple[Page, str]], dict[str, bytes], list[str]]:
+    """Where the plan's files go: (page, path) pairs, the other files ({path: bytes}), the data files' paths.
+
+    A page whose path is also another file's or a data file's gives way to it (the last wins).
+    """
+    others = other_files(plan, root)
+    data = data_paths(plan.chronology, plan.config)
+    pages = [(page, urls.output_path(page.url)) for page in plan.pages]
+    return [(page, path) for page, path in pages if path not in others and path not in data], others, data
+
+
+def write_into(plan: Plan, root: Path, folder: Path, search_from: Path | None = None,
                meanwhile: Meanwhile | None = None) -> Written:
     """Write the whole site into the empty ``folder``: the pages (rendered on every core), the other
     files and the search index. The data files are made while Pagefind indexes, when this process
@@ -232,11 +311,7 @@ def write_into(checked: Checked, root: Path, folder: Path, search_from: Path | N
     """
     from chronicle.search import MARKER  # here: the check runs without Pagefind (the pre-commit hook)
 
-    others = other_files(checked, root)
-    assert checked.chronology is not None and checked.config is not None
-    data = data_paths(checked.chronology, checked.config)
-    pages = [(page, urls.output_path(page.url)) for page in checked.pages]
-    pages = [(page, path) for page, path in pages if path not in others and path not in data]  # the last wins
+    pages, others, data = site_paths(plan, root)
     make_folders([*(path for _, path in pages), *others, *data], folder)  # all checked before anything is written
     write_tree(others, folder)
     marked = {path for path, body in others.items() if path.endswith(".html") and MARKER in body}
@@ -245,10 +320,9 @@ def write_into(checked: Checked, root: Path, folder: Path, search_from: Path | N
     searchable: list[str] = []
 
     def write_data(indexed: list[str]) -> None:
-        assert checked.chronology is not None and checked.config is not None
-        write_tree(data_files(checked.chronology, checked.config), folder)
+        write_tree(data_files(plan.chronology, plan.config), folder)
         if meanwhile is not None:
-            meanwhile(checked, tuple(indexed))
+            meanwhile(plan, tuple(indexed))
 
     if bundle:
         render_into([page for page, _ in pages], environment, folder, MARKER)
@@ -298,12 +372,12 @@ def render_site(root: Path, base_url: str | None = None, search_from: Path | Non
 
     ``search_from``: as for ``write_into``.
     """
-    checked = checked_for_build(root, base_url)
+    plan = plan_content(root, base_url)
     with interruptions_unwind(), tempfile.TemporaryDirectory(prefix="chronicle-site-") as tmp:
         folder = Path(tmp)
-        written = write_into(checked, root, folder, search_from)
+        written = write_into(plan, root, folder, search_from)
         files = {path: (folder / path).read_bytes() for path in written.paths}
-    return Site(files, permanent_urls(checked.pages), checked, tuple(written.searchable))
+    return Site(files, permanent_urls(plan.pages), plan, tuple(written.searchable))
 
 
 def build_files(root: Path, base_url: str | None = None) -> dict[str, bytes]:
@@ -312,18 +386,17 @@ def build_files(root: Path, base_url: str | None = None) -> dict[str, bytes]:
 
 
 def build_site(root: Path, out_dir: Path, base_url: str | None = None, reuse_search: bool = False,
-               meanwhile: Meanwhile | None = None) -> Site:
+               meanwhile: Meanwhile | None = None, parse: Parse | None = None) -> Site:
     """Build and write the site; ``out_dir`` is replaced only if everything succeeded.
 
-    The pages are written straight into a staging folder beside ``out_dir`` as they are rendered,
-    and indexed there: they are never held in memory together. ``reuse_search`` and ``meanwhile``:
-    see ``write_into``.
+    The stages up to the plan (``plan_content``), then the pages rendered straight into a staging
+    folder beside ``out_dir`` and indexed there: they are never held in memory together.
+    ``reuse_search`` and ``meanwhile``: see ``write_into``; ``parse``: see ``load.load_content``.
     """
-    checked = checked_for_build(root, base_url)
+    plan = plan_content(root, base_url, parse)
     with staged_site(out_dir) as folder:
-        written = write_into(checked, root, folder, out_dir if reuse_search else None, meanwhile)
-    return Site(SiteFiles(out_dir, written.paths), permanent_urls(checked.pages), checked,
-                tuple(written.searchable))
+        written = write_into(plan, root, folder, out_dir if reuse_search else None, meanwhile)
+    return Site(SiteFiles(out_dir, written.paths), permanent_urls(plan.pages), plan, tuple(written.searchable))
 
 
 def record_published(root: Path, permanent: frozenset[str]) -> list[str]:

@@ -17,8 +17,9 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from chronicle.live import Edit, LiveSite, keep, rebuild_text_edit, write_changed
-from chronicle.pipeline import build_site
+from chronicle.export import data_files
+from chronicle.incremental import Edit, Stages, plan_edit, write_changed, write_edit, write_full
+from chronicle.pipeline import Plan
 from chronicle.preview import open_server
 from chronicle.problems import ContentError, Problem, counted, printable
 from chronicle.search import BUNDLE, SearchIndexError, index_folder, marked_pages
@@ -40,7 +41,7 @@ def restarted(timer: threading.Timer | None, seconds: float, action: Callable[[]
 
 
 class PendingExports:
-    """The data files of the last live edit: written once the editor pauses, or as soon as one is asked for.
+    """The data files of the last edit: written once the editor pauses, or as soon as one is asked for.
 
     They cover the whole chronology (a second at 10,000 events): writing them after each save
     would slow the pages the browser is reloading.
@@ -49,26 +50,26 @@ class PendingExports:
     def __init__(self, out_dir: Path) -> None:
         self.out_dir = out_dir
         self.lock = threading.Lock()
-        self.edit: Edit | None = None
+        self.plan: Plan | None = None
         self.timer: threading.Timer | None = None
 
-    def defer(self, edit: Edit) -> None:
-        """Write ``edit``'s data files after ``EXPORTS_PAUSE`` seconds without another edit."""
+    def defer(self, plan: Plan) -> None:
+        """Write ``plan``'s data files after ``EXPORTS_PAUSE`` seconds without another edit."""
         with self.lock:
-            self.edit = edit
+            self.plan = plan
             self.timer = restarted(self.timer, EXPORTS_PAUSE, self.flush)
 
     def flush(self) -> None:
         """Write the pending data files now, if any."""
         with self.lock:
-            edit, self.edit = self.edit, None
-            if edit is not None:
-                write_changed(edit.exports(), self.out_dir)
+            plan, self.plan = self.plan, None
+            if plan is not None:
+                write_changed(data_files(plan.chronology, plan.config), self.out_dir)
 
     def discard(self) -> None:
         """Forget them (a full build writes its own), once any write under way is over."""
         with self.lock:
-            self.edit = None
+            self.plan = None
 
 
 class PendingSearch:
@@ -132,7 +133,7 @@ class BuildState:
     def __init__(self) -> None:
         self.version = 0
         self.problems: list[Problem] = []
-        self.live: LiveSite | None = None  # what the last good build knew, for the next edit
+        self.stages: Stages | None = None  # what the last good build made (and site/ holds), for the next edit
         self.exports: PendingExports | None = None
         self.search: PendingSearch | None = None  # set once a build carried the search index over
         self.changed = threading.Condition()
@@ -163,27 +164,6 @@ def seconds(started: float) -> str:
     return f"{time.perf_counter() - started:.2f}".replace(".", ",")
 
 
-def rebuild_live(state: BuildState, changed: set[Path], out_dir: Path) -> bool:
-    """Rebuild only the pages an edit to events' texts touches (``chronicle.live``); False if it can't."""
-    started = time.perf_counter()
-    try:
-        edit = rebuild_text_edit(state.live, changed) if state.live and not state.problems else None
-    except Exception as error:  # a bug of the live path: said, and the full build that follows does it
-        say(f"Reconstruction partielle impossible ({type(error).__name__} : {error}) ; reconstruction complète.")
-        edit = None
-    if edit is None:
-        return False
-    state.live = edit.site
-    say(f"Reconstruit : {counted(len(edit.written), 'page')} réécrite{'s' if len(edit.written) > 1 else ''} en "
-        f"{seconds(started)} s.")
-    state.publish([])
-    if edit.written:
-        state.exports = state.exports or PendingExports(out_dir)
-        state.exports.defer(edit)
-        search_lags(state, out_dir)
-    return True
-
-
 def search_lags(state: BuildState, out_dir: Path) -> None:
     """The build carried the search index over: make it again once the editor pauses."""
     state.search = state.search or PendingSearch(out_dir, state)
@@ -194,42 +174,55 @@ def rebuild(root: Path, out_dir: Path, state: BuildState, base_url: str | None =
             changed: set[Path] | None = None) -> None:
     """Build once and publish the outcome; a failed build leaves ``site/`` as it was.
 
-    An edit to the texts of events (``changed``) rebuilds only the pages that show them. After
-    the first build, the search index is carried over, then made again in the background once
-    the editor pauses (``PendingSearch``): Pagefind takes seconds on a large chronology.
+    Every build runs the stages of a clean build (``chronicle.incremental``); after the first,
+    only the pages whose plan changed are rendered again, the data files are written once the
+    editor pauses (``PendingExports``), and the search index is carried over, then made again
+    in the background (``PendingSearch``): Pagefind takes seconds on a large chronology.
+    ``changed`` (the files the watcher saw) is not needed: the stages find what changed.
     """
     with state.building:
-        if not (changed and rebuild_live(state, changed, out_dir)):
-            rebuild_all(root, out_dir, state, base_url)
+        started = time.perf_counter()
+        stages, state.stages = state.stages, None  # until site/ is known to hold the next ones
+        try:
+            edit = plan_edit(stages, root, base_url)
+            if stages is None or edit.full:
+                write_all(edit, root, out_dir, state, started, reuse_search=state.version > 0)
+            else:
+                write_partly(edit, stages, out_dir, state, started)
+        except ContentError as error:
+            state.stages = stages  # nothing was written: site/ still holds them
+            for problem in error.problems:
+                print(problem.format(), file=sys.stderr)
+            shows = "les affiche" if len(error.problems) > 1 else "l'affiche"
+            print(f"{counted(len(error.problems), 'problème')} ; le navigateur {shows}.", file=sys.stderr, flush=True)
+            state.publish(error.problems)
+        except Exception as error:  # a bug (ours or a template's): shown, and the watcher goes on
+            problem = Problem("chronicle", 0, 0, "", f"erreur interne ({type(error).__name__} : {error}).",
+                              "Signalez-la aux mainteneurs avec la dernière modification faite.")
+            print(problem.format(), file=sys.stderr, flush=True)
+            state.publish([problem])
 
 
-def rebuild_all(root: Path, out_dir: Path, state: BuildState, base_url: str | None) -> None:
-    """The full build, its outcome published to the waiting pages."""
-    started = time.perf_counter()
-    state.live = None
+def write_all(edit: Edit, root: Path, out_dir: Path, state: BuildState, started: float, reuse_search: bool) -> None:
+    """Write every page of ``edit`` as a clean build does, and publish it."""
     if state.exports:
-        state.exports.discard()
-    reuse_search = state.version > 0
-    try:
-        site = build_site(root, out_dir, base_url, reuse_search=reuse_search)
-    except ContentError as error:
-        for problem in error.problems:
-            print(problem.format(), file=sys.stderr)
-        shows = "les affiche" if len(error.problems) > 1 else "l'affiche"
-        print(f"{counted(len(error.problems), 'problème')} ; le navigateur {shows}.", file=sys.stderr, flush=True)
-        state.publish(error.problems)
-        return
-    except Exception as error:  # a bug (ours or a template's): shown, and the watcher goes on
-        problem = Problem("chronicle", 0, 0, "", f"erreur interne ({type(error).__name__} : {error}).",
-                          "Signalez-la aux mainteneurs avec la dernière modification faite.")
-        print(problem.format(), file=sys.stderr, flush=True)
-        state.publish([problem])
-        return
+        state.exports.discard()  # written with the site
+    site, state.stages = write_full(edit, root, out_dir, reuse_search)
     say(f"Reconstruit : {len(site.files)} fichiers en {seconds(started)} s.")
-    state.live = keep(site, root, out_dir)
     state.publish([])
     if reuse_search:
         search_lags(state, out_dir)
+
+
+def write_partly(edit: Edit, stages: Stages, out_dir: Path, state: BuildState, started: float) -> None:
+    """Write the pages of ``edit`` that changed into ``site/``, publish it, and defer the data files."""
+    written, state.stages = write_edit(edit, stages, out_dir, with_data=False)
+    say(f"Reconstruit : {counted(len(written), 'page')} réécrite{'s' if len(written) > 1 else ''} en "
+        f"{seconds(started)} s.")
+    state.publish([])
+    state.exports = state.exports or PendingExports(out_dir)
+    state.exports.defer(edit.plan)
+    search_lags(state, out_dir)
 
 
 def watch(root: Path, out_dir: Path, state: BuildState, stop: threading.Event, ready: threading.Event,
@@ -284,8 +277,7 @@ def unwatched(root: Path, out_dir: Path, state: BuildState, base_url: str | None
                               "reprend d'elle-même, et cette page se rechargera.")
     if build:
         say(state.unwatched.format())
-        with state.building:
-            rebuild_all(root, out_dir, state, base_url)
+        rebuild(root, out_dir, state, base_url)
 
 
 def serve(root: Path, out_dir: Path, port: int, open_browser: bool = False, base_url: str | None = None) -> int:

@@ -1,5 +1,5 @@
 """The command line's fast paths: a build is skipped only when nothing it depends on has changed,
-and an edit to the texts of events starts from the last build's saved state (chronicle/live.py)."""
+and any edit to content/ starts from the last build's saved stages (chronicle/incremental.py, chronicle/saved.py)."""
 
 from __future__ import annotations
 
@@ -148,8 +148,8 @@ TEXT_EDITS = st.lists(st.tuples(st.sampled_from(["title", "summary", "annotation
                 ("annotation", 5, "«à»")])
 def test_text_edits_from_the_saved_state_give_the_clean_build_bytes(tmp_path_factory: pytest.TempPathFactory,
                                                                       edits: list[tuple[str, int, str]]) -> None:
-    """Texts edited between command-line builds: each build redoes only what shows them, search index
-    included, and leaves the bytes of a clean build; a date or a problem goes through the full build."""
+    """Texts and kinds edited between command-line builds: each build redoes only what shows them, search
+    index included, and leaves the bytes of a clean build; a problem is reported as a full build does."""
     base = tmp_path_factory.mktemp("texts")
     root = make_project(base)
     assert build(root).startswith(BUILT)
@@ -157,7 +157,7 @@ def test_text_edits_from_the_saved_state_give_the_clean_build_bytes(tmp_path_fac
     for field, pick, words in edits:
         path = events[pick % len(events)]
         text = path.read_text(encoding="utf-8")
-        if field == "kind":  # lists, counts and silences move: the full build
+        if field == "kind":  # lists, counts and silences move: the same stages find which pages
             kind = "call" if "\nkind: meeting\n" in text else "meeting"
             path.write_text(re.sub(r"\nkind: [\w-]+\n", f"\nkind: {kind}\n", text, count=1), encoding="utf-8")
         elif field == "problem":
@@ -172,30 +172,33 @@ def test_text_edits_from_the_saved_state_give_the_clean_build_bytes(tmp_path_fac
             path.write_text(text.replace(f"\n{field}: ", f"\n{field}: {words.strip() or 'x'} — ", 1),
                             encoding="utf-8")
         output = build(root)
-        if field in ("title", "summary", "annotation") and f"\n{field}: " in text:
+        if field == "kind" or f"\n{field}: " in text:
             assert output.startswith(UPDATED), output
-        elif field == "kind":
-            assert output.startswith(BUILT), output
         assert build(root).startswith(UP_TO_DATE)
     assert tree(root / "site") == clean_build(root, base)
 
 
 def test_a_file_saved_during_the_build_is_redone_by_the_next(tmp_path: Path) -> None:
     from chronicle.cache import read_inputs
-    from chronicle.live import pickle_checked, seal_state, update_saved
-    from chronicle.pipeline import build_site
+    from chronicle.incremental import ParseMemo, edit_of, templates_fingerprint
+    from chronicle.pipeline import Plan, build_site
+    from chronicle.saved import pickle_stages, seal_stages
 
     root = make_project(tmp_path)
     out = root / "site"
     inputs = read_inputs(root, out, {"base_url": None})  # as the command line: before the build reads anything
-    site = build_site(root, out)
+    parsed, templates = ParseMemo(), templates_fingerprint(root)
+    pickled: list[str | None] = []
+
+    def save(plan: Plan, searchable: tuple[str, ...]) -> None:
+        pickled.append(pickle_stages(root, edit_of(plan, root, parsed, templates).stages(frozenset(searchable))))
+
+    build_site(root, out, meanwhile=save, parse=parsed)
     event = root / "content" / "events" / "2022-02-18-appel-austin-choigou.yaml"
     event.write_text(event.read_text(encoding="utf-8").replace("Dernier entretien", "Ultime entretien"),
                      encoding="utf-8")  # saved after the build read it
-    assert site.checked is not None
-    seal_state(root, pickle_checked(root, site.checked, site.searchable), inputs, out)
-    written = update_saved(root, out, read_inputs(root, out, {"base_url": None}))
-    assert written is not None and "evenements/2022-02-18-appel-austin-choigou/index.html" in written
+    seal_stages(root, pickled[0], inputs.settings, out)
+    assert build(root).startswith(UPDATED)
     assert "Ultime entretien" in (out / "evenements" / "2022-02-18-appel-austin-choigou" /
                                   "index.html").read_text(encoding="utf-8")
 
@@ -204,7 +207,7 @@ def test_a_file_saved_during_the_build_is_redone_by_the_next(tmp_path: Path) -> 
 def test_a_damaged_or_stale_saved_state_means_a_full_build(tmp_path: Path, damage: str) -> None:
     root = make_project(tmp_path)
     assert build(root).startswith(BUILT)
-    saved = root / ".chronicle-cache" / "live.pickle"
+    saved = root / ".chronicle-cache" / "stages.pickle"
     if damage == "garbage":
         saved.write_bytes(b"not a pickle")
     elif damage == "cut":
@@ -243,26 +246,27 @@ def test_a_state_file_not_saved_for_this_output_is_never_unpickled(tmp_path: Pat
     marker = tmp_path / "unpickled"
     inputs = read_inputs(root, root / "site", {"base_url": None})
     for output in ("", "0" * 64):  # as in a fresh checkout (no site/ yet), or a guess
-        header = json.dumps({"settings": inputs.settings, "output": output, "content": inputs.content}).encode()
+        header = json.dumps({"settings": inputs.settings, "output": output}).encode()
         header += b"\n"
-        (root / ".chronicle-cache" / "live.pickle").write_bytes(header + pickle.dumps(Payload(marker)))
+        (root / ".chronicle-cache" / "stages.pickle").write_bytes(header + pickle.dumps(Payload(marker)))
         edit_unseen(root / "content" / "events" / "2022-02-18-appel-austin-choigou.yaml")
         assert build(root).startswith(BUILT)
         assert not marker.exists()
     shutil.rmtree(root / "site")
-    (root / ".chronicle-cache" / "live.pickle").write_bytes(pickle.dumps(Payload(marker)))
+    (root / ".chronicle-cache" / "stages.pickle").write_bytes(pickle.dumps(Payload(marker)))
     assert build(root).startswith(BUILT)
     assert not marker.exists()
 
 
-@pytest.mark.parametrize("step", ["data_files", "pickle_state"])
+@pytest.mark.parametrize("step", ["data_files", "pickle_stages"])
 def test_an_update_that_fails_halfway_leaves_the_site_and_the_saved_state_as_they_were(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, step: str) -> None:
     """Ctrl-C while Pagefind indexes: before the data files are made, or once the new state is
     pickled (the next update must start from the old one, and nothing pickled is left)."""
-    import chronicle.live
-    from chronicle.cache import read_inputs
-    from chronicle.live import update_saved
+    import chronicle.saved
+    from chronicle.cache import output_fingerprint, read_inputs
+    from chronicle.incremental import plan_edit
+    from chronicle.saved import read_stages, write_saved_edit
 
     root = make_project(tmp_path)
     assert build(root).startswith(BUILT)
@@ -272,16 +276,19 @@ def test_an_update_that_fails_halfway_leaves_the_site_and_the_saved_state_as_the
                      encoding="utf-8")
 
     cache = sorted((root / ".chronicle-cache").iterdir())
-    real = getattr(chronicle.live, step)
+    real = getattr(chronicle.saved, step)
 
     def fail(*args: object) -> None:
         real(*args)
         raise KeyboardInterrupt
 
     with monkeypatch.context() as patch:
-        patch.setattr(chronicle.live, step, fail)
+        patch.setattr(chronicle.saved, step, fail)
+        key = read_inputs(root, root / "site", {"base_url": None}).settings
+        stages = read_stages(root, key, output_fingerprint(root / "site"))
+        assert stages is not None
         with pytest.raises(KeyboardInterrupt):
-            update_saved(root, root / "site", read_inputs(root, root / "site", {"base_url": None}))
+            write_saved_edit(plan_edit(stages, root, None), stages, root, root / "site", key)
     assert tree(root / "site") == before
     assert not list(tmp_path.glob("project/.site-*")), "no staging folder left behind"
     assert sorted((root / ".chronicle-cache").iterdir()) == cache, "no pickled state left behind"
@@ -298,7 +305,7 @@ def test_a_full_build_stopped_once_its_state_is_pickled_leaves_the_saved_state_a
 
     root = make_project(tmp_path)
     assert build(root).startswith(BUILT)
-    saved = (root / ".chronicle-cache" / "live.pickle").read_bytes()
+    saved = (root / ".chronicle-cache" / "stages.pickle").read_bytes()
     before = tree(root / "site")
 
     def stopped(*args: object) -> None:
@@ -312,8 +319,8 @@ def test_a_full_build_stopped_once_its_state_is_pickled_leaves_the_saved_state_a
             gc.enable()  # ``build`` turns the collector off for the rest of its process: this one is pytest's
     assert "Interrompu" in capsys.readouterr().err
     assert tree(root / "site") == before
-    assert (root / ".chronicle-cache" / "live.pickle").read_bytes() == saved
-    assert sorted(path.name for path in (root / ".chronicle-cache").iterdir()) == ["live.pickle"], \
+    assert (root / ".chronicle-cache" / "stages.pickle").read_bytes() == saved
+    assert sorted(path.name for path in (root / ".chronicle-cache").iterdir()) == ["stages.pickle"], \
         "nothing pickled left behind (the no-op record is forgotten as any build starts)"
     event = root / "content" / "events" / "2022-02-18-appel-austin-choigou.yaml"
     event.write_text(event.read_text(encoding="utf-8").replace("Dernier entretien", "Ultime entretien"),

@@ -1,0 +1,194 @@
+"""The one incremental path: after any edit, the stages of a clean build run again, fed less work.
+
+Every edit (an event's texts or date, a new, deleted or renamed record, an actor, a channel,
+a source, a claim, ``site.yaml``, a template) goes the same way, through the very functions of
+a clean build (``pipeline.plan_content``), so its problems are a clean check's by construction:
+
+- load: a record file whose path and bytes are those of the last run is not parsed again
+  (``ParseMemo``: parsing is a pure function of them);
+- check, model, derive and plan run in full;
+- render: only the pages whose plan differs from the last run's (the same template and an equal
+  context give the same bytes); every page when a template changed or most pages did, through the
+  clean build's own rendering on every core (``Edit.full``);
+- write: those pages and the other files whose bytes changed; the files no longer planned removed.
+
+``serve`` keeps the stages in memory (``Stages``); the command line saves them in
+``.chronicle-cache/`` (``chronicle.saved``). ``tests/test_incremental.py`` holds the outcome of any
+sequence of edits to a clean build's bytes and problems.
+"""
+
+from __future__ import annotations
+
+import os
+from contextlib import suppress
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from chronicle.cache import tree_fingerprint
+from chronicle.export import data_files
+from chronicle.load import RawRecord, parse_record
+from chronicle.pipeline import Plan, Site, plan_content, site_paths, write_into
+from chronicle.plan import Page
+from chronicle.problems import Problem
+from chronicle.render import PARALLEL_MIN, make_environment, render_pages
+from chronicle.search import BUNDLE, MARKER
+from chronicle.write import SITE_MARKER, safe_relative, staged_site
+
+FULL_SHARE = 0.25  # past this share of the pages (and ``render.PARALLEL_MIN``), render them all on every core
+Parsed = tuple[RawRecord | None, list[Problem]]
+
+
+class ParseMemo:
+    """``load.parse_record``, remembered by (path, kind, bytes): this run's files, and the last run's
+    to draw from. Only the outcomes of the files of the latest run are kept."""
+
+    def __init__(self, previous: ParseMemo | None = None) -> None:
+        self.previous: dict[tuple[str, str, bytes], Parsed] = previous.entries if previous else {}
+        self.entries: dict[tuple[str, str, bytes], Parsed] = {}
+
+    def __call__(self, where: str, data: bytes, kind: str) -> Parsed:
+        """The record of the file at ``where`` holding ``data``, as ``parse_record`` makes it."""
+        key = (where, kind, data)
+        found = self.entries.get(key) or self.previous.get(key)
+        if found is None:
+            found = parse_record(where, data, kind)
+        self.entries[key] = found
+        return found
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {"entries": self.entries}  # the last run's are not needed any more
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.previous, self.entries = {}, state["entries"]
+
+
+@dataclass(frozen=True)
+class Stages:
+    """What the last good run left, for the next to start from: the files it parsed, the pages it
+    planned (as written in the output folder), every file it wrote, and its search index's pages."""
+
+    templates: str                 # ``templates_fingerprint`` of the templates the pages were rendered with
+    parsed: ParseMemo
+    pages: dict[str, Page]         # by path under the output folder
+    paths: frozenset[str]          # every file of the output folder but the search bundle's
+    searchable: frozenset[str]     # the pages in the search index (empty when it was carried over)
+
+
+@dataclass(frozen=True)
+class Edit:
+    """The stages run again after an edit, nothing written yet: the plan, and what to render of it."""
+
+    plan: Plan
+    parsed: ParseMemo
+    templates: str
+    pages: dict[str, Page]         # every page, by path
+    others: dict[str, bytes]       # ``pipeline.other_files``
+    data: list[str]                # the data files' paths
+    changed: list[str] | None      # the paths of the pages to render again; None: every page (``full``)
+
+    @property
+    def full(self) -> bool:
+        """Whether every page is rendered again, as a clean build does (the templates changed, or most pages)."""
+        return self.changed is None
+
+    def paths(self) -> frozenset[str]:
+        """Every file of the site it makes, but the search bundle's."""
+        return frozenset({*self.pages, *self.others, *self.data, SITE_MARKER})
+
+    def stages(self, searchable: frozenset[str]) -> Stages:
+        """The stages to start the next edit from, once this one is written."""
+        return Stages(self.templates, self.parsed, self.pages, self.paths(), searchable)
+
+
+def templates_fingerprint(root: Path) -> str:
+    """A digest of the names and bytes of ``templates/`` (a change to any renders every page again)."""
+    return tree_fingerprint([root / "templates"])
+
+
+def plan_edit(stages: Stages | None, root: Path, base_url: str | None) -> Edit:
+    """Run the stages up to the plan again and compare its pages with those of ``stages``; raises
+    ContentError with every problem, as a clean build does."""
+    templates = templates_fingerprint(root)  # before anything is read: an edit meanwhile is seen next time
+    parsed = ParseMemo(stages.parsed if stages else None)
+    edit = edit_of(plan_content(root, base_url, parsed), root, parsed, templates)
+    if stages is None or stages.templates != templates:
+        return edit
+    changed = [path for path, page in edit.pages.items() if stages.pages.get(path) != page]
+    if len(changed) >= PARALLEL_MIN and len(changed) > FULL_SHARE * len(edit.pages):
+        return edit  # rendered on every core, as a clean build does
+    return replace(edit, changed=changed)
+
+
+def edit_of(plan: Plan, root: Path, parsed: ParseMemo, templates: str) -> Edit:
+    """The ``Edit`` that renders every page of ``plan`` (``parsed`` and ``templates``: what it was made from)."""
+    placed, others, data = site_paths(plan, root)
+    return Edit(plan, parsed, templates, {path: page for page, path in placed}, others, data, None)
+
+
+def write_full(edit: Edit, root: Path, out_dir: Path, reuse_search: bool) -> tuple[Site, Stages]:
+    """Write the whole site of ``edit`` as a clean build does (a staging folder swapped in); the site and
+    the next stages."""
+    from chronicle.pipeline import permanent_urls
+    from chronicle.write import SiteFiles
+
+    with staged_site(out_dir) as folder:
+        written = write_into(edit.plan, root, folder, out_dir if reuse_search else None)
+    site = Site(SiteFiles(out_dir, written.paths), permanent_urls(edit.plan.pages), edit.plan,
+                tuple(written.searchable))
+    return site, edit.stages(frozenset(written.searchable))
+
+
+def write_edit(edit: Edit, stages: Stages, folder: Path, with_data: bool = True) -> tuple[list[str], Stages]:
+    """Write into ``folder`` (the site of ``stages``) the pages of ``edit`` to render again, the other
+    files whose bytes changed and, ``with_data``, the data files; remove the files no longer planned.
+    The paths rewritten or removed, and the next stages."""
+    assert edit.changed is not None
+    environment = make_environment(edit.plan.config.root / "templates")
+    rendered = render_pages([edit.pages[path] for path in edit.changed], environment)
+    written = write_changed({**rendered, **edit.others}, folder)
+    if with_data:
+        written += write_changed(data_files(edit.plan.chronology, edit.plan.config), folder)
+    gone = sorted(stages.paths - edit.paths())
+    remove_files(gone, folder)
+    marked = {path for path, body in {**rendered, **edit.others}.items() if path.endswith(".html") and MARKER in body}
+    searchable = (stages.searchable - set(gone) - set(rendered) - set(edit.others)) | marked
+    return written + gone, edit.stages(frozenset(searchable))
+
+
+def write_changed(files: dict[str, bytes], out_dir: Path) -> list[str]:
+    """Write the files of ``files`` whose bytes differ from those in ``out_dir``, each atomically
+    (a file of the folder may be a hard link to the served site's: it is replaced, never written into);
+    their paths."""
+    written = []
+    for path, data in sorted(files.items()):
+        target = out_dir.joinpath(*safe_relative(path).parts)
+        try:
+            if target.read_bytes() == data:
+                continue
+        except OSError:
+            pass
+        target.parent.mkdir(parents=True, exist_ok=True)
+        temporary = target.with_name(f".{target.name}.{os.getpid()}.edit")  # beside it: the rename is atomic
+        try:
+            temporary.write_bytes(data)
+            os.replace(temporary, target)
+        except BaseException:
+            temporary.unlink(missing_ok=True)
+            raise
+        written.append(path)
+    return written
+
+
+def remove_files(paths: list[str], out_dir: Path) -> None:
+    """Remove the files ``paths`` from ``out_dir``, then the folders that this leaves empty."""
+    folders: set[Path] = set()
+    for path in paths:
+        if path.startswith(f"{BUNDLE}/"):
+            continue
+        target = out_dir.joinpath(*safe_relative(path).parts)
+        target.unlink(missing_ok=True)
+        folders.update(parent for parent in target.parents if parent != out_dir and out_dir in parent.parents)
+    for folder in sorted(folders, key=lambda path: len(path.parts), reverse=True):
+        with suppress(OSError):  # not empty: something else is planned there
+            folder.rmdir()

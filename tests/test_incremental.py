@@ -1,0 +1,177 @@
+"""The one incremental path (chronicle/incremental.py), as ``serve`` runs it after every save: whatever
+the edits, the site it leaves is byte for byte a clean build's, and the problems it reports are a
+clean check's (the search index aside: the preview carries it over, then makes it again)."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
+
+import chronicle.serve
+from chronicle.pipeline import check_site, render_site
+from chronicle.serve import BuildState, rebuild
+from tests.conftest import make_project, tree
+
+SEARCH = "pagefind/"
+DATES = ("2022-02-20", "2022-03", "2023", "2021-06-01/2021-07-15", "2016-06-06")
+WORDS = st.text(alphabet="abcdéèçàô ’«»&<", min_size=1, max_size=10)
+KINDS = ("text", "date", "new", "delete", "rename", "actor", "channel", "source", "claim", "site", "template",
+         "break", "revert")
+ACTIONS = st.lists(st.tuples(st.sampled_from(KINDS), st.integers(0, 50), WORDS), min_size=1, max_size=6)
+
+
+def site_pages(out: Path) -> dict[str, bytes]:
+    """The files of the written site, its search index aside."""
+    return {path: body for path, body in tree(out).items() if not path.startswith(SEARCH)}
+
+
+def clean_build(root: Path, out: Path) -> dict[str, bytes]:
+    """A clean build of ``root`` in memory (with ``out``'s search index, to spare Pagefind's time)."""
+    return {path: body for path, body in render_site(root, search_from=out).files.items()
+            if not path.startswith(SEARCH)}
+
+
+def replace_line(path: Path, field: str, value: str) -> None:
+    """Set the top-level ``field`` of a record file to ``value`` (a YAML scalar, written as is)."""
+    text = path.read_text(encoding="utf-8")
+    path.write_text(re.sub(rf"(?m)^{field}:.*$", f"{field}: {value}", text, count=1), encoding="utf-8")
+
+
+def quoted(words: str) -> str:
+    """``words`` as a YAML double-quoted scalar."""
+    return '"' + words.strip().replace("\\", "").replace('"', "") + ' modifié"'
+
+
+def pick(folder: Path, number: int) -> Path:
+    """The ``number``-th record file of ``folder`` (modulo their count)."""
+    files = sorted(folder.glob("*.yaml"))
+    return files[number % len(files)]
+
+
+def apply(root: Path, kind: str, number: int, words: str, step: int) -> None:
+    """One editor's act on the project ``root``."""
+    content = root / "content"
+    event = pick(content / "events", number)
+    if kind == "text":
+        replace_line(event, "title", quoted(words))
+    elif kind == "date":
+        replace_line(event, "date", DATES[number % len(DATES)])
+    elif kind == "new":
+        new = content / "events" / f"2022-04-0{1 + step % 9}-nouveau-{step}.yaml"
+        new.write_text(event.read_text(encoding="utf-8"), encoding="utf-8")
+        replace_line(new, "date", f"2022-04-0{1 + step % 9}")
+        replace_line(new, "title", quoted(words))
+        replace_line(new, "aliases", "[]")
+    elif kind == "delete":
+        event.unlink()
+    elif kind == "rename":
+        renamed = event.with_name(f"{event.stem}-r{step}.yaml")
+        event.rename(renamed)
+        text = renamed.read_text(encoding="utf-8")
+        text = re.sub(r"(?m)^aliases:.*\n", "", text)
+        renamed.write_text(text + f"aliases: [{event.stem}]\n", encoding="utf-8")
+    elif kind in ("actor", "channel"):
+        replace_line(pick(content / f"{kind}s", number), "name", quoted(words))
+    elif kind == "source":
+        replace_line(pick(content / "sources", number), "title", quoted(words))
+    elif kind == "claim":
+        claim = pick(content / "claims", number)
+        text = claim.read_text(encoding="utf-8")
+        claim.write_text(re.sub(r"(?m)^(days|weeks): (\d+)", lambda m: f"{m[1]}: {int(m[2]) + number % 3}",
+                                text, count=1), encoding="utf-8")
+    elif kind == "site":
+        replace_line(content / "site.yaml", "subtitle", quoted(words))
+    elif kind == "template":
+        base = root / "templates" / "base.html"
+        base.write_text(base.read_text(encoding="utf-8").replace("</body>", f"<!-- {step} --></body>", 1),
+                        encoding="utf-8")
+    elif kind == "break":
+        event.write_text(event.read_text(encoding="utf-8") + "title: [non refermé\n", encoding="utf-8")
+
+
+def restore(root: Path, good: Path) -> None:
+    """Put back ``content/`` and ``templates/`` as they were at the last good build (``good``)."""
+    for name in ("content", "templates"):
+        shutil.rmtree(root / name)
+        shutil.copytree(good / name, root / name)
+
+
+@pytest.fixture(scope="module")
+def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The fixture chronology (claims, aliases, corrections, split years), built once."""
+    return make_project(tmp_path_factory.mktemp("fixture"))
+
+
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(actions=ACTIONS)
+@example(actions=[("text", 2, "a"), ("date", 3, "b"), ("new", 1, "c"), ("delete", 4, "d"), ("rename", 5, "e")])
+@example(actions=[("break", 2, "a"), ("text", 3, "b"), ("revert", 0, "c"), ("actor", 1, "d"), ("channel", 0, "e"),
+                  ("source", 1, "f")])
+@example(actions=[("claim", 1, "a"), ("revert", 0, "b"), ("site", 0, "c"), ("template", 0, "d"),
+                  ("delete", 0, "e"), ("revert", 0, "f")])
+def test_any_sequence_of_edits_gives_a_clean_builds_bytes_and_problems(
+        template: Path, tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch,
+        actions: list[tuple[str, int, str]]) -> None:
+    """Random edits of every kind, now and then a problem and its fix: after each save, the preview
+    shows what a clean check reports, and once good again, the bytes of a clean build."""
+    monkeypatch.setattr(chronicle.serve, "search_lags", lambda state, out: None)  # no background Pagefind
+    base = tmp_path_factory.mktemp("edits")
+    root = base / "project"
+    shutil.copytree(template, root)
+    good = base / "good"
+    shutil.copytree(root, good)
+    out = root / "site"
+    state = BuildState()
+    rebuild(root, out, state)
+    assert not state.problems
+    for step, (kind, number, words) in enumerate(actions):
+        if kind == "revert":
+            restore(root, good)
+        else:
+            apply(root, kind, number, words, step)
+        rebuild(root, out, state, changed={root})
+        expected = check_site(root, plan=True).problems
+        assert state.problems == expected, f"{kind}: the problems of a clean check"
+        if expected:
+            continue
+        if state.exports:
+            state.exports.flush()  # the data files, written once the editor pauses
+        assert site_pages(out) == clean_build(root, out), f"{kind}: the bytes of a clean build"
+        assert not [folder for folder in out.rglob("*") if folder.is_dir() and not any(folder.iterdir())]
+        shutil.rmtree(good)
+        shutil.copytree(root, good, ignore=shutil.ignore_patterns("site"))
+
+
+def test_an_edit_renders_only_the_pages_that_show_it(tmp_path: Path) -> None:
+    """A title: its page, its neighbours', the lists and feeds that show it, nothing else."""
+    from chronicle.incremental import plan_edit, write_edit, write_full
+
+    root = make_project(tmp_path)
+    out = root / "site"
+    _, stages = write_full(plan_edit(None, root, None), root, out, reuse_search=False)
+    event = root / "content" / "events" / "2022-02-18-appel-austin-choigou.yaml"
+    replace_line(event, "title", "Un titre corrigé")
+    edit = plan_edit(stages, root, None)
+    assert not edit.full and edit.changed is not None
+    assert "evenements/2022-02-18-appel-austin-choigou/index.html" in edit.changed
+    assert "evenements/2022-02-11-appel-milley-guerassimov/index.html" in edit.changed, "its neighbour links to it"
+    assert "evenements/2024-11-27-appel-brown-guerassimov/index.html" not in edit.changed, "far away: unchanged"
+    assert "a-propos/index.html" not in edit.changed
+    written, _ = write_edit(edit, stages, out)
+    assert set(edit.changed) >= {path for path in written if path.endswith(".html")}
+    assert site_pages(out) == clean_build(root, out)
+
+
+def test_a_template_edit_renders_every_page_again(tmp_path: Path) -> None:
+    from chronicle.incremental import plan_edit, write_full
+
+    root = make_project(tmp_path)
+    _, stages = write_full(plan_edit(None, root, None), root, root / "site", reuse_search=False)
+    base = root / "templates" / "base.html"
+    base.write_text(base.read_text(encoding="utf-8").replace("</body>", "<!-- x --></body>", 1), encoding="utf-8")
+    assert plan_edit(stages, root, None).full
