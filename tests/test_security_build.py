@@ -183,7 +183,7 @@ def oddity(root: Path, tmp_path: Path, kind: str) -> None:
     else:
         cache.mkdir(exist_ok=True)
         name, what = kind.split("-is-")
-        entry = cache / {"record": "build.json", "state": "live.pickle"}[name]
+        entry = cache / {"record": "build.json", "state": "stages.pickle"}[name]
         if entry.is_dir():
             entry.rmdir()
         else:
@@ -240,8 +240,8 @@ def test_what_killed_builds_left_in_the_cache_is_swept(tmp_path: Path) -> None:
     root = make_project(tmp_path)
     assert run_cli(root, "build").returncode == 0
     cache = root / ".chronicle-cache"
-    for name in (".live.pickle.4242.pickled", ".live.pickle.4242.tmp", ".build.json.4242.tmp"):
+    for name in (".stages.pickle.4242.pickled", ".stages.pickle.4242.tmp", ".build.json.4242.tmp"):
         (cache / name).write_bytes(b"x" * 1000)
-    (cache / ".live.pickle.4343.tmp").mkdir()
+    (cache / ".stages.pickle.4343.tmp").mkdir()
     assert run_cli(root, "build").returncode == 0
-    assert sorted(path.name for path in cache.iterdir()) == ["build.json", "live.pickle"]
+    assert sorted(path.name for path in cache.iterdir()) == ["build.json", "stages.pickle"]
