@@ -80,6 +80,16 @@ class SiteCheck:
         """The planned pages (none when there was no plan)."""
         return self.plan.pages if self.plan else ()
 
+    @property
+    def chronology(self) -> Chronology | None:
+        """The model the pages were planned from (None when there was no plan)."""
+        return self.plan.chronology if self.plan else None
+
+    @property
+    def facts(self) -> Facts | None:
+        """The facts derived for the plan (None when there was no plan)."""
+        return self.plan.facts if self.plan else None
+
 
 @dataclass(frozen=True)
 class Site:

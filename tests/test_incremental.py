@@ -22,7 +22,7 @@ DATES = ("2022-02-20", "2022-03", "2023", "2021-06-01/2021-07-15", "2016-06-06")
 WORDS = st.text(alphabet="abcdéèçàô ’«»&<", min_size=1, max_size=10)
 KINDS = ("text", "date", "new", "delete", "rename", "actor", "channel", "source", "claim", "site", "template",
          "break", "revert")
-ACTIONS = st.lists(st.tuples(st.sampled_from(KINDS), st.integers(0, 50), WORDS), min_size=1, max_size=6)
+ACTIONS = st.lists(st.tuples(st.sampled_from(KINDS), st.integers(0, 50), WORDS), min_size=1, max_size=5)
 
 
 def site_pages(out: Path) -> dict[str, bytes]:
@@ -107,7 +107,7 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return make_project(tmp_path_factory.mktemp("fixture"))
 
 
-@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=5, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(actions=ACTIONS)
 @example(actions=[("text", 2, "a"), ("date", 3, "b"), ("new", 1, "c"), ("delete", 4, "d"), ("rename", 5, "e")])
 @example(actions=[("break", 2, "a"), ("text", 3, "b"), ("revert", 0, "c"), ("actor", 1, "d"), ("channel", 0, "e"),
