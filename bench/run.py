@@ -1,4 +1,5 @@
-"""Time Chronicle on a synthetic chronology: clean build, no-op, one edit, serve round-trip.
+"""Time Chronicle on a synthetic chronology: clean build, no-op, one edit, serve round-trips (an event's
+text, its date, a new event, an event deleted).
 
     python bench/run.py --events 10000 [--vs-hugo] [--runs 5]
 
@@ -71,25 +72,65 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def serve_round_trip(project: Path, runs: int) -> float:
-    """Median seconds from saving an event to ``serve`` announcing the rebuilt site."""
+def quiet_event(project: Path) -> Path:
+    """An event in the middle of the chronology that no claim names (its date can move freely)."""
+    claims = " ".join(path.read_text(encoding="utf-8") for path in (project / "content" / "claims").glob("*.yaml"))
+    events = sorted((project / "content" / "events").glob("*.yaml"))
+    return next(event for event in events[len(events) // 2 + 1:] if event.stem not in claims)
+
+
+def move_event(project: Path, run: int) -> None:
+    """Move a quiet event to another day of the same month, or back."""
+    event = quiet_event(project)
+    text = event.read_text(encoding="utf-8")
+    day = re.search(r"(?m)^date: (\d{4}-\d\d)-\d\d$", text)
+    assert day, event
+    event.write_text(text.replace(day[0], f"date: {day[1]}-{10 + run % 15:02d}", 1), encoding="utf-8")
+
+
+def new_event(project: Path, run: int) -> Path:
+    """The file of the event ``add_event`` adds for ``run``."""
+    return project / "content" / "events" / f"2020-06-{10 + run % 15:02d}-nouvel-evenement-{run}.yaml"
+
+
+def add_event(project: Path, run: int) -> None:
+    """A new event: a quiet event's copy, on a day of its own."""
+    text = quiet_event(project).read_text(encoding="utf-8")
+    text = re.sub(r"(?m)^date: .*$", f"date: 2020-06-{10 + run % 15:02d}", text, count=1)
+    new_event(project, run).write_text(re.sub(r"(?m)^title: ", "title: Nouveau ", text, count=1), encoding="utf-8")
+
+
+def delete_event(project: Path, run: int) -> None:
+    """Delete the event ``add_event`` added."""
+    new_event(project, run).unlink()
+
+
+PREVIEWS = {"serve_s": lambda project, run: edit_event(project, 1000 + run), "serve_date_s": move_event,
+            "serve_new_s": add_event, "serve_deleted_s": delete_event}
+
+
+def serve_round_trips(project: Path, runs: int) -> dict[str, float]:
+    """Median seconds from a save to ``serve`` announcing the rebuilt site and serving its home page, for
+    each kind of edit (``PREVIEWS``: an event's text, its date, a new event, the new event deleted)."""
     port = free_port()
     server = subprocess.Popen([sys.executable, str(REPO / "build.py"), "--root", str(project), "serve",
                                "--port", str(port)], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    figures: dict[str, list[float]] = {name: [] for name in PREVIEWS}
     try:
         assert server.stdout is not None
         server.stdout.readline()  # "Site servi sur …" once the first build is done
         base = f"http://127.0.0.1:{port}"
         version = int(urllib.request.urlopen(f"{base}/__chronicle__/wait?v=-1", timeout=30).read())
-        figures = []
         for run in range(runs):
-            time.sleep(0.5)
-            started = time.perf_counter()
-            edit_event(project, 1000 + run)
-            version = int(urllib.request.urlopen(f"{base}/__chronicle__/wait?v={version}", timeout=60).read())
-            urllib.request.urlopen(f"{base}/", timeout=30).read()
-            figures.append(time.perf_counter() - started)
-        return statistics.median(figures)
+            for name, edit in PREVIEWS.items():
+                time.sleep(1.5)  # past the deferred data files (``serve.EXPORTS_PAUSE``)
+                started = time.perf_counter()
+                edit(project, run)
+                version = int(urllib.request.urlopen(f"{base}/__chronicle__/wait?v={version}", timeout=120).read())
+                home = urllib.request.urlopen(f"{base}/", timeout=30).read()
+                figures[name].append(time.perf_counter() - started)
+                assert b"probl\xc3\xa8me" not in home.lower(), f"{name}: the edit was refused"
+        return {name: statistics.median(values) for name, values in figures.items()}
     finally:
         server.terminate()
         server.wait(timeout=10)
@@ -125,7 +166,7 @@ def bench_chronicle(project: Path, runs: int, trash: Path) -> dict[str, float]:
     command = [sys.executable, str(REPO / "build.py"), "--root", str(project), "build"]
     figures = measure(command, project, project / "site", lambda run: edit_event(project, run), runs, trash,
                       project / ".chronicle-cache")
-    return {**figures, "serve_s": serve_round_trip(project, runs)}
+    return {**figures, **serve_round_trips(project, runs)}
 
 
 def hugo_binary() -> Path:
@@ -158,10 +199,11 @@ def bench_hugo(project: Path, runs: int, trash: Path, with_search: bool = False)
 
 def print_table(rows: dict[str, dict[str, float]]) -> None:
     """A table of the figures, one row per tool."""
-    columns = ("full_s", "noop_s", "edit_s", "serve_s", "peak_mb", "pages")
-    print(f"{'':10}" + "".join(f"{c:>10}" for c in columns))
+    columns = ("full_s", "noop_s", "edit_s", "serve_s", "serve_date_s", "serve_new_s", "serve_deleted_s",
+               "peak_mb", "pages")
+    print(f"{'':10}" + "".join(f"{c:>16}" for c in columns))
     for name, row in rows.items():
-        cells = "".join(f"{row[c]:>10.3f}" if isinstance(row.get(c), float) else f"{row.get(c, '-')!s:>10}"
+        cells = "".join(f"{row[c]:>16.3f}" if isinstance(row.get(c), float) else f"{row.get(c, '-')!s:>16}"
                         for c in columns)
         print(f"{name:10}{cells}")
 
