@@ -157,13 +157,16 @@ def test_a_word_the_index_holds_is_never_read_as_a_name(search_page: Page) -> No
 
 def test_every_result_shows_the_spelling_it_was_found_by(search_page: Page, actors: list[dict[str, Any]]) -> None:
     """A page that writes only "Shoigu" (a quotation) is found by the name sent for "Shoigu", and its
-    excerpt marks the spelling it holds, never the top of the page."""
+    excerpt marks the spelling it holds, never the top of the page; no excerpt shows a list's label."""
     spellings = next(actor["spellings"] for actor in actors if actor["url"] == "/acteurs/sergei-choigou/")
     for query in ("Shoigu", "Choïgou"):
         shown(search_page, query)
         excerpts = search_page.locator("[data-search-results] .result-excerpt")
         marks = [excerpt.locator("mark").all_inner_texts() for excerpt in excerpts.all()]
         assert marks and all(any(names(mark, spellings) for mark in found) for found in marks), marks
+        furniture = [text for text in excerpts.all_inner_texts()
+                     if re.search(r"Acteurs\s*:|Canaux\s*:|À l'initiative de", text)]
+        assert furniture == []  # the labels of the lists of actors and channels are not text
 
 
 @pytest.mark.parametrize("width", [320, 375])
