@@ -64,6 +64,7 @@ class Passage:
     line: int
     event: Event
     citation: Citation
+    raw: tuple[int, int]  # start and end in the source's own text, in code points (the annotations' selectors)
 
 
 @dataclass(frozen=True)
@@ -189,7 +190,7 @@ def passages_by_source(chronology: Chronology, spots: dict[tuple[str, int], Spot
     for event in chronology.events:
         for citation in event.citations:
             spot = spots[event.id, citation.number]  # the check locates every citation it lets through
-            found[citation.source].append(Passage(spot.offset, spot.line, event, citation))
+            found[citation.source].append(Passage(spot.offset, spot.line, event, citation, spot.raw))
     return {source_id: tuple(sorted(passages, key=lambda p: (p.offset, p.event.id, p.citation.number)))
             for source_id, passages in found.items()}
 
