@@ -107,7 +107,7 @@ def run_stages(root: Path, through_plan: bool = False) -> list[tuple[str, float,
         with indexing(folder, glob) as finish:
             render_into(rest, environment, folder, MARKER, busy=1)
             lap(f"render other pages ({len(rest)}) while Pagefind indexes")
-            exports = data_files(chronology, config)
+            exports = data_files(chronology, facts, config)
             write_tree(exports, folder)
             lap("data files (JSON, CSV) while Pagefind indexes")
             bundle = finish(searchable)

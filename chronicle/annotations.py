@@ -15,20 +15,15 @@ from typing import Any
 
 from chronicle import urls
 from chronicle.config import Config
+from chronicle.derive import Facts
 from chronicle.model import Chronology, Event, Source
-from chronicle.quotes import QuoteFound, SourceText, find_quote
 
 CONTEXT = "http://www.w3.org/ns/anno.jsonld"
 AROUND = 32  # characters of prefix and suffix: enough to tell two occurrences apart, as Hypothesis does
 
 
-def selectors(text: SourceText, quote: str, prefix: str | None) -> list[dict[str, Any]] | None:
-    """The two selectors of a quote in ``text`` (positions in its raw text), or None if not found once."""
-    found = find_quote(text, quote, prefix)
-    if not isinstance(found, QuoteFound):
-        return None
-    start, end = text.raw_offset(found.start), text.raw_offset(found.end)
-    raw = text.raw
+def selectors(raw: str, start: int, end: int) -> list[dict[str, Any]]:
+    """The two selectors of the passage ``raw[start:end]`` of a source's text."""
     return [{"type": "TextQuoteSelector", "exact": raw[start:end], "prefix": raw[max(0, start - AROUND):start],
              "suffix": raw[end:end + AROUND]},
             {"type": "TextPositionSelector", "start": start, "end": end}]
@@ -56,22 +51,23 @@ def annotation(event: Event, number: int, chosen: list[dict[str, Any]], source: 
     }
 
 
-def annotation_list(chronology: Chronology, config: Config) -> list[dict[str, Any]]:
-    """Every citation of every event, in the chronology's order."""
-    texts = {source_id: SourceText(source.text) for source_id, source in chronology.sources.items()}
+def annotation_list(chronology: Chronology, facts: Facts, config: Config) -> list[dict[str, Any]]:
+    """Every citation of every event, in the chronology's order, where the check found its passage
+    (``Facts.passages``: the source is not searched again)."""
+    found = {(passage.event.id, passage.citation.number): passage.raw
+             for passages in facts.passages.values() for passage in passages}
     items = []
     for event in chronology.events:
         for citation in event.citations:
-            chosen = selectors(texts[citation.source], citation.quote, citation.prefix)
-            if chosen is not None:  # the check has made sure each is found once
-                items.append(annotation(event, citation.number, chosen, chronology.sources[citation.source],
-                                        config))
+            source = chronology.sources[citation.source]
+            chosen = selectors(source.text, *found[event.id, citation.number])
+            items.append(annotation(event, citation.number, chosen, source, config))
     return items
 
 
-def export_annotations(chronology: Chronology, config: Config) -> bytes:
+def export_annotations(chronology: Chronology, facts: Facts, config: Config) -> bytes:
     """The whole collection, one page holding every annotation (JSON-LD, keys sorted)."""
-    items = annotation_list(chronology, config)
+    items = annotation_list(chronology, facts, config)
     collection = {
         "@context": CONTEXT, "id": config.feed_id(urls.EXPORT_ANNOTATIONS), "type": "AnnotationCollection",
         "label": f"{config.title} : les passages cités, reliés aux événements", "total": len(items),

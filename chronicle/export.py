@@ -19,6 +19,7 @@ from chronicle.annotations import export_annotations
 from chronicle.cards import KINDS as CARD_KINDS
 from chronicle.cards import card_files, card_url
 from chronicle.config import Config
+from chronicle.derive import Facts
 from chronicle.markdown import render_markdown, resolve_internal_links
 from chronicle.metadata import csl_json, reference, ris
 from chronicle.model import Chronology, Event
@@ -225,7 +226,7 @@ def data_paths(chronology: Chronology, config: Config) -> list[str]:
         + cards
 
 
-def data_files(chronology: Chronology, config: Config) -> dict[str, bytes]:
+def data_files(chronology: Chronology, facts: Facts, config: Config) -> dict[str, bytes]:
     """Every data file of the site (``data_paths``): {path under site/: bytes}. The share cards are drawn
     here too: the build makes these files while Pagefind indexes, when it would otherwise wait."""
     rows = spreadsheet_rows(chronology, config)
@@ -233,7 +234,7 @@ def data_files(chronology: Chronology, config: Config) -> dict[str, bytes]:
         urls.EXPORT.lstrip("/"): export_json(chronology, config),
         urls.EXPORT_CSV.lstrip("/"): export_csv(chronology, config, rows=rows),
         urls.EXPORT_EXCEL.lstrip("/"): export_csv(chronology, config, ";", rows),
-        urls.EXPORT_ANNOTATIONS.lstrip("/"): export_annotations(chronology, config),
+        urls.EXPORT_ANNOTATIONS.lstrip("/"): export_annotations(chronology, facts, config),
         urls.EXPORT_TIMELINEJS.lstrip("/"): export_timelinejs(chronology, config),
         **citation_files(chronology, config),
         **card_files(chronology, config),

@@ -148,7 +148,7 @@ def write_edit(edit: Edit, stages: Stages, folder: Path, with_data: bool = True)
     rendered = render_pages([edit.pages[path] for path in edit.changed], environment)
     written = write_changed({**rendered, **edit.others}, folder)
     if with_data:
-        written += write_changed(data_files(edit.plan.chronology, edit.plan.config), folder)
+        written += write_changed(data_files(edit.plan.chronology, edit.plan.facts, edit.plan.config), folder)
     gone = sorted(stages.paths - edit.paths())
     remove_files(gone, folder)
     marked = {path for path, body in {**rendered, **edit.others}.items() if path.endswith(".html") and MARKER in body}

@@ -330,7 +330,7 @@ def write_into(plan: Plan, root: Path, folder: Path, search_from: Path | None = 
     searchable: list[str] = []
 
     def write_data(indexed: list[str]) -> None:
-        write_tree(data_files(plan.chronology, plan.config), folder)
+        write_tree(data_files(plan.chronology, plan.facts, plan.config), folder)
         if meanwhile is not None:
             meanwhile(plan, tuple(indexed))
 

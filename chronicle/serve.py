@@ -64,7 +64,7 @@ class PendingExports:
         with self.lock:
             plan, self.plan = self.plan, None
             if plan is not None:
-                write_changed(data_files(plan.chronology, plan.config), self.out_dir)
+                write_changed(data_files(plan.chronology, plan.facts, plan.config), self.out_dir)
 
     def discard(self) -> None:
         """Forget them (a full build writes its own), once any write under way is over."""
