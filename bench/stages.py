@@ -68,9 +68,8 @@ def cpu_seconds() -> float:
     return times.user + times.system + times.children_user + times.children_system
 
 
-def run_stages(root: Path, through_plan: bool = False) -> list[tuple[str, float, float]]:
-    """Run the build's stages on ``root`` (up to planning only, if ``through_plan``): [(stage, wall
-    seconds, CPU seconds)]."""
+def run_stages(root: Path) -> list[tuple[str, float, float]]:
+    """Run the build's stages on ``root``: [(stage, wall seconds, CPU seconds)]."""
     figures: list[tuple[str, float, float]] = []
     clock, cpu = time.perf_counter(), cpu_seconds()
 
@@ -93,8 +92,6 @@ def run_stages(root: Path, through_plan: bool = False) -> list[tuple[str, float,
     lap("derive (silences, claims, passages)")
     pages = plan_pages(chronology, facts, config)
     lap(f"plan ({len(pages)} pages)")
-    if through_plan:
-        return figures
     environment = make_environment(root / "templates")
     with staged_site(root / "site-stages") as folder:
         pairs = [(page, output_path(page.url)) for page in pages]

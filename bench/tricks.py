@@ -1,13 +1,14 @@
-"""Whether each speed trick of the build still pays: ``bench/stages.py`` with the trick on, then off.
+"""Whether each speed trick of the build still pays: the stages with the trick on, then off.
 
     python bench/tricks.py --events 10000 --runs 3            # every trick
     python bench/tricks.py --events 10000 --runs 3 markdown-cache typography-skip
 
 Each run is a fresh process (``--child``) that turns one trick off by replacing, from outside, the
 function or setting that makes it (the code under ``chronicle/`` is not changed), then times the
-stages once. Runs alternate on/off so that the machine's load weighs on both alike; the table gives
-the medians of wall and CPU seconds (CPU time, that of the render workers and Pagefind included,
-moves less than the wall clock on a shared machine) and the load average when the runs started.
+stages in one process (``light_run``: up to planning, then every 10th page rendered and the data
+files for the tricks that act there). Runs alternate on/off so that the machine's load weighs on
+both alike; the table gives the medians of wall and CPU seconds (CPU seconds move much less than
+the wall clock on a shared machine) and the load average when the runs started.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import time
 from collections.abc import Callable
 from pathlib import Path
 from types import SimpleNamespace
@@ -115,12 +117,6 @@ def freeze_off() -> None:
     no_collector_pause(render, "freeze", "unfreeze")
 
 
-def forked_render_off() -> None:
-    """Every page rendered in this one process."""
-    from chronicle import render
-    render.PARALLEL_MIN = 10 ** 9
-
-
 def collector_on_base() -> None:
     """The reference for the two tricks that only act with the collector running."""
     collector_on()
@@ -139,22 +135,72 @@ TRICKS: dict[str, tuple[str, Callable[[], None] | None, Callable[[], None]]] = {
     "typography-skip": ("typography.french_markup, TRIGGERS", None, typography_skip_off),
     "urls-cache": ("urls._relative_path, lru_cache 262,144", None, urls_cache_off),
     "freeze": ("render.render_forked, gc.freeze (collector on)", collector_on_base, freeze_off),
-    "forked-render": ("render.render_into, forked workers", None, forked_render_off),
 }
+SAMPLE = 10  # light runs render every 10th page
 BEFORE_RENDERING = ("check-markdown-shortcut", "dates-cache", "load-collector-pause")
 
 
 def child(trick: str, state: str, root: Path) -> None:
     """One timed run with ``trick`` ``state`` ("on" or "off"): print its stages as JSON."""
-    import stages
-
     on, off = TRICKS[trick][1:]
     change = off if state == "off" else on
     gc.disable()  # as stages.py and ``build`` do, unless the change turns it back on
     if change is not None:
         change()
-    figures = stages.run_stages(root, through_plan=trick in BEFORE_RENDERING)
-    print(json.dumps(figures))
+    print(json.dumps(light_run(root, rendering=trick not in BEFORE_RENDERING, forked=trick == "freeze")))
+
+
+def light_run(root: Path, rendering: bool, forked: bool, every: int = SAMPLE) -> list[tuple[str, float, float]]:
+    """The stages up to planning, then (if ``rendering``) every ``every``-th page rendered and written
+    in this one process (on every core if ``forked``), and the data files: [(stage, wall seconds,
+    CPU seconds)].
+
+    Lighter than ``stages.py`` (no Pagefind, no second process): on a machine shared with other
+    jobs, CPU seconds of one process are what can be compared between runs.
+    """
+    from stages import cpu_seconds
+
+    from chronicle.check import check_content
+    from chronicle.config import load_config
+    from chronicle.derive import derive_facts
+    from chronicle.export import data_files
+    from chronicle.load import load_content
+    from chronicle.model import build_model
+    from chronicle.plan import plan_pages
+    from chronicle.render import make_environment, render_into
+    from chronicle.search import MARKER
+    from chronicle.urls import output_path
+    from chronicle.write import make_folders
+
+    figures: list[tuple[str, float, float]] = []
+    clock, cpu = time.perf_counter(), cpu_seconds()
+
+    def lap(name: str) -> None:
+        nonlocal clock, cpu
+        now, used = time.perf_counter(), cpu_seconds()
+        figures.append((name, now - clock, used - cpu))
+        clock, cpu = now, used
+
+    config, _ = load_config(root)
+    assert config is not None
+    records, _ = load_content(root)
+    lap("load")
+    index = check_content(records, config)[0]
+    lap("check")
+    chronology = build_model(index)
+    facts = derive_facts(chronology)
+    lap("model + derive")
+    pages = plan_pages(chronology, facts, config)
+    lap("plan")
+    if rendering:
+        sample = pages[::every]
+        with tempfile.TemporaryDirectory(dir=root) as folder:
+            make_folders([output_path(page.url) for page in sample], Path(folder))
+            render_into(sample, make_environment(root / "templates"), Path(folder), MARKER, busy=0 if forked else 1)
+            lap(f"render 1/{every} of the pages")
+        data_files(chronology, facts, config)
+        lap("data files (in memory)")
+    return figures
 
 
 def main() -> None:
