@@ -67,6 +67,17 @@ def plain_line_off() -> None:
     markdown.PLAIN_LINE = re.compile(r"(?!)")
 
 
+def every_text_parsed() -> None:
+    """``plain_line_off``: the synthetic texts are all plain lines, the real chronology's a quarter not."""
+    plain_line_off()
+
+
+def markdown_cache_off_every_text_parsed() -> None:
+    """``markdown_cache_off`` where every text goes through markdown-it (``plain_line_off``)."""
+    plain_line_off()
+    markdown_cache_off()
+
+
 def check_markdown_shortcut_off() -> None:
     """The check parses every text for links and images, not only those with ``[`` or ``<``."""
     from chronicle import markdown
@@ -131,6 +142,8 @@ TRICKS: dict[str, tuple[str, Callable[[], None] | None, Callable[[], None]]] = {
                              load_collector_pause_off),
     "collector-off": ("cli.py (build, check)", None, collector_on),
     "markdown-cache": ("markdown.render_markdown, lru_cache 2**20", None, markdown_cache_off),
+    "markdown-cache-parsed": ("the same, every text through markdown-it", every_text_parsed,
+                              markdown_cache_off_every_text_parsed),
     "plain-line": ("markdown.render_markdown, PLAIN_LINE", None, plain_line_off),
     "typography-skip": ("typography.french_markup, TRIGGERS", None, typography_skip_off),
     "urls-cache": ("urls._relative_path, lru_cache 262,144", None, urls_cache_off),
