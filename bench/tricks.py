@@ -198,10 +198,10 @@ def light_run(root: Path, rendering: bool, forked: bool, every: int = SAMPLE) ->
     assert config is not None
     records, _ = load_content(root)
     lap("load")
-    index = check_content(records, config)[0]
+    index, located, _ = check_content(records, config)
     lap("check")
     chronology = build_model(index)
-    facts = derive_facts(chronology)
+    facts = derive_facts(chronology, located)
     lap("model + derive")
     pages = plan_pages(chronology, facts, config)
     lap("plan")
