@@ -169,7 +169,7 @@ class EdtfDate:
         return self.end.isoformat() if self.end else None
 
 
-@cache
+@cache  # with ``_split``'s: 0.8 s of CPU from check to plan at 10,000 events (``bench/tricks.py``)
 def parse_edtf(text: str) -> EdtfDate:
     """Parse an EDTF string (levels 0 and 1) into an EdtfDate; raise DateError if invalid."""
     if not isinstance(text, str):
@@ -216,7 +216,7 @@ def days_between(first: datetime.date, second: datetime.date) -> int:
 # --- parsing ---------------------------------------------------------------------------
 
 
-@cache
+@cache  # ``EdtfDate.display`` and ``reach`` split again the text of dates already parsed
 def _split(text: str) -> tuple[_Point | None, _Point | None]:
     """The two ends of a stripped EDTF string (the same point twice for a single date)."""
     if re.search(r"[0-9]T", text):

@@ -23,6 +23,7 @@ from chronicle.derive import Facts
 from chronicle.markdown import render_markdown, resolve_internal_links
 from chronicle.metadata import csl_json, reference, ris
 from chronicle.model import Chronology, Event
+from chronicle.plan import record_dates
 from chronicle.views import passage_url, plain_text
 
 
@@ -205,8 +206,6 @@ CITATION_FILES = ("citation.json", "citation.ris")  # beside each event page: CS
 
 def citation_files(chronology: Chronology, config: Config) -> dict[str, bytes]:
     """Each event's citation as CSL-JSON and RIS, beside its page (``metadata``)."""
-    from chronicle.plan import record_dates  # here: plan is heavier than the exports
-
     files = {}
     for event in chronology.events:
         url = urls.event_url(event.id)

@@ -30,7 +30,8 @@ CLOSING_GLUED = re.compile(r"(?<=[^\s>])»")
 APOSTROPHE = re.compile("[’ʼ]")
 FIRST = re.compile(r"\b1(ers?|res?)\b")
 # Every character one of the rules above acts on: a run of text without any is left as it is, unread
-# by them (most runs of a page are white space or plain words: 0.6 ms less per event page).
+# by them (most runs of a page are white space or plain words: 0.6 ms less per event page; a tenth of
+# the pages at 10,000 events, 3.4 s of CPU against 5.3 s, ``bench/tricks.py``).
 TRIGGERS = re.compile("[’ʼ;:!?»«1]")
 
 
