@@ -17,9 +17,10 @@ process, and the size of the bundle:
 - ``split``: one index per year of events and one for the other pages, one after the other:
   what an edit would re-index is one of them (the CPU and peak of the largest part are printed).
 
-With ``--readers``, Chromium (tests/browser's) loads the single index and the split one (its parts
-merged in the browser by Pagefind's ``mergeIndex``) and searches a few queries: results, requests
-and bytes transferred for each. Nothing here is part of the build.
+With ``--readers``, Chromium (tests/browser's) loads the build's index, the custom records' and the
+split one (its parts merged in the browser by Pagefind's ``mergeIndex``) and searches a few queries:
+results, requests, bytes transferred, and whether the first results are the build's index's.
+Nothing here is part of the build.
 """
 
 from __future__ import annotations
@@ -218,10 +219,11 @@ def main() -> None:
     parser.add_argument("--events", type=int, default=10000)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--dir", type=Path, default=Path(tempfile.gettempdir()))
-    parser.add_argument("--readers", action="store_true", help="search the single and split index in Chromium")
+    parser.add_argument("--readers", action="store_true", help="search each index in Chromium")
     parser.add_argument("--ways", nargs="*", default=["cli", "main-only", "records", "split"])
+    parser.add_argument("--site", type=Path, help="a site already built (then --events is not used)")
     args = parser.parse_args()
-    site = built_site(args.events, args.dir)
+    site = args.site or built_site(args.events, args.dir)
     pages = searchable_pages(site)
     work = Path(tempfile.mkdtemp(prefix="search-levers-", dir=args.dir))
     cwd = work / "cwd"
@@ -252,7 +254,7 @@ def main() -> None:
     if args.readers:
         from search_readers import compare_readers
 
-        compare_readers(site, work / "out-split" if "split" in args.ways else None)
+        compare_readers(site, *(work / f"out-{way}" if way in args.ways else None for way in ("records", "split")))
     shutil.rmtree(work, ignore_errors=True)
 
 

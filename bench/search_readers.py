@@ -1,9 +1,10 @@
-"""What a split search index costs readers: Chromium searches the single index and the split one.
+"""What readers get from another search index: Chromium searches the build's and the others.
 
-Used by ``bench/search_levers.py --readers``. The site's folder is served as it is, with the split
-index's parts beside its ``pagefind/`` (``pagefind-autres/``, ``pagefind-2015/``...); a bare page
-loads Pagefind's ``pagefind.js`` from the single bundle, or from ``pagefind-autres/`` and merges the
-other parts with ``mergeIndex``, searches a query, reads the first 20 results' data, and reports.
+Used by ``bench/search_levers.py --readers``. The site's folder is served as it is, with the other
+indexes beside its ``pagefind/``: the custom records' (``pagefind-records/``) and the split index's
+parts (``pagefind-autres/``, ``pagefind-2015/``...); a bare page loads Pagefind's ``pagefind.js``
+from one bundle (for the split index, ``pagefind-autres/``, merging the other parts with
+``mergeIndex``), searches a query, reads the first 20 results' data, and reports.
 """
 
 from __future__ import annotations
@@ -16,13 +17,13 @@ import threading
 from pathlib import Path
 from typing import Any
 
-QUERIES = ("frontière", "acteur 0010", "passage 000100", "déconfliction missile")
+QUERIES = ("frontière", "acteur 0010", "passage 000100", "déconfliction missile", "Événement 8285")
 CHROMIUM = "/usr/bin/chromium"
 PAGE = """<!doctype html><html lang="fr"><head><meta charset="utf-8"></head><body><script type="module">
 const params = new URLSearchParams(location.search);
 const parts = JSON.parse(params.get("parts"));
 const started = performance.now();
-const pagefind = await import(parts.length ? "/pagefind-autres/pagefind.js" : "/pagefind/pagefind.js");
+const pagefind = await import(`/${params.get("bundle")}/pagefind.js`);
 await pagefind.options({ baseUrl: "/", excerptLength: 24 });
 for (const part of parts) await pagefind.mergeIndex(`/pagefind-${part}/`, { baseUrl: "/" });
 const search = await pagefind.search(params.get("q"));
@@ -38,44 +39,54 @@ class Quiet(http.server.SimpleHTTPRequestHandler):
         """Say nothing."""
 
 
-def served_folder(site: Path, split: Path, folder: Path) -> list[str]:
-    """Links to ``site``'s entries and to the parts of ``split`` under ``folder``; the parts merged."""
+Indexes = dict[str, tuple[str, list[str]]]  # by name: the bundle loaded first, the parts it merges
+
+
+def served_folder(site: Path, records: Path | None, split: Path | None, folder: Path) -> Indexes:
+    """Links to ``site``'s entries and to the other indexes under ``folder``; each index by name, as
+    the bundle that loads first and the parts it merges."""
     for entry in site.iterdir():
         (folder / entry.name).symlink_to(entry)
-    for part in split.iterdir():
-        (folder / part.name).symlink_to(part)
+    indexes: Indexes = {"build": ("pagefind", [])}
+    if records is not None:
+        (folder / "pagefind-records").symlink_to(records)
+        indexes["records"] = ("pagefind-records", [])
+    if split is not None:
+        for part in split.iterdir():
+            (folder / part.name).symlink_to(part)
+        indexes["split"] = ("pagefind-autres", sorted(part.name.removeprefix("pagefind-") for part in split.iterdir()
+                                                      if part.name != "pagefind-autres"))
     (folder / "mesure.html").write_text(PAGE, encoding="utf-8")
-    return sorted(part.name.removeprefix("pagefind-") for part in split.iterdir() if part.name != "pagefind-autres")
+    return indexes
 
 
-def compare_readers(site: Path, split: Path | None) -> None:
-    """Print, for each query and each index, the results, requests, kilobytes and the top results."""
+def compare_readers(site: Path, records: Path | None, split: Path | None) -> None:
+    """Print, for each query and each index, the results, requests, kilobytes and whether its first
+    10 results are the build's index's, in the same order."""
     from playwright.sync_api import sync_playwright
 
-    if split is None:
-        raise SystemExit("--readers needs the split index: keep 'split' in --ways")
     with tempfile.TemporaryDirectory() as temporary, sync_playwright() as playwright:
-        parts = served_folder(site, split, Path(temporary))
+        indexes = served_folder(site, records, split, Path(temporary))
         Quiet.extensions_map[".pagefind"] = "application/wasm"
         server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=temporary))
         threading.Thread(target=server.serve_forever, daemon=True).start()
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--headless", "--no-sandbox"])
         top: dict[str, list[str]] = {}
         for query in QUERIES:
-            for name, merged in (("single", []), ("split", parts)):
+            for name, (bundle, merged) in indexes.items():
                 context = browser.new_context()
                 page = context.new_page()
                 finished: list[Any] = []
                 page.on("requestfinished", lambda request, into=finished: into.append(request))
                 page.goto(f"http://127.0.0.1:{server.server_address[1]}/mesure.html?"
-                          f"q={query}&parts={json.dumps(merged)}")
+                          f"q={query}&bundle={bundle}&parts={json.dumps(merged)}")
                 page.wait_for_function("window.done", timeout=300_000)
                 done = page.evaluate("window.done")
                 size = sum(request.sizes()["responseBodySize"] for request in finished)
                 top[name] = done["urls"][:10]
-                print(f"{query!r:26} {name:6} {done['count']:6} results {len(finished):3} requests "
-                      f"{size / 1024:7.0f} KB {done['ms']:7.0f} ms", flush=True)
+                print(f"{query!r:26} {name:7} {done['count']:6} results {len(finished):3} requests "
+                      f"{size / 1024:7.0f} KB {done['ms']:7.0f} ms, first 10 as the build's: "
+                      f"{top[name] == top['build']}", flush=True)
                 context.close()
-            print(f"{'':26} same first 10 results, in order: {top['single'] == top['split']}")
         browser.close()
         server.shutdown()
