@@ -367,7 +367,7 @@ def start_clear_of_labels(x: float, lanes: Sequence[Lane], frames: Sequence[Fram
     while moved:
         moved = False
         for left, right in spans:
-            if left - 8 < x < right:
+            if left - 8 < x < right and x > 0:  # at 0 it can go no further left: stop, or it loops forever
                 x, moved = max(left - 8, 0.0), True
     return x
 
