@@ -18,7 +18,7 @@ from chronicle.config import Config, load_config
 from chronicle.derive import Facts, derive_facts
 from chronicle.figure import timeline_view
 from chronicle.model import Chronology, build_model
-from chronicle.pipeline import check_site
+from chronicle.pipeline import build_files, check_site
 from chronicle.plan import longest_silences, tally_target
 from chronicle.timeline import SPACING, build_timeline, callout_text, frame_events, key_events
 from chronicle.vertical import MONTHLY, range_text
@@ -160,6 +160,8 @@ def test_a_large_chronology_reads_down_as_a_bar_per_year(tmp_path: Path) -> None
     assert max(item["share"] for item in bars) == 100
     years = [block["year"] for block in vertical["blocks"] if block["type"] == "year"]
     assert years == sorted(chronology.by_year)
+    home = build_files(root)["index.html"].decode()  # the partial renders the bars (it once failed on them)
+    assert home.count('class="tlv-note tlv-tally"') == len(bars)
 
 
 def test_each_year_of_the_narrow_form_leads_to_its_events_in_words(real: Loaded) -> None:
