@@ -19,12 +19,12 @@ from typing import TYPE_CHECKING
 
 from chronicle.config import Config
 from chronicle.model import Chronology
+from chronicle.urls import card_url
 
 if TYPE_CHECKING:
     from PIL import ImageFont
 
 SIZE = (1200, 630)  # what Facebook, LinkedIn, Mastodon and X crop least
-FOLDER = "/images/"
 KINDS = {"site": "Chronologie annotée", "event": "Événement", "actor": "Acteur", "channel": "Canal de communication",
          "source": "Source"}
 TEMPLATES = {"event.html": "event", "actor.html": "actor", "channel.html": "channel", "source.html": "source"}
@@ -32,11 +32,6 @@ FONTS = ("DejaVuSans.ttf", "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", "L
          "/usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf", "NotoSans-Regular.ttf",
          "/usr/share/fonts/truetype/noto/NotoSans-Regular.ttf", "Arial.ttf")
 INK, PAPER, ACCENT, MUTED = "#1b1b1b", "#f7f5ef", "#8a2b1f", "#5a5a5a"
-
-
-def card_url(kind: str) -> str:
-    """The site URL of the card of a kind of page."""
-    return f"{FOLDER}carte-{kind}.png"
 
 
 def card_for(template: str) -> str:

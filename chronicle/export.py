@@ -201,7 +201,7 @@ def line_field(value: str) -> str:
 
 
 DATA_URLS = urls.DATA_URLS  # those of ``data_files``, known before them (the check foresees them)
-CITATION_FILES = ("citation.json", "citation.ris")  # beside each event page: CSL-JSON and RIS
+CITATION_FILES = tuple(urls.CITATION_FILES.values())  # beside each event page: CSL-JSON and RIS (``urls``)
 
 
 def citation_files(chronology: Chronology, config: Config) -> dict[str, bytes]:

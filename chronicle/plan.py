@@ -50,15 +50,13 @@ from chronicle.views import (
     status_view,
 )
 
-CITATION_CSL = "citation.json"  # beside each event page: its citation as CSL-JSON and RIS (``metadata``)
-CITATION_RIS = "citation.ris"
 LATEST = 10       # the latest events shown above the links of a list split into pages
 HOME_LATEST = 3   # the latest events in the first screen of the home page
 SILENCES = 20     # the longest silences a channel page lists (and timelines draw)
 
 NAVIGATION = (("Chronologie", urls.HOME), ("Acteurs", urls.ACTORS), ("Canaux", urls.CHANNELS),
               ("Sources", urls.SOURCES), ("Recherche", urls.SEARCH), ("À propos", urls.ABOUT))
-CHRONOLOGY_SECTIONS = (urls.SECTIONS["event"], "/annees/")  # pages under "Chronologie" in the navigation
+CHRONOLOGY_SECTIONS = (urls.SECTIONS["event"], urls.YEARS)  # pages under "Chronologie" in the navigation
 DATA_LINKS = ({"name": "JSON", "url": urls.EXPORT, "what": "toute la chronologie (format documenté)"},
               {"name": "CSV", "url": urls.EXPORT_CSV, "what": "un événement par ligne, pour un tableur"},
               {"name": "CSV pour Excel", "url": urls.EXPORT_EXCEL,
@@ -223,7 +221,7 @@ def plan_event(event: Event, chronology: Chronology, facts: Facts, config: Confi
         in_actors=in_actors,
         claims=claims,
         reference=reference(event.title, config.public(url), config, dates),
-        citation_files={"csl": f"{url}{CITATION_CSL}", "ris": f"{url}{CITATION_RIS}"},
+        citation_files=urls.citation_file_urls(event.id),
     )
 
 
@@ -302,9 +300,8 @@ def tally_target(chronology: Chronology) -> TallyUrl:
     def target(channel_id: str | None, year: int) -> str:
         if channel_id is None:
             return urls.year_url(year)
-        if urls.is_split(len(chronology.by_channel.get(channel_id, ()))):
-            return urls.record_year_url("channel", channel_id, year)
-        return urls.anchored(urls.record_url("channel", channel_id), urls.year_anchor(year))
+        split = urls.is_split(len(chronology.by_channel.get(channel_id, ())))
+        return urls.record_year_events("channel", channel_id, year, split)
     return target
 
 

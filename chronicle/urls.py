@@ -92,11 +92,23 @@ def record_year_url(kind: str, record_id: str, year: int) -> str:
 
 
 STATIC = "/static/"  # the files of ``static/``
+IMAGES = "/images/"  # the cards other sites show beside a link to a page (``cards``)
+CITATION_FILES = {"csl": "citation.json", "ris": "citation.ris"}  # beside each event page: its citation
 
 
 def static_url(name: str) -> str:
     """A file of ``static/``: ``/static/site.css``."""
     return f"{STATIC}{name}"
+
+
+def card_url(kind: str) -> str:
+    """The card of a kind of page (``cards.KINDS``): ``/images/carte-event.png``."""
+    return f"{IMAGES}carte-{kind}.png"
+
+
+def citation_file_urls(event_id: str) -> dict[str, str]:
+    """An event's citation as CSL-JSON and RIS, beside its page: {"csl": ..., "ris": ...}."""
+    return {kind: f"{event_url(event_id)}{name}" for kind, name in CITATION_FILES.items()}
 
 
 # Anchors: where a link lands inside a page. The templates print the ``id`` the plan hands them.
@@ -138,6 +150,14 @@ def passage_anchor(event_id: str, number: int) -> str:
 def silence_anchor(opening_event_id: str) -> str:
     """A silence on its channel's page, named after the contact that opens it: ``silence-<event id>``."""
     return f"silence-{opening_event_id}"
+
+
+def record_year_events(kind: str, record_id: str, year: int, split: bool) -> str:
+    """Where a record's events of one ``year`` are: the page of that year when its events are ``split``,
+    else the year's heading on its page (``/canaux/<id>/#annee-2022``)."""
+    if split:
+        return record_year_url(kind, record_id, year)
+    return anchored(record_url(kind, record_id), year_anchor(year))
 
 
 def citation_url(event_id: str, number: int) -> str:
