@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import NamedTuple
 
 PUBLISHED_URLS = "content/published-urls.txt"  # every URL the site has ever published: each must keep working
@@ -192,7 +191,6 @@ def relative(from_url: str, to_url: str) -> str:
     return f"{link}#{fragment}" if fragment else link
 
 
-@lru_cache(maxsize=262144)
 def _relative_path(base: str, target: str) -> str:
     """The shortest relative path from the directory ``base`` (ending in /) to ``target``."""
     base_parts = base.strip("/").split("/") if base != "/" else []
