@@ -10,7 +10,6 @@ the paths it reports). Workers ignore SIGINT and SIGTERM; the parent, which catc
 from __future__ import annotations
 
 import contextlib
-import gc
 import multiprocessing
 import os
 import pickle
@@ -174,7 +173,6 @@ def render_forked(pages: Sequence[Page], environment: jinja2.Environment, direct
     finished = False
     sys.stdout.flush()  # or a worker would print again what is still buffered
     sys.stderr.flush()
-    gc.freeze()  # the collector of a worker then leaves the inherited objects alone (copy-on-write stays shared)
     try:
         with signals_blocked():  # until a worker ignores them itself
             for share in shares[1:]:
@@ -196,7 +194,6 @@ def render_forked(pages: Sequence[Page], environment: jinja2.Environment, direct
                     worker.kill()  # SIGKILL: they ignore SIGTERM
                 worker.join()
                 reader.close()
-        gc.unfreeze()
 
 
 def run_worker(pages: Sequence[Page], environment: jinja2.Environment, directory: Path, marker: bytes,
