@@ -306,7 +306,8 @@ def site_paths(plan: Plan, root: Path) -> tuple[list[tuple[Page, str]], dict[str
     others = other_files(plan, root)
     data = data_paths(plan.chronology, plan.config)
     pages = [(page, urls.output_path(page.url)) for page in plan.pages]
-    return [(page, path) for page, path in pages if path not in others and path not in data], others, data
+    taken = {*others, *data}  # a set: 20,000 data files at 10,000 events, looked up for each of 14,000 pages
+    return [(page, path) for page, path in pages if path not in taken], others, data
 
 
 def write_into(plan: Plan, root: Path, folder: Path, search_from: Path | None = None,
