@@ -82,17 +82,7 @@ def check_markdown_shortcut_off() -> None:
     """The check parses every text for links and images, not only those with ``[`` or ``<``."""
     from chronicle import markdown
 
-    def targets(text: str) -> list[tuple[str, str]]:
-        found: list[tuple[str, str]] = []
-        for token in markdown._inspector().parse(text):
-            for child in token.children or ():
-                if child.type == "link_open":
-                    found.append(("link", str(child.attrGet("href") or "")))
-                elif child.type == "image":
-                    found.append(("image", str(child.attrGet("src") or "")))
-        return found
-
-    markdown._targets = targets
+    markdown._targets = markdown._parsed_targets
 
 
 def typography_skip_off() -> None:

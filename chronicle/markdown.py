@@ -179,6 +179,11 @@ def _targets(text: str) -> list[tuple[str, str]]:
     """
     if "[" not in text and "<" not in text:
         return []
+    return _parsed_targets(text)
+
+
+def _parsed_targets(text: str) -> list[tuple[str, str]]:
+    """``_targets`` without its shortcut: markdown-it parses ``text`` whatever it holds."""
     found: list[tuple[str, str]] = []
     for token in _inspector().parse(text):
         for child in token.children or ():
