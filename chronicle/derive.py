@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 import itertools
 from collections import Counter
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from chronicle import claims
@@ -73,7 +74,10 @@ class Facts:
 
     silences: dict[str, tuple[Silence, ...]]        # by channel, longest first
     statuses: dict[str, Status]                     # by channel
-    claim_checks: tuple[ClaimCheck, ...]
+    claim_checks: tuple[ClaimCheck, ...]            # every claim, in the order of ``Chronology.claims``
+    # The same, looked up by what a page shows, so that it reads its own and not every claim:
+    claims_of_event: dict[str, tuple[ClaimCheck, ...]]    # by event: the claims linking it (events without none)
+    claims_of_channel: dict[str, tuple[ClaimCheck, ...]]  # by channel: about its contacts (channels without none)
     passages: dict[str, tuple[Passage, ...]]        # by source, article order
     contacts: dict[str, tuple[tuple[str, int], ...]]  # by actor: (other actor, contacts), most first
 
@@ -183,6 +187,22 @@ def claim_checks(chronology: Chronology, judgements: dict[str, Judgement]) -> tu
     return tuple(checks)
 
 
+def claims_by(checks: tuple[ClaimCheck, ...],
+              keys: Callable[[ClaimCheck], Iterable[str]]) -> dict[str, tuple[ClaimCheck, ...]]:
+    """``checks`` grouped under each of their ``keys`` (each check once per key, in their order)."""
+    grouped: dict[str, list[ClaimCheck]] = {}
+    for check in checks:
+        for key in dict.fromkeys(keys(check)):
+            grouped.setdefault(key, []).append(check)
+    return {key: tuple(group) for key, group in grouped.items()}
+
+
+def claim_channels(check: ClaimCheck) -> set[str]:
+    """The channels whose page shows a claim: a channel of both its events, and the channel it names."""
+    shared = set(check.first.channels) & set(check.second.channels)
+    return shared | {check.claim.channel} if check.claim.channel else shared
+
+
 def passages_by_source(chronology: Chronology, spots: dict[tuple[str, int], Spot]) -> dict[str, tuple[Passage, ...]]:
     """Every cited passage of every source, in the order it appears in the article (where the check
     found it)."""
@@ -210,10 +230,13 @@ def count_contacts(chronology: Chronology) -> dict[str, tuple[tuple[str, int], .
 def derive_facts(chronology: Chronology, located: Located) -> Facts:
     """Compute every derived fact of the chronology, with what the check ``located`` of its records
     (the passages quoted, the claims' judgements: found once, by the check)."""
+    checks = claim_checks(chronology, located.claims)
     return Facts(
         silences={channel_id: find_silences(chronology, channel_id) for channel_id in chronology.channels},
         statuses={channel_id: channel_status(chronology, channel_id) for channel_id in chronology.channels},
-        claim_checks=claim_checks(chronology, located.claims),
+        claim_checks=checks,
+        claims_of_event=claims_by(checks, lambda check: check.claim.between),
+        claims_of_channel=claims_by(checks, lambda check: sorted(claim_channels(check))),
         passages=passages_by_source(chronology, located.quotes),
         contacts=count_contacts(chronology),
     )

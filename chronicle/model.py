@@ -151,9 +151,6 @@ class Chronology:
     # Each event's line in lists, by id, filled as pages are planned (views.event_summary): lists show an
     # event on many pages. A live rebuild hands the unchanged events' lines over to the next chronology.
     summaries: dict[str, dict[str, Any]] = field(default_factory=dict, compare=False, repr=False)
-    # Each channel's identity in lists (views.channel_view), by id, filled as pages are planned: every
-    # actor page lists its channels. Texts of events do not show in it.
-    channel_views: dict[str, dict[str, Any]] = field(default_factory=dict, compare=False, repr=False)
 
     def event(self, event_id: str) -> Event:
         """The event ``event_id``."""

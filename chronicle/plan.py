@@ -197,8 +197,7 @@ def plan_event(event: Event, chronology: Chronology, facts: Facts, config: Confi
         "passage_url": passage_url(c.source, event, c.number, chronology),
     } for c in event.citations]
     initiator = chronology.actors[event.initiator] if event.initiator else None
-    claims = [claim_view(check, chronology) for check in facts.claim_checks
-              if event.id in check.claim.between]
+    claims = [claim_view(check, chronology) for check in facts.claims_of_event.get(event.id, ())]
     dates = record_dates(config, "event", event.id)
     url = urls.event_url(event.id)
     return page(
@@ -283,7 +282,9 @@ def plan_actor(actor: Actor, chronology: Chronology, facts: Facts, config: Confi
     """An actor's page, and the pages of its years when its events are split."""
     events = chronology.by_actor.get(actor.id, ())
     used = {channel for event in events for channel in event.channels} | set(chronology.by_party.get(actor.id, ()))
-    channels = by_name([channel_view(chronology.channels[c], chronology) for c in used], lambda c: c["name"])
+    # names and links only: the page shows no more of a channel, so another actor's event on it changes nothing here
+    channels = by_name([link(chronology.channels[c].name, urls.record_url("channel", c)) for c in used],
+                       lambda c: c["name"])
     contacts = [{"actor": link(chronology.actors[other].name, urls.record_url("actor", other)),
                  "count": count} for other, count in facts.contacts[actor.id]]
     listed, year_pages = plan_record_years("actor", actor.id, actor.name, events, chronology, config)
@@ -313,10 +314,9 @@ def longest_silences(facts: Facts) -> dict[str, tuple[Silence, ...]]:
 def plan_channel(channel: Channel, chronology: Chronology, facts: Facts, config: Config) -> list[Page]:
     """A channel's page with its activity strip and silences, and the pages of its years when split."""
     events = chronology.by_channel.get(channel.id, ())
-    claims = [claim_view(check, chronology) for check in facts.claim_checks
-              if set(check.first.channels) & set(check.second.channels) & {channel.id}
-              or check.claim.channel == channel.id]
-    strip = build_timeline(chronology, {channel.id: facts.silences[channel.id][:SILENCES]}, [channel.id])
+    claims = [claim_view(check, chronology) for check in facts.claims_of_channel.get(channel.id, ())]
+    strip = build_timeline(chronology, {channel.id: facts.silences[channel.id][:SILENCES]}, facts.claims_of_event,
+                           [channel.id])
     contacts = [e for e in events if e.kind in CONTACT_KINDS]
     listed, year_pages = plan_record_years("channel", channel.id, channel.name, events, chronology, config)
     silences = facts.silences[channel.id]
@@ -442,8 +442,8 @@ def plan_year(number: int, chronology: Chronology, config: Config) -> list[Page]
 def plan_home(chronology: Chronology, facts: Facts, config: Config) -> Page:
     """The chronology: introduction, timeline, and every event by year, or past ``urls.HOME_LIMIT`` the
     latest events and a link per year."""
-    timeline = timeline_view(build_timeline(chronology, longest_silences(facts)), chronology, config,
-                             f"Frise des canaux, {len(chronology.events)} événements",
+    drawing = build_timeline(chronology, longest_silences(facts), facts.claims_of_event)
+    timeline = timeline_view(drawing, chronology, config, f"Frise des canaux, {len(chronology.events)} événements",
                              tally_url=tally_target(chronology))
     split = urls.is_home_split(len(chronology.events))
     parts = [part_link(str(year), urls.year_url(year), len(events))

@@ -1,6 +1,6 @@
 """The geometry of the visual timeline: lanes, marks, silences and a time axis, in SVG units.
 
-A pure function of the chronology and its silences, like ``derive``: no URL, no markup. The
+A pure function of the chronology, its silences and its claims, like ``derive``: no URL, no markup. The
 plan turns the geometry into links and labels; the template only draws it.
 
 Each lane is a strip of its own: marks packed in rows so that no two targets touch, then its
@@ -9,11 +9,11 @@ silences under them. The axis (years to x) is ``chronicle.axis``.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from chronicle.axis import MARGIN, WIDTH, Scale, Tick, event_days, make_scale, make_ticks
-from chronicle.derive import Silence
+from chronicle.derive import ClaimCheck, Silence
 from chronicle.model import Chronology, Event
 from chronicle.wording import silence_label
 
@@ -36,6 +36,8 @@ CALLOUT_LIMIT = 64       # a callout longer than this is cut at a word and ends 
 DETAIL_LIMIT = 200       # above this many marks, a drawing counts events by lane and year instead
 MAX_LANES = 12           # ... and keeps only the busiest channels, so that it stays bounded and readable
 TALLY_HEIGHT = 24.0
+
+Claims = Mapping[str, Sequence[ClaimCheck]]  # the claims naming each event, by its id (``Facts.claims_of_event``)
 
 
 @dataclass(frozen=True)
@@ -92,6 +94,7 @@ class Gap:
     label_y: float  # baseline of its first line
     quoted: bool = False  # the label is a source's own words (a claim about this silence)
     lines: tuple[str, ...] = ()  # the label wrapped
+    quote: str = ""  # a source's words about this silence (shown or not), from a claim between its contacts
 
     @property
     def bottom(self) -> float:
@@ -209,20 +212,20 @@ def label_width(lines: Sequence[str]) -> float:
     return max((len(line) for line in lines), default=0) * LABEL_CHAR
 
 
-def place_gaps(silences: Sequence[Silence], scale: Scale, y: float,
-               quotes: dict[tuple[str, str], str] | None = None) -> tuple[Gap, ...]:
+def place_gaps(silences: Sequence[Silence], scale: Scale, y: float, claims: Claims) -> tuple[Gap, ...]:
     """Each silence as a bracket between its contacts, its label in the first rows with room for it.
 
     A label is centred on its silence, kept inside the drawing, wrapped past ``WRAP`` characters
-    (a narrow screen shows it whole); a source's words about the silence (``quotes``, by pair of
-    contacts) replace the computed length. No room: no label (the link keeps the whole sentence).
+    (a narrow screen shows it whole); a source's words about the silence (a claim between its two
+    contacts, among ``claims``) replace the computed length. No room: no label (the link keeps the
+    whole sentence).
     """
     gaps: list[Gap] = []
     taken: dict[int, list[tuple[float, float]]] = {}
     for silence in sorted(silences, key=lambda s: event_days(s.before)[1]):
         x1 = scale.x_end(event_days(silence.before)[1])
         x2 = scale.x(event_days(silence.after)[0])
-        quote = (quotes or {}).get((silence.before.id, silence.after.id))
+        quote = silence_quote(silence, claims)
         label = f"« {quote} »" if quote else silence_label(silence.low, silence.high, _vague(silence))
         lines = wrap(label)
         half = label_width(lines) / 2
@@ -231,12 +234,12 @@ def place_gaps(silences: Sequence[Silence], scale: Scale, y: float,
                 for row in range(len(LABEL_ROWS))]
         first = next((r for r in range(len(LABEL_ROWS) - len(lines) + 1) if all(free[r:r + len(lines)])), None)
         if first is None:
-            gaps.append(Gap(silence, round(x1, 2), round(x2, 2), y, "", round(centre, 2), y))
+            gaps.append(Gap(silence, round(x1, 2), round(x2, 2), y, "", round(centre, 2), y, quote=quote))
             continue
         for row in range(first, first + len(lines)):
             taken.setdefault(row, []).append((centre - half, centre + half))
         gaps.append(Gap(silence, round(x1, 2), round(x2, 2), y, label, round(centre, 2), y + LABEL_ROWS[first],
-                        bool(quote), lines))
+                        bool(quote), lines, quote))
     return tuple(gaps)
 
 
@@ -246,14 +249,23 @@ def _vague(silence: Silence) -> bool:
                for d in (silence.before.date, silence.after.date))
 
 
-def frame_events(chronology: Chronology) -> tuple[Event, ...]:
-    """The moments that frame the story: events on no channel that claims of two sources or more
-    measure time against (the invasion: "une semaine avant", "le mois dernier"...)."""
-    sources: dict[str, set[str]] = {}
-    for claim in chronology.claims.values():
-        for event_id in claim.between:
-            sources.setdefault(event_id, set()).add(claim.source)
-    return tuple(e for e in chronology.events if not e.channels and len(sources.get(e.id, ())) >= 2)
+def silence_quote(silence: Silence, claims: Claims) -> str:
+    """The words of a claim measuring the time between the two contacts of ``silence`` ("" if none; the
+    last such claim if several)."""
+    pair = (silence.before.id, silence.after.id)
+    return next((check.claim.quote for check in reversed(claims.get(silence.before.id, ()))
+                 if check.claim.between == pair), "")
+
+
+def is_frame(event: Event, claims: Claims) -> bool:
+    """Whether ``event`` frames the story: on no channel, claims of two sources or more measure time
+    against it (the invasion: "une semaine avant", "le mois dernier"...)."""
+    return not event.channels and len({check.claim.source for check in claims.get(event.id, ())}) >= 2
+
+
+def frame_events(events: Iterable[Event], claims: Claims) -> tuple[Event, ...]:
+    """The moments that frame the story among ``events`` (``is_frame``)."""
+    return tuple(event for event in events if is_frame(event, claims))
 
 
 def place_frames(events: Sequence[Event], scale: Scale) -> tuple[tuple[Frame, ...], int]:
@@ -278,23 +290,18 @@ def place_frames(events: Sequence[Event], scale: Scale) -> tuple[tuple[Frame, ..
     return tuple(replace(f, label_y=tops[int(f.label_y)] + FRAME_ROW - 3) for f in frames), sum(depth)
 
 
-def key_events(chronology: Chronology) -> tuple[Event, ...]:
-    """The events the story hangs on: those that two claims or more measure time from or to (the last
+def is_key(event: Event, claims: Claims) -> bool:
+    """Whether the story hangs on ``event``: two claims or more measure time from or to it (the last
     call before the invasion, the first one in 84 days...), frames aside (they have their own band).
 
     A rule on the content, not a list to keep: an editor makes an event key by recording what the
     sources say about the time around it."""
-    named: dict[str, int] = {}
-    for claim in chronology.claims.values():
-        for event_id in set(claim.between):
-            named[event_id] = named.get(event_id, 0) + 1
-    frames = {event.id for event in frame_events(chronology)}
-    return tuple(e for e in chronology.events if named.get(e.id, 0) >= 2 and e.id not in frames)
+    return len(claims.get(event.id, ())) >= 2 and not is_frame(event, claims)
 
 
-def claim_quotes(chronology: Chronology) -> dict[tuple[str, str], str]:
-    """The words of the claims, by the pair of events they measure the time between."""
-    return {claim.between: claim.quote for claim in chronology.claims.values()}
+def key_events(events: Iterable[Event], claims: Claims) -> tuple[Event, ...]:
+    """The key events among ``events`` (``is_key``)."""
+    return tuple(event for event in events if is_key(event, claims))
 
 
 def lane_order(chronology: Chronology, channels: Sequence[str] | None) -> list[str | None]:
@@ -328,7 +335,7 @@ def tally_events(events: Sequence[Event], scale: Scale, y: float) -> tuple[Tally
                  for year, count in sorted(counts.items()) if year in years)
 
 
-def build_lane(chronology: Chronology, channel: str | None, events: Sequence[Event], silences: Sequence[Silence],
+def build_lane(channel: str | None, events: Sequence[Event], silences: Sequence[Silence], claims: Claims,
                scale: Scale, tallied: bool, keys: frozenset[str] = frozenset()) -> Lane:
     """A lane's strip: its marks packed in rows (``keys``, events with a callout, first), then its
     silences under them."""
@@ -338,20 +345,20 @@ def build_lane(chronology: Chronology, channel: str | None, events: Sequence[Eve
     placed = [place_mark(event, scale) for event in events]
     marks, rows = pack([with_callout(m, scale.right) if m.event.id in keys else m for m in placed], LANE_PAD)
     bottom = LANE_PAD + max(rows, 1) * ROW - (ROW - TARGET)
-    gaps = place_gaps(silences, scale, bottom + GAP_DROP, claim_quotes(chronology)) if channel else ()
+    gaps = place_gaps(silences, scale, bottom + GAP_DROP, claims) if channel else ()
     rows_used = {g.bottom for g in gaps if g.label}
     height = bottom + GAP_DROP + (max(rows_used) - bottom - GAP_DROP + 6 if rows_used else 0) + LANE_PAD
     return Lane(channel, round(height, 2), marks, gaps)
 
 
-def callouts_by_lane(chronology: Chronology, order: Sequence[str | None],
-                     events_of: dict[str | None, tuple[Event, ...]]) -> list[frozenset[str]]:
+def callouts_by_lane(order: Sequence[str | None], events_of: dict[str | None, tuple[Event, ...]],
+                     claims: Claims) -> list[frozenset[str]]:
     """The key events each lane labels: each in the first lane that draws it (once is enough)."""
-    left = {event.id for event in key_events(chronology)}
+    done: set[str] = set()
     result = []
     for channel in order:
-        mine = frozenset(e.id for e in events_of[channel] if e.id in left)
-        left -= mine
+        mine = frozenset(e.id for e in events_of[channel] if e.id not in done and is_key(e, claims))
+        done |= mine
         result.append(mine)
     return result
 
@@ -372,27 +379,28 @@ def start_clear_of_labels(x: float, lanes: Sequence[Lane], frames: Sequence[Fram
     return x
 
 
-def build_timeline(chronology: Chronology, silences: dict[str, tuple[Silence, ...]],
+def build_timeline(chronology: Chronology, silences: dict[str, tuple[Silence, ...]], claims: Claims,
                    channels: Sequence[str] | None = None, width: float = WIDTH) -> Timeline:
-    """The timeline of ``channels`` (default: every channel, and a lane for events on none).
+    """The timeline of ``channels`` (default: every channel, and a lane for events on none), with the
+    ``claims`` naming each event (``derive.Facts.claims_of_event``: its words about a silence, its key events).
 
     Past ``DETAIL_LIMIT`` events, each lane shows a count per year (and only the ``MAX_LANES``
     busiest channels get one): the drawing stays the same size whatever the chronology's.
     """
-    scale = make_scale(chronology, width)
     order = lane_order(chronology, channels)
     events_of = {channel: lane_events(chronology, channel) for channel in order}
+    counts = {year: len(events) for year, events in chronology.by_year.items()}
+    scale = make_scale(chronology, width)
     tallied = sum(len(events) for events in events_of.values()) > DETAIL_LIMIT
     if tallied and len(order) > MAX_LANES:
         busiest = set(sorted(order, key=lambda c: -len(events_of[c]))[:MAX_LANES])
         order = [channel for channel in order if channel in busiest]
-    lanes = tuple(build_lane(chronology, channel, events_of[channel],
-                             silences.get(channel, ()) if channel else (), scale, tallied, keys)
-                  for channel, keys in zip(order, callouts_by_lane(chronology, order, events_of), strict=True))
-    frames, frame_rows = place_frames(frame_events(chronology) if channels is None else (), scale)
+    lanes = tuple(build_lane(channel, events_of[channel], silences.get(channel, ()) if channel else (), claims,
+                             scale, tallied, keys)
+                  for channel, keys in zip(order, callouts_by_lane(order, events_of, claims), strict=True))
+    frames, frame_rows = place_frames(frame_events(events_of.get(None, ()), claims), scale)
     year_y = FRAME_ROW * frame_rows + YEAR_ROW
-    busiest_year = max(scale.segments, key=lambda s: (len(chronology.by_year.get(s.first, ()))
-                                                      if s.first == s.last else -1, s.first))
+    busiest_year = max(scale.segments, key=lambda s: (counts.get(s.first, 0) if s.first == s.last else -1, s.first))
     runs = tuple((s.x0, s.x1) for s in scale.segments if s.first != s.last)
     focus = start_clear_of_labels(busiest_year.x0, lanes, frames)
     return Timeline(width, year_y + MONTH_ROW + 8, MARGIN, width - MARGIN, focus, lanes,

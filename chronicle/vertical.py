@@ -22,7 +22,7 @@ from chronicle.axis import MONTHS_SHORT, event_days, make_segments
 from chronicle.config import Config
 from chronicle.derive import Silence
 from chronicle.model import Chronology, Event
-from chronicle.timeline import Timeline, callout_text, claim_quotes
+from chronicle.timeline import Gap, Timeline, callout_text
 from chronicle.views import kind_slot, silence_anchor, silence_text
 
 MONTHLY = 12        # a year with more events than this is split into months
@@ -82,7 +82,7 @@ def empty_run(first: int, last: int, year: int | None = None) -> dict[str, Any]:
 
 
 def collect(timeline: Timeline, names: Sequence[str]) -> tuple[dict[str, tuple[Any, list[str], bool]],
-                                                                list[tuple[Silence, str]]]:
+                                                                list[tuple[Gap, str]]]:
     """Each drawn event once (with its lanes' names and whether it is called out), and each silence."""
     events: dict[str, tuple[Any, list[str], bool]] = {}
     gaps = []
@@ -92,7 +92,7 @@ def collect(timeline: Timeline, names: Sequence[str]) -> tuple[dict[str, tuple[A
             entry[1].append(name)
             if mark.callout:
                 events[mark.event.id] = (entry[0], entry[1], True)
-        gaps += [(gap.silence, name) for gap in lane.gaps]
+        gaps += [(gap, name) for gap in lane.gaps]
     return events, gaps
 
 
@@ -115,7 +115,7 @@ def vertical_view(timeline: Timeline, chronology: Chronology, config: Config, na
     links to its events in words (``year_url``): a glyph's title, one tap away without a tooltip."""
     if any(lane.tallies for lane in timeline.lanes):
         return tallied_view(timeline, chronology, year_url)
-    events, silences = collect(timeline, names)
+    events, gaps = collect(timeline, names)
     firsts = {event_id: event_days(event)[0] for event_id, (event, _lanes, _key) in events.items()}
     per_year: dict[int, int] = {}
     for day in firsts.values():
@@ -129,12 +129,12 @@ def vertical_view(timeline: Timeline, chronology: Chronology, config: Config, na
         if key or event_id in frames:  # written out: the reader sees it without a tap
             item = {**item, "type": "frame" if event_id in frames else "key", "text": callout_text(event, limit=200)}
         rows.setdefault(period, []).append(item)
-    quotes = claim_quotes(chronology)
-    for silence, lane in silences:
+    for gap, lane in gaps:
+        silence = gap.silence
         day = datetime.date.fromordinal(gap_item(silence, lane, None)["t"])
         period = period_of(event_days(silence.before)[0], monthly) if day.year not in per_year \
             else period_of(day, monthly)
-        rows.setdefault(period, []).append(gap_item(silence, lane, quotes.get((silence.before.id, silence.after.id))))
+        rows.setdefault(period, []).append(gap_item(silence, lane, gap.quote or None))
     for items in rows.values():  # time order; a silence after the contact that opens it
         items.sort(key=lambda item: (item["t"], item["type"] == "gap"))
     blocks = []

@@ -303,15 +303,7 @@ def actor_view(actor: Actor) -> dict[str, Any]:
 
 
 def channel_view(channel: Channel, chronology: Chronology) -> dict[str, Any]:
-    """A channel's identity for its page and for lists, made once per chronology (``Chronology.channel_views``)."""
-    view = chronology.channel_views.get(channel.id)
-    if view is None:
-        view = chronology.channel_views[channel.id] = make_channel_view(channel, chronology)
-    return view
-
-
-def make_channel_view(channel: Channel, chronology: Chronology) -> dict[str, Any]:
-    """See ``channel_view``."""
+    """A channel's identity and count of events, for its page and the index of channels."""
     return {
         "id": channel.id, "url": urls.record_url("channel", channel.id), "name": channel.name,
         "kind": CHANNEL_KINDS_FR[channel.kind],

@@ -36,7 +36,7 @@ def facts(chronology: Chronology) -> Facts:
 
 
 def test_one_lane_per_channel_then_events_on_no_channel(chronology: Chronology, facts: Facts) -> None:
-    timeline = build_timeline(chronology, facts.silences)
+    timeline = build_timeline(chronology, facts.silences, facts.claims_of_event)
     lanes = [lane.channel for lane in timeline.lanes]
     assert set(lanes[:-1]) == {c for c in chronology.channels if chronology.by_channel.get(c)} and lanes[-1] is None
     assert all(lane.height >= TARGET for lane in timeline.lanes)
@@ -82,7 +82,8 @@ def test_extreme_dates_keep_the_drawing_small(tmp_path: Path) -> None:
         """}))
     assert checked.index is not None and not checked.problems, checked.problems
     chronology = build_model(checked.index)
-    timeline = build_timeline(chronology, derive_facts(chronology, checked.located).silences)
+    facts = derive_facts(chronology, checked.located)
+    timeline = build_timeline(chronology, facts.silences, facts.claims_of_event)
     assert len(make_scale(chronology).segments) == 7  # 285, 286-2021, 2022, 2023, 2024, 2025-9998, 9999
     assert len(timeline.ticks) < 100
     bar = next(m for lane in timeline.lanes for m in lane.marks if m.event.id == "2021-contacts-repetes")
@@ -92,7 +93,7 @@ def test_extreme_dates_keep_the_drawing_small(tmp_path: Path) -> None:
 
 
 def test_a_day_is_a_glyph_and_a_vaguer_date_a_band_over_its_range(chronology: Chronology) -> None:
-    timeline = build_timeline(chronology, {})
+    timeline = build_timeline(chronology, {}, {})
     marks = {m.event.id: m for lane in timeline.lanes for m in lane.marks}
     scale = make_scale(chronology)
     assert marks["2022-05-13-appel-austin-choigou"].width == 0
@@ -110,7 +111,7 @@ def test_a_day_is_a_glyph_and_a_vaguer_date_a_band_over_its_range(chronology: Ch
 
 
 def test_each_silence_is_drawn_between_its_contacts_with_its_length(chronology: Chronology, facts: Facts) -> None:
-    timeline = build_timeline(chronology, facts.silences)
+    timeline = build_timeline(chronology, facts.silences, facts.claims_of_event)
     lane = next(lane for lane in timeline.lanes if lane.channel == "austin-choigou")
     (gap,) = lane.gaps
     scale = make_scale(chronology)
@@ -121,11 +122,11 @@ def test_each_silence_is_drawn_between_its_contacts_with_its_length(chronology: 
 
 
 def test_a_strip_for_one_channel(chronology: Chronology, facts: Facts) -> None:
-    strip = build_timeline(chronology, facts.silences, ["chefs-etat-major"])
+    strip = build_timeline(chronology, facts.silences, facts.claims_of_event, ["chefs-etat-major"])
     assert [lane.channel for lane in strip.lanes] == ["chefs-etat-major"]
     # 11 February 2022 to 27 November 2024
     assert strip.lanes[0].gaps[0].label == "environ trois ans"
-    assert len(strip.lanes) < len(build_timeline(chronology, {}).lanes)
+    assert len(strip.lanes) < len(build_timeline(chronology, {}, {}).lanes)
 
 
 def test_crowded_silence_labels_never_overlap(tmp_path: Path) -> None:
@@ -146,7 +147,8 @@ def test_crowded_silence_labels_never_overlap(tmp_path: Path) -> None:
     checked = check_site(make_project(tmp_path, events))
     assert checked.index is not None and not checked.problems, checked.problems
     chronology = build_model(checked.index)
-    lane = build_timeline(chronology, derive_facts(chronology, checked.located).silences, ["austin-choigou"]).lanes[0]
+    facts = derive_facts(chronology, checked.located)
+    lane = build_timeline(chronology, facts.silences, facts.claims_of_event, ["austin-choigou"]).lanes[0]
     shown = [g for g in lane.gaps if g.label]
     assert len(lane.gaps) >= 14 and 0 < len(shown) < len(lane.gaps)
     for row in {g.label_y for g in shown}:
@@ -157,7 +159,7 @@ def test_crowded_silence_labels_never_overlap(tmp_path: Path) -> None:
 
 def test_an_empty_chronology_still_has_an_axis(tmp_path: Path) -> None:
     chronology = Chronology(events=(), actors={}, channels={}, sources={}, claims={})
-    timeline = build_timeline(chronology, {})
+    timeline = build_timeline(chronology, {}, {})
     assert timeline.lanes == () and timeline.ticks and timeline.axis_height > 0
 
 
@@ -329,7 +331,7 @@ def test_a_channel_status_counts_from_its_last_contact_to_the_latest_source(chro
 def test_the_legend_lists_what_the_figure_draws_and_nothing_else(chronology: Chronology, facts: Facts) -> None:
     config, problems = load_config(FIXTURE)
     assert config is not None and not problems
-    view = timeline_view(build_timeline(chronology, facts.silences), chronology, config, "Frise")
+    view = timeline_view(build_timeline(chronology, facts.silences, facts.claims_of_event), chronology, config, "Frise")
     marks = [item for lane in view["lanes"] for item in lane["marks"]]
     assert {entry["label"] for entry in view["legend"]} == {m["kind_label"] for m in marks}
     assert view["has_bands"] == any(m["band"] for m in marks)

@@ -43,7 +43,7 @@ def real() -> Loaded:
 
 
 def home_view(chronology: Chronology, config: Config, facts: Facts) -> dict[str, Any]:
-    timeline = build_timeline(chronology, longest_silences(facts))
+    timeline = build_timeline(chronology, longest_silences(facts), facts.claims_of_event)
     return timeline_view(timeline, chronology, config, "Frise")
 
 
@@ -54,15 +54,15 @@ def items(view: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def test_key_events_are_those_two_claims_or_more_measure_time_around(real: Loaded) -> None:
-    chronology, _config, _facts = real
+    chronology, _config, facts = real
     named: dict[str, int] = {}
     for claim in chronology.claims.values():
         for event_id in set(claim.between):
             named[event_id] = named.get(event_id, 0) + 1
-    frames = {e.id for e in frame_events(chronology)}
+    frames = {e.id for e in frame_events(chronology.events, facts.claims_of_event)}
     expected = {event_id for event_id, count in named.items() if count >= 2} - frames
-    assert {e.id for e in key_events(chronology)} == expected and len(expected) >= 3
-    timeline = build_timeline(chronology, {})
+    assert {e.id for e in key_events(chronology.events, facts.claims_of_event)} == expected and len(expected) >= 3
+    timeline = build_timeline(chronology, {}, facts.claims_of_event)
     called = [m.event.id for lane in timeline.lanes for m in lane.marks if m.callout]
     assert sorted(called) == sorted(expected)  # each named once, in one lane
     for lane in timeline.lanes:
@@ -171,7 +171,7 @@ def test_each_year_of_the_narrow_form_leads_to_its_events_in_words(real: Loaded)
     years = [block for block in home_view(chronology, config, facts)["vertical"]["blocks"] if block["type"] == "year"]
     assert years and all(block["url"] == urls.year_url(block["year"]) for block in years)
     channel = next(iter(chronology.by_channel))
-    strip = build_timeline(chronology, longest_silences(facts), [channel])
+    strip = build_timeline(chronology, longest_silences(facts), facts.claims_of_event, [channel])
     view = timeline_view(strip, chronology, config, "Activité", False, tally_target(chronology))
     for block in view["vertical"]["blocks"]:
         if block["type"] == "year":
