@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime
 import itertools
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from chronicle.model import Chronology, Event
@@ -109,10 +110,18 @@ def make_segments(occupied: set[int]) -> list[tuple[int, int]]:
     return segments
 
 
-def make_scale(chronology: Chronology, width: float = WIDTH) -> Scale:
-    """A scale giving each year a floor of room plus more for its events; empty runs get one floor."""
+def make_scale(chronology: Chronology, width: float = WIDTH, counts: Mapping[int, int] | None = None) -> Scale:
+    """A scale over the chronology's years giving each year a floor of room plus more for its events;
+    empty runs get one floor.
+
+    ``counts`` (events by year) says which events give a year room: by default every event of the
+    chronology; a channel's strip gives its own, so that it depends on its own events and on the
+    chronology's years alone, not on the other channels' activity.
+    """
+    if counts is None:
+        counts = {year: len(events) for year, events in chronology.by_year.items()}
     spans = make_segments(set(chronology.years))
-    shares = [YEAR_FLOOR + YEAR_PER_SQRT * math.sqrt(len(chronology.by_year.get(first, ()))) if first == last
+    shares = [YEAR_FLOOR + YEAR_PER_SQRT * math.sqrt(counts.get(first, 0)) if first == last
               else RUN_SHARE for first, last in spans]
     unit = (width - 2 * MARGIN) / sum(shares)
     segments, x = [], MARGIN

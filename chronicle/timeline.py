@@ -379,6 +379,15 @@ def start_clear_of_labels(x: float, lanes: Sequence[Lane], frames: Sequence[Fram
     return x
 
 
+def drawn_by_year(lanes: Iterable[Sequence[Event]]) -> dict[int, int]:
+    """How many of the events drawn on ``lanes`` begin in each year (an event on two lanes counted once)."""
+    drawn = {event.id: event.year for events in lanes for event in events}
+    counts: dict[int, int] = {}
+    for year in drawn.values():
+        counts[year] = counts.get(year, 0) + 1
+    return counts
+
+
 def build_timeline(chronology: Chronology, silences: dict[str, tuple[Silence, ...]], claims: Claims,
                    channels: Sequence[str] | None = None, width: float = WIDTH) -> Timeline:
     """The timeline of ``channels`` (default: every channel, and a lane for events on none), with the
@@ -389,8 +398,10 @@ def build_timeline(chronology: Chronology, silences: dict[str, tuple[Silence, ..
     """
     order = lane_order(chronology, channels)
     events_of = {channel: lane_events(chronology, channel) for channel in order}
-    counts = {year: len(events) for year, events in chronology.by_year.items()}
-    scale = make_scale(chronology, width)
+    # a strip of some channels gives room to its own events only: it moves with them, not with the others'
+    counts = drawn_by_year(events_of.values()) if channels is not None else \
+        {year: len(events) for year, events in chronology.by_year.items()}
+    scale = make_scale(chronology, width, counts)
     tallied = sum(len(events) for events in events_of.values()) > DETAIL_LIMIT
     if tallied and len(order) > MAX_LANES:
         busiest = set(sorted(order, key=lambda c: -len(events_of[c]))[:MAX_LANES])
