@@ -30,10 +30,10 @@ from chronicle.derive import derive_facts
 from chronicle.export import DATA_URLS, data_files
 from chronicle.load import load_content
 from chronicle.model import build_model
-from chronicle.pipeline import foreseen_searchable
+from chronicle.pipeline import foreseen_searchable, render_and_write
 from chronicle.plan import plan_pages
-from chronicle.render import make_environment, process_count, render_into
-from chronicle.search import MARKER, glob_finds, indexing, search_glob
+from chronicle.render import make_environment, worker_count
+from chronicle.search import glob_finds, indexing, search_glob
 from chronicle.urls import output_path
 from chronicle.write import make_folders, staged_site, write_tree
 
@@ -99,10 +99,10 @@ def run_stages(root: Path) -> list[tuple[str, float, float]]:
         glob = search_glob([path for page, path in pairs if foreseen_searchable(page)])
         first = [page for page, path in pairs if glob_finds(glob, path)]
         rest = [page for page, path in pairs if not glob_finds(glob, path)]
-        searchable = render_into(first, environment, folder, MARKER)
-        lap(f"render searchable pages ({len(first)}, {process_count(len(first))} processes, written)")
+        searchable = render_and_write(first, environment, folder)
+        lap(f"render searchable pages ({len(first)}, {worker_count(len(first))} workers, written)")
         with indexing(folder, glob) as finish:
-            render_into(rest, environment, folder, MARKER, busy=1)
+            render_and_write(rest, environment, folder, busy=1)
             lap(f"render other pages ({len(rest)}) while Pagefind indexes")
             exports = data_files(chronology, facts, config)
             write_tree(exports, folder)

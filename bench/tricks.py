@@ -169,9 +169,9 @@ def light_run(root: Path, rendering: bool, forked: bool, every: int = SAMPLE) ->
     from chronicle.export import data_files
     from chronicle.load import load_content
     from chronicle.model import build_model
+    from chronicle.pipeline import render_and_write
     from chronicle.plan import plan_pages
-    from chronicle.render import make_environment, render_into
-    from chronicle.search import MARKER
+    from chronicle.render import make_environment
     from chronicle.urls import output_path
     from chronicle.write import make_folders
 
@@ -199,7 +199,7 @@ def light_run(root: Path, rendering: bool, forked: bool, every: int = SAMPLE) ->
         sample = pages[::every]
         with tempfile.TemporaryDirectory(dir=root) as folder:
             make_folders([output_path(page.url) for page in sample], Path(folder))
-            render_into(sample, make_environment(root / "templates"), Path(folder), MARKER, busy=0 if forked else 1)
+            render_and_write(list(sample), make_environment(root / "templates"), Path(folder), busy=0 if forked else 1)
             lap(f"render 1/{every} of the pages")
         data_files(chronology, facts, config)
         lap("data files (in memory)")

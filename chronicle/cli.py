@@ -79,25 +79,16 @@ def command_build(args: argparse.Namespace) -> int:
         if updated is not None:
             return updated
     from chronicle.incremental import ParseMemo, edit_of, templates_fingerprint
-    from chronicle.pipeline import Plan, build_site, record_published
-    from chronicle.saved import drop_pickled, pickle_stages, seal_stages
+    from chronicle.pipeline import build_site, record_published
+    from chronicle.saved import pickle_stages, seal_stages
 
     forget_build(args.root)  # the saved stages need no forgetting: they hold the output they were saved with
     if sys.stderr.isatty():
         print("Construction du site…", file=sys.stderr, end="\r")
-    pickled: str | None = None
     parsed, templates = ParseMemo(), templates_fingerprint(args.root)
-
-    def pickle_meanwhile(plan: Plan, searchable: tuple[str, ...]) -> None:  # while Pagefind indexes
-        nonlocal pickled
-        pickled = pickle_stages(args.root, edit_of(plan, args.root, parsed, templates).stages(frozenset(searchable)))
-
     try:
-        site = build_site(args.root, args.out, args.base_url, meanwhile=pickle_meanwhile, parse=parsed)
-    except BaseException as error:
-        drop_pickled(args.root)  # cut short: the last saved stages stay as they were
-        if not isinstance(error, ContentError):
-            raise
+        site = build_site(args.root, args.out, args.base_url, parse=parsed)
+    except ContentError as error:  # the last saved stages stay as they were
         report_problems(error.problems)
         return EXIT_CONTENT
     pages = sum(1 for path in site.files if path.endswith(".html"))
@@ -112,7 +103,9 @@ def command_build(args: argparse.Namespace) -> int:
         if added:  # our own write, not an edit: the next build has nothing to redo for it
             inputs = read_inputs(args.root, args.out, options)
     remember_build(args.root, args.out, inputs.key)
-    seal_stages(args.root, pickled, inputs.settings, args.out)
+    assert site.plan is not None
+    stages = edit_of(site.plan, args.root, parsed, templates).stages(frozenset(site.searchable))
+    seal_stages(args.root, pickle_stages(args.root, stages), inputs.settings, args.out)  # for the next edit
     return EXIT_OK
 
 

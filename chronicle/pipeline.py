@@ -11,12 +11,13 @@ import os
 import shutil
 import tempfile
 from collections.abc import Callable, Mapping
+from contextlib import closing
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 import jinja2
 
-from chronicle import urls
+from chronicle import render, urls
 from chronicle.check import Index, Located, check_content, check_published, predicted_urls
 from chronicle.config import Config, load_config
 from chronicle.derive import Facts, derive_facts
@@ -27,9 +28,17 @@ from chronicle.load import Parse, RawRecord, load_content
 from chronicle.model import Chronology, build_model
 from chronicle.plan import DuplicateUrlError, Page, plan_pages
 from chronicle.problems import ContentError, Problem
-from chronicle.render import make_environment, render_into
+from chronicle.render import make_environment, render_stream
 from chronicle.urls import PUBLISHED_URLS
-from chronicle.write import SiteFiles, interruptions_unwind, link_or_copy, make_folders, staged_site, write_tree
+from chronicle.write import (
+    SiteFiles,
+    interruptions_unwind,
+    link_or_copy,
+    make_folders,
+    staged_site,
+    write_pages,
+    write_tree,
+)
 
 EXPORT_SCHEMA = "donnees/chronologie.schema.json"
 PUBLISHED_HEADER = (
@@ -295,9 +304,6 @@ class Written:
     searchable: list[str]
 
 
-Meanwhile = Callable[[Plan, tuple[str, ...]], None]  # given the plan and the pages being indexed
-
-
 def site_paths(plan: Plan, root: Path) -> tuple[list[tuple[Page, str]], dict[str, bytes], list[str]]:
     """Where the plan's files go: (page, path) pairs, the other files ({path: bytes}), the data files' paths.
 
@@ -310,11 +316,10 @@ def site_paths(plan: Plan, root: Path) -> tuple[list[tuple[Page, str]], dict[str
     return [(page, path) for page, path in pages if path not in taken], others, data
 
 
-def write_into(plan: Plan, root: Path, folder: Path, search_from: Path | None = None,
-               meanwhile: Meanwhile | None = None) -> Written:
+def write_into(plan: Plan, root: Path, folder: Path, search_from: Path | None = None) -> Written:
     """Write the whole site into the empty ``folder``: the pages (rendered on every core), the other
     files and the search index. The data files are made while Pagefind indexes, when this process
-    would otherwise wait for it, then ``meanwhile`` runs (the command line pickles its state).
+    would otherwise wait for it.
 
     ``search_from`` (the live preview) reuses the search index of the site already there
     instead of indexing again, the slowest step at scale; ``serve`` makes it again once the
@@ -330,17 +335,25 @@ def write_into(plan: Plan, root: Path, folder: Path, search_from: Path | None = 
     bundle = previous_search_bundle(search_from, folder) if search_from is not None else []
     searchable: list[str] = []
 
-    def write_data(indexed: list[str]) -> None:
-        write_tree(data_files(plan.chronology, plan.facts, plan.config), folder)
-        if meanwhile is not None:
-            meanwhile(plan, tuple(indexed))
+    def data_files_of_plan() -> dict[str, bytes]:
+        return data_files(plan.chronology, plan.facts, plan.config)
 
     if bundle:
-        render_into([page for page, _ in pages], environment, folder, MARKER)
-        write_data([])  # nothing indexed: the bundle is carried over
+        render_and_write([page for page, _ in pages], environment, folder)
+        write_tree(data_files_of_plan(), folder)  # nothing indexed: the bundle is carried over
     else:
-        bundle, searchable = render_and_index(pages, environment, folder, marked, write_data)
+        bundle, searchable = render_and_index(pages, environment, folder, marked, data_files_of_plan)
     return Written(sorted({*(path for _, path in pages), *others, *data, *bundle}), searchable)
+
+
+def render_and_write(pages: list[Page], environment: jinja2.Environment, folder: Path, busy: int = 0) -> list[str]:
+    """Render ``pages`` (on every core but ``busy``) and write each into ``folder`` as it comes; the paths
+    of those that carry Pagefind's marker, sorted."""
+    from chronicle.search import MARKER
+
+    workers = render.worker_count(len(pages), busy)  # looked up in its module: tests ask for more
+    with closing(render_stream(pages, environment, workers)) as rendered:
+        return write_pages(rendered, folder, MARKER)
 
 
 def foreseen_searchable(page: Page) -> bool:
@@ -349,30 +362,31 @@ def foreseen_searchable(page: Page) -> bool:
 
 
 def render_and_index(pages: list[tuple[Page, str]], environment: jinja2.Environment, folder: Path,
-                     marked: set[str], meanwhile: Callable[[list[str]], None]) -> tuple[list[str], list[str]]:
+                     marked: set[str], later: Callable[[], Mapping[str, bytes]]) -> tuple[list[str], list[str]]:
     """Render ``pages`` ((page, path) pairs) into ``folder`` and index the searchable ones (those whose
     bytes carry Pagefind's marker, with the files of ``marked``); the paths of the search bundle and
-    of the pages indexed, sorted. ``meanwhile`` runs here while Pagefind indexes, given those pages.
+    of the pages indexed, sorted. The files ``later`` makes (the data files) are made and written
+    while Pagefind indexes.
 
     The pages the plan makes searchable (``search_type``) and whatever Pagefind's glob finds
     beside them are rendered first, on every core; Pagefind (a core and a half) then indexes them
     while the other pages (lists, years: half the rendering time) are rendered in this process.
     Should a page the plan did not foresee carry the marker, Pagefind runs again once all is written.
     """
-    from chronicle.search import MARKER, glob_finds, index_folder, indexing, search_glob
+    from chronicle.search import glob_finds, index_folder, indexing, search_glob
 
     foreseen = [path for page, path in pages if foreseen_searchable(page)]
     if not foreseen and not marked:
-        render_into([page for page, _ in pages], environment, folder, MARKER)
-        meanwhile([])
+        render_and_write([page for page, _ in pages], environment, folder)
+        write_tree(later(), folder)
         return index_folder(folder, []), []  # fails: nothing to search
     glob = search_glob([*foreseen, *marked])
-    marked |= set(render_into([page for page, path in pages if glob_finds(glob, path)], environment, folder, MARKER))
+    marked |= set(render_and_write([page for page, path in pages if glob_finds(glob, path)], environment, folder))
     with indexing(folder, glob) as finish:
-        marked |= set(render_into([page for page, path in pages if not glob_finds(glob, path)], environment,
-                                  folder, MARKER, busy=1))
+        marked |= set(render_and_write([page for page, path in pages if not glob_finds(glob, path)], environment,
+                                       folder, busy=1))
+        write_tree(later(), folder)
         indexed = sorted(marked)
-        meanwhile(indexed)
         if all(glob_finds(glob, path) for path in marked):
             return finish(indexed), indexed
     return index_folder(folder, indexed), indexed
@@ -397,16 +411,21 @@ def build_files(root: Path, base_url: str | None = None) -> dict[str, bytes]:
 
 
 def build_site(root: Path, out_dir: Path, base_url: str | None = None, reuse_search: bool = False,
-               meanwhile: Meanwhile | None = None, parse: Parse | None = None) -> Site:
-    """Build and write the site; ``out_dir`` is replaced only if everything succeeded.
+               parse: Parse | None = None) -> Site:
+    """Build and write the site, one stage a line; ``out_dir`` is replaced only if everything succeeded,
+    and raises ContentError with every problem of the first stage that has any.
 
-    The stages up to the plan (``plan_content``), then the pages rendered straight into a staging
-    folder beside ``out_dir`` and indexed there: they are never held in memory together.
-    ``reuse_search`` and ``meanwhile``: see ``write_into``; ``parse``: see ``load.load_content``.
+    The pages are rendered on every core and written into a staging folder beside ``out_dir`` as
+    they come, then indexed there: they are never held in memory together. ``reuse_search``: see
+    ``write_into``'s ``search_from``; ``parse``: see ``load.load_content``.
     """
-    plan = plan_content(root, base_url, parse)
+    loaded = load_site(root, base_url, parse)
+    config, index, located = passed(check_loaded(loaded))
+    chronology = build_model(index)
+    facts = derive_facts(chronology, located)
+    plan = passed_plan(plan_site(root, config, index, chronology, facts), loaded.published)
     with staged_site(out_dir) as folder:
-        written = write_into(plan, root, folder, out_dir if reuse_search else None, meanwhile)
+        written = write_into(plan, root, folder, out_dir if reuse_search else None)  # render -> write, indexed
     return Site(SiteFiles(out_dir, written.paths), permanent_urls(plan.pages), plan, tuple(written.searchable))
 
 

@@ -1,10 +1,11 @@
-"""Pages -> bytes: the Jinja environment (autoescape, StrictUndefined), and the pages rendered
-into their files on every core.
+"""Pages -> bytes: the Jinja environment (autoescape, StrictUndefined), and the pages rendered on
+every core, streamed to the write stage (``write.write_pages``), which writes them.
 
 The parallel rendering forks worker processes once the pages are planned: each inherits the
-pages and the environment and is told only which indices to render (nothing is pickled but
-the paths it reports). Workers ignore SIGINT and SIGTERM; the parent, which catches them
-(``write.staged_site``), kills the workers before anything else is cleaned up.
+pages and the environment and is told only which indices to render; it sends back the pages'
+paths and bytes through a pipe, in batches, while this process receives and writes them (never
+all the pages in memory at once). Workers ignore SIGINT and SIGTERM; the parent, which catches
+them (``write.staged_site``), kills the workers before anything else is cleaned up.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import signal
 import sys
 import threading
 from collections.abc import Iterator, Sequence
-from multiprocessing.connection import Connection
+from multiprocessing.connection import Connection, wait
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -32,6 +33,8 @@ from chronicle.spellings import search_terms
 from chronicle.typography import french_html
 
 PARALLEL_MIN = 300  # fewer pages than this render in one process: forking would cost more than it saves
+BATCH = 1 << 18     # bytes of pages a worker gathers before sending them: few messages, a bounded backlog
+Rendered = tuple[str, bytes]  # a page's path under site/ and its bytes
 INTERRUPTIONS = {signal.SIGINT, signal.SIGTERM}
 
 
@@ -72,6 +75,7 @@ def make_environment(template_dir: Path) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        cache_size=-1,  # a plain dict, no lock: ``serve`` forks workers while its threads may be rendering
     )
     environment.filters["rel"] = relative_link
     environment.filters["search_terms"] = search_terms
@@ -109,43 +113,40 @@ def render_pages(pages: list[Page], environment: jinja2.Environment) -> dict[str
     return {urls.output_path(page.url): render_page(page, environment) for page in pages}
 
 
-def process_count(pages: int) -> int:
-    """How many processes render ``pages`` pages: one per core, or one alone for a small site.
+def worker_count(pages: int, busy: int = 0) -> int:
+    """How many forked workers render ``pages`` pages: one per core but ``busy`` (cores left to other
+    work meanwhile), or none (this process alone) when that leaves fewer than two, for a small site.
 
-    One alone too where fork is missing, and outside the main thread (``serve``'s watcher),
-    where a signal cannot be caught to stop the workers.
+    None too where fork is missing, and outside the main thread (``serve``'s watcher), where a
+    signal cannot be caught to stop the workers (``serve`` stops its own: ``background_workers``).
     """
     if (pages < PARALLEL_MIN or "fork" not in multiprocessing.get_all_start_methods()
             or threading.current_thread() is not threading.main_thread()):
-        return 1
-    return max(1, os.cpu_count() or 1)
+        return 0
+    count = (os.cpu_count() or 1) - busy
+    return count if count > 1 else 0
 
 
-def render_into(pages: Sequence[Page], environment: jinja2.Environment, directory: Path, marker: bytes,
-                busy: int = 0) -> list[str]:
-    """Render every page into its file under ``directory``, whose folders exist; the paths of the
-    pages whose bytes contain ``marker``, sorted. ``busy``: cores left to other work meanwhile.
+def background_workers(pages: int) -> int:
+    """How many forked workers render ``pages`` pages behind ``serve``'s back: one per core when there
+    are many, else one (the server's threads keep this process to themselves); none without fork."""
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return 0
+    return max(1, os.cpu_count() or 1) if pages >= PARALLEL_MIN else 1
 
-    An error raised by a page is raised here, the same as when rendering in one process.
+
+def render_stream(pages: Sequence[Page], environment: jinja2.Environment, workers: int = 0) -> Iterator[Rendered]:
+    """Every page of ``pages`` rendered, as (path under site/, bytes), in no set order: by this process,
+    or by ``workers`` forked processes while this one only receives them (a few at a time in memory).
+
+    An error raised by a page is raised here, the same as when rendering in one process. Closed before
+    its end (``contextlib.closing``), it kills its workers and waits for them.
     """
-    count = process_count(len(pages)) - busy
-    if count <= 1:
-        return sorted(render_share(pages, environment, directory, marker, range(len(pages))))
-    return sorted(render_forked(pages, environment, directory, marker, count))
-
-
-def render_share(pages: Sequence[Page], environment: jinja2.Environment, directory: Path, marker: bytes,
-                 share: range) -> list[str]:
-    """Render and write the pages of indices ``share``; the paths of those containing ``marker``."""
-    return [path for index in share if (path := write_page(pages[index], environment, directory, marker))]
-
-
-def write_page(page: Page, environment: jinja2.Environment, directory: Path, marker: bytes) -> str | None:
-    """Render and write one page; its path if its bytes contain ``marker``."""
-    path = urls.output_path(page.url)
-    body = render_page(page, environment)
-    (directory / path).write_bytes(body)
-    return path if marker in body else None
+    if workers < 1:
+        for page in pages:
+            yield urls.output_path(page.url), render_page(page, environment)
+        return
+    yield from render_forked(pages, environment, workers)
 
 
 @contextlib.contextmanager
@@ -158,57 +159,68 @@ def signals_blocked() -> Iterator[None]:
         signal.pthread_sigmask(signal.SIG_UNBLOCK, INTERRUPTIONS)
 
 
-def render_forked(pages: Sequence[Page], environment: jinja2.Environment, directory: Path, marker: bytes,
-                  count: int) -> list[str]:
-    """``render_share`` over ``count`` processes: this one and ``count - 1`` forked workers, each taking
-    every ``count``-th page (pages of a kind cost alike, and come together in the plan).
+def render_forked(pages: Sequence[Page], environment: jinja2.Environment, count: int) -> Iterator[Rendered]:
+    """``render_stream`` over ``count`` forked workers, each taking every ``count``-th page (pages of a kind
+    cost alike, and come together in the plan) and sending them in batches as it goes.
 
-    The workers are killed and waited for before this returns or raises, whatever happens.
+    The workers are killed and waited for before this ends or raises, whatever happens.
     """
     for name in dict.fromkeys(page.template for page in pages):
         environment.get_template(name)  # compiled once, here: the workers inherit them
-    shares = [range(start, len(pages), count) for start in range(count)]
     context = multiprocessing.get_context("fork")
-    workers: list[tuple[multiprocessing.process.BaseProcess, Connection]] = []
+    workers: dict[Connection, multiprocessing.process.BaseProcess] = {}
     finished = False
     sys.stdout.flush()  # or a worker would print again what is still buffered
     sys.stderr.flush()
     try:
         with signals_blocked():  # until a worker ignores them itself
-            for share in shares[1:]:
+            for start in range(count):
                 reader, writer = context.Pipe(duplex=False)
-                worker = context.Process(target=run_worker, args=(pages, environment, directory, marker, share,
-                                                                   writer), daemon=True)
+                worker = context.Process(target=run_worker, daemon=True, args=(
+                    pages, environment, range(start, len(pages), count), writer, [*workers, reader]))
                 worker.start()
                 writer.close()
-                workers.append((worker, reader))
-        marked = render_share(pages, environment, directory, marker, shares[0])
-        for worker, reader in workers:
-            marked += worker_outcome(worker, reader, pages, environment)
+                workers[reader] = worker
+        waiting = dict(workers)
+        while waiting:
+            for reader in wait(list(waiting)):
+                batch = received(waiting[reader], reader, pages, environment)
+                if batch is None:
+                    del waiting[reader]
+                else:
+                    yield from batch
         finished = True
-        return marked
     finally:
         with signals_blocked():
-            for worker, reader in workers:
+            for reader, worker in workers.items():
                 if not finished:
                     worker.kill()  # SIGKILL: they ignore SIGTERM
                 worker.join()
                 reader.close()
 
 
-def run_worker(pages: Sequence[Page], environment: jinja2.Environment, directory: Path, marker: bytes,
-               share: range, connection: Connection) -> None:
-    """In a forked worker: render ``share`` and send ("done", marked paths) or ("failed", index, error)."""
+def run_worker(pages: Sequence[Page], environment: jinja2.Environment, share: range, connection: Connection,
+               inherited: list[Connection]) -> None:
+    """In a forked worker: render ``share`` and send ("pages", [(path, bytes)...]) batches of about
+    ``BATCH`` bytes, then ("done",); or ("failed", index, error)."""
+    for reader in inherited:  # the pipes' read ends: once the parent is gone, a send fails instead of waiting
+        reader.close()
     for signum in INTERRUPTIONS:
         signal.signal(signum, signal.SIG_IGN)
     signal.pthread_sigmask(signal.SIG_UNBLOCK, INTERRUPTIONS)
     index = share.start
     try:
-        marked = []
+        batch: list[Rendered] = []
+        size = 0
         for index in share:
-            if path := write_page(pages[index], environment, directory, marker):
-                marked.append(path)
-        message: tuple[object, ...] = ("done", marked)
+            body = render_page(pages[index], environment)
+            batch.append((urls.output_path(pages[index].url), body))
+            size += len(body)
+            if size >= BATCH:
+                connection.send(("pages", batch))
+                batch, size = [], 0
+        connection.send(("pages", batch))
+        message: tuple[object, ...] = ("done",)
     except BaseException as error:  # reported to the parent, which raises it
         message = ("failed", index, portable(error))
     with contextlib.suppress(OSError):  # the parent is gone: nobody to tell
@@ -226,16 +238,19 @@ def portable(error: BaseException) -> BaseException:
     return RuntimeError(f"{type(error).__name__} : {error}")
 
 
-def worker_outcome(worker: multiprocessing.process.BaseProcess, reader: Connection, pages: Sequence[Page],
-                   environment: jinja2.Environment) -> list[str]:
-    """The paths a worker reports; its error raised here, as rendering in this process would raise it."""
+def received(worker: multiprocessing.process.BaseProcess, reader: Connection, pages: Sequence[Page],
+             environment: jinja2.Environment) -> list[Rendered] | None:
+    """A worker's next batch of pages, None once it is done; its error raised here, as rendering in this
+    process would raise it."""
     try:
         message = reader.recv()
     except EOFError:
         worker.join()
         raise RenderProcessError(f"un processus de rendu s'est arrêté sans finir (code {worker.exitcode}).") from None
-    if message[0] == "done":
+    if message[0] == "pages":
         return list(message[1])
+    if message[0] == "done":
+        return None
     _, index, error = message
     render_page(pages[index], environment)  # a template error: raised here again, with its traceback
-    raise error  # not the template's (a full disk): the worker's own error
+    raise error  # not the template's: the worker's own error

@@ -146,6 +146,19 @@ def link_tree(source: Path, target: Path, skip: str = "") -> None:
         link_or_copy(found, os.path.join(target, path))
 
 
+def write_pages(pages: Iterable[tuple[str, bytes]], directory: Path, marker: bytes) -> list[str]:
+    """Write each page of ``pages`` ((path, bytes), as ``render.render_stream`` yields them) under
+    ``directory`` as it comes, their paths checked and their folders made (``make_folders``); the paths of
+    those whose bytes contain ``marker``, sorted."""
+    marked = []
+    for path, body in pages:
+        with open(os.path.join(directory, path), "wb") as file:
+            file.write(body)
+        if marker in body:
+            marked.append(path)
+    return sorted(marked)
+
+
 def write_tree(files: Mapping[str, bytes], directory: Path) -> None:
     """Write ``files`` ({relative path: bytes}) under ``directory``, in sorted order."""
     make_folders(files, directory)

@@ -2,7 +2,7 @@
 indexed there by Pagefind.
 
 The fixture chronology is too small to be rendered in parallel by itself, so these tests ask
-for three processes (``render.process_count``). A failure or an interruption while the workers
+for three worker processes (``render.worker_count``). A failure or an interruption while the workers
 render must leave the previous site whole, no staging folder and no worker behind; a template
 error in a worker must come out as rendering in one process raises it.
 """
@@ -15,6 +15,7 @@ import signal
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import jinja2
 import pytest
@@ -33,8 +34,8 @@ PARENT = os.getpid()
 
 @pytest.fixture
 def parallel(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Render in three processes, however few the pages."""
-    monkeypatch.setattr(render, "process_count", lambda pages: PROCESSES)
+    """Render in three workers, however few the pages."""
+    monkeypatch.setattr(render, "worker_count", lambda pages, busy=0: PROCESSES)
 
 
 @pytest.fixture
@@ -114,7 +115,7 @@ def test_template_error_in_a_worker_is_the_error_of_one_process(tmp_path: Path, 
     root, _ = failing_project(tmp_path)
     with pytest.raises(jinja2.UndefinedError) as alone:
         build_site(root, old_site)
-    monkeypatch.setattr(render, "process_count", lambda pages: PROCESSES)
+    monkeypatch.setattr(render, "worker_count", lambda pages, busy=0: PROCESSES)
     with pytest.raises(jinja2.UndefinedError) as forked:
         build_site(root, old_site)
     assert str(forked.value) == str(alone.value) == "'nope' is undefined"
@@ -158,23 +159,27 @@ def test_a_worker_that_dies_fails_the_build(old_site: Path, parallel: None, monk
 def test_interruption_while_workers_render_kills_them(old_site: Path, parallel: None, monkeypatch: pytest.MonkeyPatch,
                                                       signum: int, raised: type[BaseException]) -> None:
     """The parent is signalled while its workers render (slowly); they are killed, not left running."""
-    real = render.render_page
+    real, receive = render.render_page, render.received
     workers: list[multiprocessing.process.BaseProcess] = []
 
     def rendering(page: Page, environment: jinja2.Environment) -> bytes:
         if in_a_worker():
             time.sleep(0.05)
-        elif not workers:
-            workers.extend(multiprocessing.active_children())
-            os.kill(PARENT, signum)  # the workers ignore it; the parent unwinds
         return real(page, environment)
 
+    def received(*args: Any) -> Any:
+        if not workers:
+            workers.extend(multiprocessing.active_children())
+            os.kill(PARENT, signum)  # as the first pages come: the workers ignore it; the parent unwinds
+        return receive(*args)
+
     monkeypatch.setattr(render, "render_page", rendering)
+    monkeypatch.setattr(render, "received", received)
     handlers = signal.getsignal(signal.SIGTERM), signal.getsignal(signal.SIGINT)
     with pytest.raises(raised):
         build_site(FIXTURE, old_site)
     assert (signal.getsignal(signal.SIGTERM), signal.getsignal(signal.SIGINT)) == handlers
-    assert len(workers) == PROCESSES - 1
+    assert len(workers) == PROCESSES
     assert [worker.exitcode for worker in workers] == [-signal.SIGKILL] * len(workers)  # killed, then waited for
     assert_untouched(old_site)
 
