@@ -19,21 +19,22 @@ sequence of edits to a clean build's bytes and problems.
 
 from __future__ import annotations
 
-import os
-from contextlib import suppress
+from collections.abc import Iterable
+from contextlib import closing, suppress
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from chronicle import render
 from chronicle.cache import tree_fingerprint
 from chronicle.export import data_files
 from chronicle.load import RawRecord, parse_record
 from chronicle.pipeline import Plan, Site, plan_content, site_paths, write_into
 from chronicle.plan import Page
 from chronicle.problems import Problem
-from chronicle.render import PARALLEL_MIN, make_environment, render_pages
+from chronicle.render import PARALLEL_MIN, make_environment, render_stream
 from chronicle.search import BUNDLE, MARKER
-from chronicle.write import SITE_MARKER, safe_relative, staged_site
+from chronicle.write import SITE_MARKER, replace_file, safe_relative, staged_site
 
 FULL_SHARE = 0.25  # past this share of the pages (and ``render.PARALLEL_MIN``), render them all on every core
 Parsed = tuple[RawRecord | None, list[Problem]]
@@ -145,37 +146,52 @@ def write_edit(edit: Edit, stages: Stages, folder: Path, with_data: bool = True)
     The paths rewritten or removed, and the next stages."""
     assert edit.changed is not None
     environment = make_environment(edit.plan.config.root / "templates")
-    rendered = render_pages([edit.pages[path] for path in edit.changed], environment)
-    written = write_changed({**rendered, **edit.others}, folder)
+    pages = [edit.pages[path] for path in edit.changed]
+    with closing(render_stream(pages, environment, render.worker_count(len(pages)))) as rendered:
+        written, marked = write_rendered(rendered, folder)
+    written += write_changed(edit.others, folder)
     if with_data:
         written += write_changed(data_files(edit.plan.chronology, edit.plan.facts, edit.plan.config), folder)
     gone = sorted(stages.paths - edit.paths())
     remove_files(gone, folder)
-    marked = {path for path, body in {**rendered, **edit.others}.items() if path.endswith(".html") and MARKER in body}
-    searchable = (stages.searchable - set(gone) - set(rendered) - set(edit.others)) | marked
+    marked |= {path for path, body in edit.others.items() if path.endswith(".html") and MARKER in body}
+    searchable = (stages.searchable - set(gone) - set(edit.changed) - set(edit.others)) | marked
     return written + gone, edit.stages(frozenset(searchable))
+
+
+def write_others(edit: Edit, stages: Stages, folder: Path) -> tuple[list[str], Stages]:
+    """``write_edit`` but for the pages, left to the caller (``serve`` renders them on demand or in the
+    background): the other files whose bytes changed written, the files no longer planned removed.
+    The paths rewritten or removed, and the next stages, without a search index (``serve`` carries
+    its own over)."""
+    assert edit.changed is not None
+    gone = sorted(stages.paths - edit.paths())
+    remove_files(gone, folder)
+    return write_changed(edit.others, folder) + gone, edit.stages(frozenset())
+
+
+def write_rendered(rendered: Iterable[tuple[str, bytes]], folder: Path) -> tuple[list[str], set[str]]:
+    """Write the pages ``rendered`` yields whose bytes differ from those in ``folder``, as ``write_changed``;
+    the paths written, and those of every page rendered that carries Pagefind's marker."""
+    written, marked = [], set()
+    for path, body in rendered:
+        written += write_changed({path: body}, folder)
+        if path.endswith(".html") and MARKER in body:
+            marked.add(path)
+    return written, marked
 
 
 def write_changed(files: dict[str, bytes], out_dir: Path) -> list[str]:
     """Write the files of ``files`` whose bytes differ from those in ``out_dir``, each atomically
-    (a file of the folder may be a hard link to the served site's: it is replaced, never written into);
-    their paths."""
+    (``write.replace_file``: a file of the folder may be a hard link to the served site's); their paths."""
     written = []
     for path, data in sorted(files.items()):
-        target = out_dir.joinpath(*safe_relative(path).parts)
         try:
-            if target.read_bytes() == data:
+            if out_dir.joinpath(*safe_relative(path).parts).read_bytes() == data:
                 continue
         except OSError:
             pass
-        target.parent.mkdir(parents=True, exist_ok=True)
-        temporary = target.with_name(f".{target.name}.{os.getpid()}.edit")  # beside it: the rename is atomic
-        try:
-            temporary.write_bytes(data)
-            os.replace(temporary, target)
-        except BaseException:
-            temporary.unlink(missing_ok=True)
-            raise
+        replace_file(out_dir, path, data)
         written.append(path)
     return written
 

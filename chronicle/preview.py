@@ -126,6 +126,8 @@ class Handler(SimpleHTTPRequestHandler):
         if problems and (parts.path.endswith("/") or parts.path.endswith(".html")):
             self.send_bytes(error_page(problems, version), "text/html; charset=utf-8", status=500)
             return
+        if self.sent_pending(parts.path, version):
+            return
         target = Path(self.translate_path(parts.path))
         if target.is_dir():
             target = target / "index.html"
@@ -135,6 +137,31 @@ class Handler(SimpleHTTPRequestHandler):
             self.send_page((self.directory_path / "404.html").read_bytes(), version, status=404)
         else:
             super().do_GET()
+
+    def sent_pending(self, path: str, version: int) -> bool:
+        """Send the page at ``path`` if the last edit changed it and it is not written yet: rendered now,
+        from the plan (``chronicle.pending``), never the stale file. Whether it was sent."""
+        pending = self.state.pending
+        if pending is None:
+            return False
+        relative = Path(self.translate_path(path)).relative_to(self.directory_path).as_posix()
+        name = "index.html" if relative == "." else f"{relative}/index.html" if path.endswith("/") else relative
+        try:
+            body = pending.page(name)
+        except OSError:
+            raise  # a full disk, a path too long: as for any file (``do_GET``)
+        except Exception as error:  # a template's error: the background says it on every page too
+            problem = Problem("chronicle", 0, 0, "", f"erreur interne ({type(error).__name__} : {error}).",
+                              "Signalez-la aux mainteneurs avec la dernière modification faite.")
+            self.send_bytes(error_page([problem], version), "text/html; charset=utf-8", status=500)
+            return True
+        if body is None:
+            return False
+        if name.endswith(".html"):
+            self.send_page(body, version)
+        else:
+            self.send_bytes(body, self.guess_type(name))
+        return True
 
     @property
     def directory_path(self) -> Path:

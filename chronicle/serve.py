@@ -17,11 +17,16 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+import jinja2
+
 from chronicle.export import data_files
-from chronicle.incremental import Edit, Stages, plan_edit, write_changed, write_edit, write_full
+from chronicle.incremental import Edit, Stages, plan_edit, write_changed, write_full, write_others
+from chronicle.pending import PendingPages
 from chronicle.pipeline import Plan
+from chronicle.plan import Page
 from chronicle.preview import open_server
 from chronicle.problems import ContentError, Problem, counted, printable
+from chronicle.render import make_environment
 from chronicle.search import BUNDLE, SearchIndexError, index_folder, marked_pages
 from chronicle.write import link_tree
 
@@ -106,6 +111,9 @@ class PendingSearch:
                     version = self.state.version
                     if self.state.problems or not (out / BUNDLE).is_dir():
                         return
+                    if self.state.pending and not self.state.pending.finished():
+                        self.defer()  # pages still being written: indexed once they are
+                        return
                     copy = Path(tempfile.mkdtemp(prefix=f".{out.name}.search-", dir=out.parent))
                     link_tree(out, copy, skip=BUNDLE)
                 index_folder(copy, marked_pages(copy))
@@ -139,6 +147,27 @@ class BuildState:
         self.changed = threading.Condition()
         self.building = threading.Lock()  # one build at a time: the first one and the watcher's
         self.unwatched: Problem | None = None  # why edits are not followed (the watcher failed), shown on every page
+        self.pending: PendingPages | None = None  # the last edit's pages not written yet (``chronicle.pending``)
+        self.writing = threading.Lock()  # held by whoever writes one of those pages
+        self.environment: tuple[str, jinja2.Environment] | None = None  # by the templates' fingerprint
+
+    def stop_pending(self) -> dict[str, Page] | None:
+        """Supersede the last edit's pending pages: the pages it left unwritten (none if nothing is pending),
+        or None when its background failed."""
+        pending, self.pending = self.pending, None
+        return pending.cancel() if pending else {}
+
+    def settle(self) -> None:
+        """Wait until the last edit's pages are all written (or its background stopped)."""
+        pending = self.pending
+        if pending is not None:
+            pending.done.wait()
+
+    def templates(self, root: Path, fingerprint: str) -> jinja2.Environment:
+        """The Jinja environment of the templates whose fingerprint is ``fingerprint``, made once for them."""
+        if self.environment is None or self.environment[0] != fingerprint:
+            self.environment = (fingerprint, make_environment(root / "templates"))
+        return self.environment[1]
 
     def publish(self, problems: list[Problem]) -> None:
         """Record a build's outcome (with the watcher's failure, if any) and wake every waiting page."""
@@ -174,33 +203,41 @@ def rebuild(root: Path, out_dir: Path, state: BuildState, base_url: str | None =
             changed: set[Path] | None = None) -> None:
     """Build once and publish the outcome; a failed build leaves ``site/`` as it was.
 
-    Every build runs the stages of a clean build (``chronicle.incremental``); after the first,
-    only the pages whose plan changed are rendered again, the data files are written once the
-    editor pauses (``PendingExports``), and the search index is carried over, then made again
-    in the background (``PendingSearch``): Pagefind takes seconds on a large chronology.
-    ``changed`` (the files the watcher saw) is not needed: the stages find what changed.
+    Every build runs the stages of a clean build (``chronicle.incremental``). After the first, the
+    edit is published as soon as the plan says which pages changed: those are then written in the
+    background, and one the browser asks for before is rendered on demand (``chronicle.pending``);
+    the data files are written once the editor pauses (``PendingExports``), and the search index is
+    carried over, then made again in the background (``PendingSearch``): Pagefind takes seconds on
+    a large chronology. ``changed`` (the files the watcher saw) is not needed: the stages find what
+    changed.
     """
     with state.building:
         started = time.perf_counter()
         stages, state.stages = state.stages, None  # until site/ is known to hold the next ones
         try:
             edit = plan_edit(stages, root, base_url)
-            if stages is None or edit.full:
+            left = state.stop_pending()  # superseded: nothing more of the last edit is written
+            if stages is None or edit.full or left is None:
                 write_all(edit, root, out_dir, state, started, reuse_search=state.version > 0)
             else:
-                write_partly(edit, stages, out_dir, state, started)
+                write_partly(edit, stages, left, out_dir, state, started)
         except ContentError as error:
-            state.stages = stages  # nothing was written: site/ still holds them
+            state.stages = stages  # nothing was written: site/ holds them (or will, its pending pages written)
             for problem in error.problems:
                 print(problem.format(), file=sys.stderr)
             shows = "les affiche" if len(error.problems) > 1 else "l'affiche"
             print(f"{counted(len(error.problems), 'problème')} ; le navigateur {shows}.", file=sys.stderr, flush=True)
             state.publish(error.problems)
         except Exception as error:  # a bug (ours or a template's): shown, and the watcher goes on
-            problem = Problem("chronicle", 0, 0, "", f"erreur interne ({type(error).__name__} : {error}).",
-                              "Signalez-la aux mainteneurs avec la dernière modification faite.")
-            print(problem.format(), file=sys.stderr, flush=True)
-            state.publish([problem])
+            state.publish([internal_error(error)])
+
+
+def internal_error(error: Exception) -> Problem:
+    """The problem shown on every page (and on the terminal) for a bug, ours or a template's."""
+    problem = Problem("chronicle", 0, 0, "", f"erreur interne ({type(error).__name__} : {error}).",
+                      "Signalez-la aux mainteneurs avec la dernière modification faite.")
+    print(problem.format(), file=sys.stderr, flush=True)
+    return problem
 
 
 def write_all(edit: Edit, root: Path, out_dir: Path, state: BuildState, started: float, reuse_search: bool) -> None:
@@ -214,15 +251,38 @@ def write_all(edit: Edit, root: Path, out_dir: Path, state: BuildState, started:
         search_lags(state, out_dir)
 
 
-def write_partly(edit: Edit, stages: Stages, out_dir: Path, state: BuildState, started: float) -> None:
-    """Write the pages of ``edit`` that changed into ``site/``, publish it, and defer the data files."""
-    written, state.stages = write_edit(edit, stages, out_dir, with_data=False)
-    say(f"Reconstruit : {counted(len(written), 'page')} réécrite{'s' if len(written) > 1 else ''} en "
-        f"{seconds(started)} s.")
+def write_partly(edit: Edit, stages: Stages, left: dict[str, Page], out_dir: Path, state: BuildState,
+                 started: float) -> None:
+    """Publish ``edit`` once its other files are written and the files it no longer plans removed; its
+    changed pages (with those the last edit left unwritten) written in the background, or on demand;
+    the data files deferred."""
+    assert edit.changed is not None
+    changed = sorted({*edit.changed, *(path for path in left if path in edit.pages)})
+    with state.writing:
+        _, state.stages = write_others(edit, stages, out_dir)
+    environment = state.templates(root_of(edit), edit.templates)
+    pending = PendingPages({path: edit.pages[path] for path in changed}, environment, out_dir, state.writing,
+                           lambda error: state.publish([internal_error(error)]))
+    state.pending = pending
+    say(f"Affiché : {counted(len(changed), 'page')} à réécrire, en {seconds(started)} s.")
     state.publish([])
+    pending.start()
+    threading.Thread(target=said_once_written, args=(pending, len(changed), started), daemon=True).start()
     state.exports = state.exports or PendingExports(out_dir)
     state.exports.defer(edit.plan)
     search_lags(state, out_dir)
+
+
+def root_of(edit: Edit) -> Path:
+    """The project ``edit`` was planned from."""
+    return edit.plan.config.root
+
+
+def said_once_written(pending: PendingPages, count: int, started: float) -> None:
+    """Say on the terminal when the pages of an edit are all written (unless it was superseded)."""
+    pending.done.wait()
+    if not pending.cancelled and not pending.broken:
+        say(f"Reconstruit : {counted(count, 'page')} réécrite{'s' if count > 1 else ''} en {seconds(started)} s.")
 
 
 def watch(root: Path, out_dir: Path, state: BuildState, stop: threading.Event, ready: threading.Event,
@@ -304,5 +364,6 @@ def serve(root: Path, out_dir: Path, port: int, open_browser: bool = False, base
         pass
     finally:
         stop.set()
+        state.stop_pending()  # its workers are killed as soon as it sees it
         server.server_close()
     return 0

@@ -159,6 +159,21 @@ def write_pages(pages: Iterable[tuple[str, bytes]], directory: Path, marker: byt
     return sorted(marked)
 
 
+def replace_file(directory: Path, path: str, data: bytes) -> None:
+    """Write ``data`` at ``path`` under ``directory`` atomically: beside it, then renamed over it (a reader
+    never sees half a file; a hard link to another site's file is replaced, never written into).
+    Its folders are made if missing; the temporary's name is this thread's own."""
+    target = directory.joinpath(*safe_relative(path).parts)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temporary = target.with_name(f".{target.name}.{os.getpid()}.{threading.get_ident()}.edit")
+    try:
+        temporary.write_bytes(data)
+        os.replace(temporary, target)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+
+
 def write_tree(files: Mapping[str, bytes], directory: Path) -> None:
     """Write ``files`` ({relative path: bytes}) under ``directory``, in sorted order."""
     make_folders(files, directory)

@@ -306,6 +306,7 @@ def test_a_watcher_that_fails_is_said_on_every_page_and_started_again(project: P
         path = project / EVENT
         path.write_text(path.read_text(encoding="utf-8").replace(TITLE, "Appel du 13 mai"), encoding="utf-8")
         assert state.wait(seen, timeout=EDIT_TIMEOUT) != seen, "an edit is followed"
+        state.settle()  # its pages, written once it is shown
         assert "Appel du 13 mai" in (project / "site" / PAGE / "index.html").read_text(encoding="utf-8")
     finally:
         stop.set()

@@ -1,0 +1,91 @@
+"""The pages an edit changed that ``serve`` has not written yet: rendered when asked for, or in the background.
+
+``serve`` announces an edit as soon as its plan says which pages changed (the browser reloads);
+those pages are then written behind its back, rendered by forked workers (``render.render_stream``),
+while a page the browser asks for before it is written is rendered on demand from the plan, as
+Hugo's server does in its "fast render mode". Every write is atomic (beside the file, then
+renamed) and made under one lock shared by the edits of a ``serve``, after checking that the edit
+was not superseded: once a new edit takes over (``cancel``), nothing of the old one is written.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from contextlib import closing
+from pathlib import Path
+
+import jinja2
+
+from chronicle.plan import Page
+from chronicle.render import background_workers, render_page, render_stream
+from chronicle.write import replace_file
+
+
+class PendingPages:
+    """The pages of one edit not written yet in ``site/``, by path; a thread writes them all (``start``)."""
+
+    def __init__(self, pages: dict[str, Page], environment: jinja2.Environment, out_dir: Path,
+                 lock: threading.Lock, failed: Callable[[Exception], None]) -> None:
+        self.pages = dict(pages)
+        self.environment = environment
+        self.out_dir = out_dir
+        self.lock = lock          # one writer at a time, across the edits of a ``serve``
+        self.failed = failed      # told of an error raised while rendering in the background
+        self.cancelled = False
+        self.broken = False       # the background failed: the pages left are not to be trusted
+        self.done = threading.Event()
+
+    def start(self) -> None:
+        """Render and write every pending page in a thread of its own (``done`` is set at its end)."""
+        threading.Thread(target=self.run, name="chronicle-pending", daemon=True).start()
+
+    def run(self) -> None:
+        """Render the pending pages (on every core when they are many) and write each as it comes, until
+        all are written or the edit is superseded; an error is told to ``failed`` unless superseded."""
+        try:
+            with self.lock:
+                pages = list(self.pages.values())
+            with closing(render_stream(pages, self.environment, background_workers(len(pages)))) as rendered:
+                for path, body in rendered:
+                    if not self.write(path, body):
+                        return  # superseded: the workers are killed as the stream closes
+        except Exception as error:  # a template's error, a full disk: shown on every page, as a build's
+            with self.lock:
+                self.broken = True
+                if self.cancelled:
+                    return
+            self.failed(error)
+        finally:
+            self.done.set()
+
+    def write(self, path: str, body: bytes) -> bool:
+        """Write the page at ``path`` unless written already; False once the edit is superseded."""
+        with self.lock:
+            if self.cancelled:
+                return False
+            if self.pages.pop(path, None) is not None:
+                replace_file(self.out_dir, path, body)
+            return True
+
+    def page(self, path: str) -> bytes | None:
+        """The bytes of the pending page at ``path``, rendered now (and written, unless superseded); None
+        when it is not pending (written already, or not one of this edit's)."""
+        with self.lock:
+            page = self.pages.get(path)
+        if page is None:
+            return None
+        body = render_page(page, self.environment)
+        self.write(path, body)
+        return body
+
+    def cancel(self) -> dict[str, Page] | None:
+        """Supersede this edit: nothing more of it is written. The pages it left unwritten (the next edit
+        writes them too), or None when its background failed (the next edit rebuilds everything)."""
+        with self.lock:
+            self.cancelled = True
+            return None if self.broken else dict(self.pages)
+
+    def finished(self) -> bool:
+        """Whether every page is written (or the background stopped)."""
+        return self.done.is_set()

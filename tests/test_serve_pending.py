@@ -1,0 +1,169 @@
+"""``serve`` shows an edit at once (``chronicle.pending``): the edit is published as soon as its plan says
+which pages changed; a changed page asked for before it is written is rendered on demand, the others
+are written in the background; a deleted page 404s at once; a new edit supersedes the background work.
+
+The background rendering is held here (``held``) so that the requests certainly come before it writes;
+every wait is on an event, never a sleep.
+"""
+
+from __future__ import annotations
+
+import threading
+import urllib.error
+import urllib.request
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+
+import jinja2
+import pytest
+
+from chronicle import pending as pending_module
+from chronicle.plan import Page
+from chronicle.preview import open_server
+from chronicle.render import Rendered
+from chronicle.serve import BuildState, rebuild
+from tests.conftest import make_project
+from tests.test_incremental import clean_build, replace_line, site_pages
+
+EVENT = "content/events/2022-05-13-appel-austin-choigou.yaml"
+PAGE = "evenements/2022-05-13-appel-austin-choigou/"
+NEIGHBOUR = "content/events/2022-02-18-appel-austin-choigou.yaml"
+ALONE = "2024-11-26-annonce-exercices"  # an event no other record names: it may go
+TIMEOUT = 60.0  # a deadline for what is awaited, never a delay
+
+
+class Held:
+    """``render_stream`` for the background, held: the first ``count`` streams yield ``before`` pages, then
+    wait for ``release``; ``waiting`` is set once one waits (the pages before it written)."""
+
+    def __init__(self, before: int = 0, count: int = 1) -> None:
+        self.real = pending_module.render_stream
+        self.before, self.count = before, count
+        self.release, self.waiting = threading.Event(), threading.Event()
+
+    def __call__(self, pages: Sequence[Page], environment: jinja2.Environment, workers: int) -> Iterator[Rendered]:
+        self.count -= 1
+        if self.count < 0:
+            yield from self.real(pages, environment, workers)
+            return
+        stream = self.real(pages, environment, workers)
+        try:
+            for number, rendered in enumerate(stream):
+                if number == self.before:
+                    self.waiting.set()
+                    assert self.release.wait(TIMEOUT)
+                yield rendered
+        finally:
+            stream.close()
+
+
+@pytest.fixture
+def held(monkeypatch: pytest.MonkeyPatch) -> Iterator[Held]:
+    holder = Held()
+    monkeypatch.setattr(pending_module, "render_stream", holder)
+    yield holder
+    holder.release.set()
+
+
+@contextmanager
+def served(out: Path, state: BuildState) -> Iterator[str]:
+    """The preview's HTTP server on ``out``, in this process; its address."""
+    server = open_server(out, 0, state)
+    assert server is not None
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def get(address: str, path: str) -> tuple[int, str]:
+    try:
+        with urllib.request.urlopen(address + path, timeout=TIMEOUT) as response:
+            return response.status, response.read().decode("utf-8")
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode("utf-8")
+
+
+def on_disk(out: Path, page: str) -> str:
+    return (out / page / "index.html").read_text(encoding="utf-8")
+
+
+def settled_like_a_clean_build(root: Path, out: Path, state: BuildState) -> None:
+    state.settle()
+    if state.exports:
+        state.exports.flush()
+    assert site_pages(out) == clean_build(root, out)
+    assert not list(out.rglob(".*.edit")), "no temporary file left"
+
+
+def first_build(tmp_path: Path) -> tuple[Path, Path, BuildState]:
+    root = make_project(tmp_path)
+    out = root / "site"
+    state = BuildState()
+    rebuild(root, out, state)
+    assert not state.problems
+    return root, out, state
+
+
+def test_a_changed_page_asked_for_at_once_is_rendered_on_demand(tmp_path: Path, held: Held) -> None:
+    root, out, state = first_build(tmp_path)
+    with served(out, state) as address:
+        replace_line(root / EVENT, "title", "Appel du 13 mai, corrigé")
+        rebuild(root, out, state)
+        assert state.pending is not None and not state.pending.finished(), "announced before the pages are written"
+        assert "Appel du 13 mai, corrigé" not in on_disk(out, PAGE), "the background is held: nothing written yet"
+        status, page = get(address, PAGE)
+        assert status == 200 and "<h1>Appel du 13 mai, corrigé</h1>" in page, "rendered on demand, never stale"
+        assert "<h1>Appel du 13 mai, corrigé</h1>" in on_disk(out, PAGE), "and written"
+        status, home = get(address, "")
+        assert status == 200 and "Appel du 13 mai, corrigé" in home
+        held.release.set()
+        settled_like_a_clean_build(root, out, state)
+        assert "<h1>Appel du 13 mai, corrigé</h1>" in get(address, PAGE)[1]
+
+
+def test_a_deleted_page_404s_at_once(tmp_path: Path, held: Held) -> None:
+    root, out, state = first_build(tmp_path)
+    with served(out, state) as address:
+        assert get(address, f"evenements/{ALONE}/")[0] == 200
+        linking = sorted(path.parent.relative_to(out).as_posix() for path in out.rglob("index.html")
+                         if f"/{ALONE}/" in path.read_text(encoding="utf-8") and ALONE not in str(path))
+        assert linking, "pages link to it"
+        (root / "content" / "events" / f"{ALONE}.yaml").unlink()
+        rebuild(root, out, state)
+        assert not state.problems and state.pending is not None and not state.pending.finished()
+        status, page = get(address, f"evenements/{ALONE}/")
+        assert status == 404 and "var v=" in page, "gone before the other pages are written"
+        for folder in linking:
+            status, page = get(address, "" if folder == "." else f"{folder}/")
+            assert status == 200 and f"/{ALONE}/" not in page, f"{folder}: no link to it, at once"
+        held.release.set()
+        settled_like_a_clean_build(root, out, state)
+
+
+def test_two_quick_edits_leave_the_site_of_a_clean_build(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The second edit comes while the first one's pages are being written (one written, the rest held):
+    the first is superseded, nothing of it written after, and the pages it left are written with the second's."""
+    holder = Held(before=1)
+    monkeypatch.setattr(pending_module, "render_stream", holder)
+    root, out, state = first_build(tmp_path)
+    try:
+        replace_line(root / EVENT, "title", "Appel du 13 mai, corrigé")
+        rebuild(root, out, state)
+        first = state.pending
+        assert first is not None and holder.waiting.wait(TIMEOUT), "one page written, the others held"
+        left = len(first.pages)
+        assert left > 0
+        replace_line(root / NEIGHBOUR, "title", "Dernier entretien, corrigé")
+        rebuild(root, out, state)
+        assert first.cancelled and state.pending is not first and state.pending is not None
+        assert set(first.pages) <= set(state.pending.pages), "the pages the first left are the second's to write"
+    finally:
+        holder.release.set()
+    assert first.done.wait(TIMEOUT)
+    assert len(first.pages) == left, "nothing of the superseded edit written once released"
+    settled_like_a_clean_build(root, out, state)
