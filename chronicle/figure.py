@@ -8,7 +8,6 @@ that says the same in date order.
 from __future__ import annotations
 
 import datetime
-import re
 from collections.abc import Callable
 from typing import Any
 
@@ -19,33 +18,44 @@ from chronicle.timeline import BAND_HEIGHT, GLYPH, LINE, TALLY_HEIGHT, TARGET, F
 from chronicle.vertical import vertical_view
 from chronicle.views import kind_slot, silence_anchor, silence_text
 
+Tokens = tuple[str | float, ...]  # an SVG path as tokens: commands and numbers
+
+
+def _circle(r: float) -> Tokens:
+    return ("a", r, r, 0, 1, 0, 2 * r, 0, "a", r, r, 0, 1, 0, -2 * r, 0, "Z")
+
+
+# Each kind's shape centred on (x, y), of radius r (h: the height of a triangle's half, r * 0.87).
+SHAPES: dict[int, Callable[[float, float, float, float], Tokens]] = {
+    0: lambda x, y, r, h: ("M", x - r, y, *_circle(r)),                                        # disc
+    1: lambda x, y, r, h: ("M", x - r + 1, y - r + 1, "h", 2 * r - 2, "v", 2 * r - 2, "h", 2 - 2 * r, "Z"),  # square
+    2: lambda x, y, r, h: ("M", x - r, y, *_circle(r), "M", x - r / 2, y, "a", r / 2, r / 2, 0, 1, 1, r, 0,
+                           "a", r / 2, r / 2, 0, 1, 1, -r, 0, "Z"),                             # ring
+    3: lambda x, y, r, h: ("M", x, y - r, "L", x + r, y + h, "H", x - r, "Z"),                 # triangle up
+    4: lambda x, y, r, h: ("M", x, y - r, "L", x + r, y, "L", x, y + r, "L", x - r, y, "Z"),   # diamond
+    5: lambda x, y, r, h: ("M", x - r, y, "L", x - r / 2, y - h, "H", x + r / 2, "L", x + r, y, "L", x + r / 2,
+                           y + h, "H", x - r / 2, "Z"),                                         # hexagon
+    6: lambda x, y, r, h: ("M", x, y + r, "L", x + r, y - h, "H", x - r, "Z"),                 # triangle down
+    7: lambda x, y, r, h: ("M", x - r, y - r / 2, "h", 2 * r, "v", r, "h", -2 * r, "Z"),       # bar
+    8: lambda x, y, r, h: ("M", x - r / 3, y - r, "h", 2 * r / 3, "v", 2 * r / 3, "h", 2 * r / 3, "v", 2 * r / 3,
+                           "h", -2 * r / 3, "v", 2 * r / 3, "h", -2 * r / 3, "v", -2 * r / 3, "h", -2 * r / 3,
+                           "v", -2 * r / 3, "h", 2 * r / 3, "Z"),                               # cross
+    9: lambda x, y, r, h: ("M", x - r / 2, y - r, "h", r, "v", 2 * r, "h", -r, "Z"),           # upright bar
+}
+
 
 def glyph(slot: int, x: float, y: float, r: float = GLYPH) -> str:
-    """The path of a kind's shape centred on (x, y): shape codes the kind as well as colour."""
-    h = round(r * 0.87, 2)
-    shapes = {
-        0: f"M{x - r} {y}a{r} {r} 0 1 0 {2 * r} 0a{r} {r} 0 1 0 {-2 * r} 0Z",             # disc
-        1: f"M{x - r + 1} {y - r + 1}h{2 * r - 2}v{2 * r - 2}h{2 - 2 * r}Z",               # square
-        2: f"M{x - r} {y}a{r} {r} 0 1 0 {2 * r} 0a{r} {r} 0 1 0 {-2 * r} 0Z"
-           f"M{x - r / 2} {y}a{r / 2} {r / 2} 0 1 1 {r} 0a{r / 2} {r / 2} 0 1 1 {-r} 0Z",  # ring
-        3: f"M{x} {y - r}L{x + r} {y + h}H{x - r}Z",                                        # triangle up
-        4: f"M{x} {y - r}L{x + r} {y}L{x} {y + r}L{x - r} {y}Z",                            # diamond
-        5: f"M{x - r} {y}L{x - r / 2} {y - h}H{x + r / 2}L{x + r} {y}L{x + r / 2} {y + h}H{x - r / 2}Z",  # hexagon
-        6: f"M{x} {y + r}L{x + r} {y - h}H{x - r}Z",                                        # triangle down
-        7: f"M{x - r} {y - r / 2}h{2 * r}v{r}h{-2 * r}Z",                                   # bar
-        8: f"M{x - r / 3} {y - r}h{2 * r / 3}v{2 * r / 3}h{2 * r / 3}v{2 * r / 3}h{-2 * r / 3}v{2 * r / 3}"
-           f"h{-2 * r / 3}v{-2 * r / 3}h{-2 * r / 3}v{-2 * r / 3}h{2 * r / 3}Z",           # cross
-        9: f"M{x - r / 2} {y - r}h{r}v{2 * r}h{-r}Z",                                       # upright bar
-    }
-    return " ".join(f"{round(float(n), 2):g}" if _is_number(n) else n for n in _tokens(shapes[slot]))
+    """The path of a kind's shape centred on (x, y): shape codes the kind as well as colour.
+
+    Tokens separated by spaces, each number rounded to hundredths (``_number``): a glyph is drawn
+    for every mark of every figure, tens of thousands in a large chronology."""
+    tokens = SHAPES[slot](x, y, r, round(r * 0.87, 2))
+    return " ".join(token if isinstance(token, str) else _number(token) for token in tokens)
 
 
-def _tokens(path: str) -> list[str]:
-    return re.findall(r"-?\d+(?:\.\d+)?|[A-Za-z]", path)
-
-
-def _is_number(token: str) -> bool:
-    return token[:1].isdigit() or token[:1] == "-"
+def _number(value: float) -> str:
+    """A coordinate rounded to hundredths, as short as it reads: 12, 4.5, -3.25."""
+    return f"{round(float(value), 2):g}"
 
 
 def mark_view(mark: Mark, chronology: Chronology, config: Config) -> dict[str, Any]:
