@@ -139,11 +139,23 @@ def stamp_view(stamp: Stamp | None) -> dict[str, Any] | None:
     return stamp.view() if stamp else None
 
 
+def record_paths(kind: str, record_id: str) -> tuple[str, ...]:
+    """The files of a record: its YAML file (and a source's text)."""
+    folder = f"content/{RECORD_FOLDERS[kind]}/{record_id}"
+    return (f"{folder}.yaml", f"{folder}.txt") if kind == "source" else (f"{folder}.yaml",)
+
+
 def record_dates(config: Config, kind: str, record_id: str) -> dict[str, Any] | None:
     """The dates of a record's page: those of its file (and of a source's text)."""
-    folder = f"content/{RECORD_FOLDERS[kind]}/{record_id}"
-    paths = (f"{folder}.yaml", f"{folder}.txt") if kind == "source" else (f"{folder}.yaml",)
-    return stamp_view(config.history.of(*paths))
+    return stamp_view(config.history.of(*record_paths(kind, record_id)))
+
+
+def list_dates(config: Config, events: tuple[Event, ...], *records: tuple[str, str]) -> dict[str, Any] | None:
+    """The dates of a list of ``events`` (a year, a month, a record's year): the first publication and
+    the last change of their files, and of the ``records`` (kind, id) it is about. Not the whole
+    site's: a commit elsewhere leaves the list as it was."""
+    paths = [path for kind, record_id in records for path in record_paths(kind, record_id)]
+    return stamp_view(config.history.of(*paths, *(f"content/events/{event.id}.yaml" for event in events)))
 
 
 def cite_view(config: Config) -> dict[str, Any]:
@@ -247,14 +259,16 @@ def pagination(addresses: list[str], address: str) -> list[dict[str, Any]]:
 
 
 def plan_listing(url: str, title: str, up: dict[str, str], events: tuple[Event, ...],
-                 chronology: Chronology, config: Config) -> list[Page]:
-    """One part of a split list at ``url``, itself in pages of ``urls.LIST_LIMIT`` events if it needs them."""
+                 chronology: Chronology, config: Config, dates: dict[str, Any] | None) -> list[Page]:
+    """One part of a split list at ``url``, itself in pages of ``urls.LIST_LIMIT`` events if it needs them
+    (each dated ``dates``)."""
     addresses = urls.list_urls(url, len(events))
     pages = []
     for number, address in enumerate(addresses):
         chunk = events[number * urls.LIST_LIMIT:(number + 1) * urls.LIST_LIMIT]
         heading = f"{title}, page {number + 1}" if number else title
-        pages.append(page(address, "listing.html", heading, config, heading=title, up=up, count=len(events),
+        pages.append(page(address, "listing.html", heading, config, dates=dates, heading=title, up=up,
+                          count=len(events),
                           years=plan_year_groups(chunk, chronology, config),
                           pagination=pagination(addresses, address)))
     return pages
@@ -274,7 +288,8 @@ def plan_record_years(kind: str, record_id: str, name: str, events: tuple[Event,
     for year, group in by_year.items():
         address = urls.record_year_url(kind, record_id, year)
         parts.append(part_link(str(year), address, len(group)))
-        pages += plan_listing(address, f"{name} en {year}", up, tuple(group), chronology, config)
+        pages += plan_listing(address, f"{name} en {year}", up, tuple(group), chronology, config,
+                              list_dates(config, tuple(group), (kind, record_id)))
     return {"years": plan_year_groups(events[-LATEST:], chronology, config), "parts": parts}, pages
 
 
@@ -421,9 +436,10 @@ def plan_year(number: int, chronology: Chronology, config: Config) -> list[Page]
     events = chronology.by_year[number]
     [year] = plan_year_groups(events, chronology, config)
     all_years = [link(str(other), urls.year_url(other)) for other in chronology.by_year]
+    dates = list_dates(config, events)
     if not urls.is_split(len(events)):
-        return [page(year["url"], "year.html", f"Année {number}", config, year=year, all_years=all_years,
-                     parts=[], count=len(events))]
+        return [page(year["url"], "year.html", f"Année {number}", config, dates=dates, year=year,
+                     all_years=all_years, parts=[], count=len(events))]
     by_month: dict[int | None, list[Event]] = {}
     for event in events:
         day = event.date.start or event.date.end
@@ -434,8 +450,9 @@ def plan_year(number: int, chronology: Chronology, config: Config) -> list[Page]
     for month, group in by_month.items():
         address = urls.month_url(number, month)
         parts.append(part_link(month_label(number, month), address, len(group)))
-        pages += plan_listing(address, month_label(number, month).capitalize(), up, tuple(group), chronology, config)
-    return [page(year["url"], "year.html", f"Année {number}", config, year={**year, "months": []},
+        pages += plan_listing(address, month_label(number, month).capitalize(), up, tuple(group), chronology, config,
+                              list_dates(config, tuple(group)))
+    return [page(year["url"], "year.html", f"Année {number}", config, dates=dates, year={**year, "months": []},
                  all_years=all_years, parts=parts, count=len(events)), *pages]
 
 

@@ -189,6 +189,24 @@ def test_pages_are_dated_by_their_records_history(history: Path) -> None:
         'class="page-dates"')[1].split("</p>")[0]
 
 
+def test_a_list_is_dated_by_the_records_it_lists(history: Path) -> None:
+    """A year's page changes when one of its events does, not when a commit touches another year:
+    its dates are its events' (the home page, about the whole chronology, keeps the site's)."""
+    files = render_site(history).files
+
+    def modified(path: str) -> list[str]:
+        found = re.search(r'<script type="application/ld\+json">(.*?)</script>', files[path].decode())
+        data = json.loads(found.group(1))
+        return [item["dateModified"] for item in (data if isinstance(data, list) else [data]) if "dateModified" in item]
+
+    assert modified("annees/2022/index.html") == ["2024-10-09T16:30:00Z"]  # the corrected event's year
+    assert modified("annees/2024/index.html") == ["2024-03-03T09:00:00Z"]  # untouched since the first publication
+    assert "2024-10-09T16:30:00Z" in modified("index.html")
+    sitemap = files["sitemap.xml"].decode()
+    assert ("<loc>https://canaux-militaires.github.io/annees/2024/</loc><lastmod>2024-03-03T09:00:00Z</lastmod>"
+            in sitemap)
+
+
 def test_a_build_is_the_same_for_a_commit_whatever_the_clock_and_file_times(history: Path) -> None:
     first = build_files(history)
     for path in (history / "content").rglob("*.yaml"):
