@@ -86,9 +86,30 @@ def check_markdown_shortcut_off() -> None:
 
 
 def typography_skip_off() -> None:
-    """Every run of text through the French rules, even one holding none of their characters."""
+    """Every token of every page read in Python and every run of text through every French rule
+    (``typography.french_markup`` as first written), not only the runs holding their characters."""
     from chronicle import typography
-    typography.TRIGGERS = re.compile("")
+
+    def every_token(html: str) -> str:
+        out, inside = [], []
+        for token in typography.TOKEN.finditer(html):
+            closing, name = token.group(1), (token.group(2) or "").lower()
+            if name:
+                if name in typography.TEXT_ONLY and not token.group(0).endswith("/>"):
+                    if closing and name in inside:
+                        inside.remove(name)
+                    elif not closing:
+                        inside.append(name)
+                out.append(token.group(0))
+            else:
+                text = typography.APOSTROPHE.sub("&#39;", token.group(0))
+                text = typography.BEFORE.sub(typography.NARROW + r"\1", text)
+                text = typography.AFTER_OPENING.sub("«" + typography.NARROW, text)
+                text = typography.CLOSING_GLUED.sub(typography.NARROW + "»", text)
+                out.append(text if inside else typography.FIRST.sub(r"1<sup>\1</sup>", text))
+        return "".join(out)
+
+    typography.french_markup = every_token
 
 
 def urls_cache_off() -> None:
@@ -135,7 +156,7 @@ TRICKS: dict[str, tuple[str, Callable[[], None] | None, Callable[[], None]]] = {
     "markdown-cache-parsed": ("the same, every text through markdown-it", every_text_parsed,
                               markdown_cache_off_every_text_parsed),
     "plain-line": ("markdown.render_markdown, PLAIN_LINE", None, plain_line_off),
-    "typography-skip": ("typography.french_markup, TRIGGERS", None, typography_skip_off),
+    "typography-skip": ("typography.french_markup, ACTED_ON", None, typography_skip_off),
     "urls-cache": ("urls._relative_path, lru_cache 262,144", None, urls_cache_off),
     "freeze": ("render.render_forked, gc.freeze (collector on)", collector_on_base, freeze_off),
 }

@@ -5,6 +5,9 @@ from __future__ import annotations
 import html
 import re
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from chronicle.spellings import ActorSpellings, actors_named, fold, indexed_text, own_spellings
 
 
@@ -48,3 +51,22 @@ def test_a_searchable_page_hides_every_spelling_of_the_actors_it_names() -> None
                           page_url="/acteurs/etats-unis/")
     fields = dict(re.findall(r'data-pagefind-meta="(\w+):([^"]*)"', str(out)))
     assert fields == {"acteur": "États-Unis Washington", "graphies": html.escape("Sergueï Choïgou Shoigu Sergei")}
+
+
+WORDS = st.sampled_from(["a", "b", "c", "é", "A", "acteur", "0010", "x-y", "Shoigu"])
+PHRASES = st.lists(st.lists(WORDS, min_size=1, max_size=3).map(lambda words: tuple(fold(" ".join(words)).split())),
+                   min_size=1, max_size=3).map(tuple)
+SPELLED = st.lists(PHRASES, max_size=6).map(
+    lambda phrases: tuple(ActorSpellings(f"/acteurs/{n}/", str(n), (), p) for n, p in enumerate(phrases)))
+
+
+@settings(max_examples=1000)
+@given(st.lists(WORDS | st.sampled_from([" ", ",", "<p>", "</p>", "<b data-pagefind-ignore>", "</b>"]),
+                max_size=25).map("".join), SPELLED)
+def test_actors_named_are_those_with_a_phrase_among_the_words(page: str, actors: tuple[ActorSpellings, ...]) -> None:
+    """Looked up by word and by pair of words (``phrase_index``), the actors found are those of a plain
+    search: every phrase of every actor tried on the page's words."""
+    words = fold(indexed_text(page)).split()
+    joined = f" {' '.join(words)} "
+    assert actors_named(page, actors) == [actor for actor in actors if any(
+        all(word in words for word in phrase) and f" {' '.join(phrase)} " in joined for phrase in actor.phrases)]

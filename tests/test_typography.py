@@ -5,12 +5,13 @@ from __future__ import annotations
 import re
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from chronicle import typography
 from chronicle.dates import parse_edtf
 from chronicle.model import Event
-from chronicle.typography import NARROW, TRIGGERS, french_html, french_text
+from chronicle.typography import NARROW, TRIGGERS, french_html, french_markup, french_text
 from chronicle.views import by_name, datation_view
 from tests.conftest import indexed_texts
 
@@ -102,3 +103,42 @@ def test_a_run_without_a_trigger_is_left_as_it_is(text: str) -> None:
 @pytest.mark.parametrize("text", ["l’a", "lʼa", "a ;", "a :", "a !", "a ?", "« a", "a»", "le 1er"])
 def test_each_trigger_is_one_a_rule_acts_on(text: str) -> None:
     assert TRIGGERS.search(text) and french_text(text) != text
+
+
+def french_markup_token_by_token(html: str) -> str:
+    """``french_markup`` as first written: every token of ``typography.TOKEN`` read in Python, each rule tried on every
+    run of text holding one of the rules' characters."""
+    out: list[str] = []
+    inside: list[str] = []
+    for token in typography.TOKEN.finditer(html):
+        closing, name = token.group(1), (token.group(2) or "").lower()
+        if name:
+            if name in typography.TEXT_ONLY and not token.group(0).endswith("/>"):
+                if closing and name in inside:
+                    inside.remove(name)
+                elif not closing:
+                    inside.append(name)
+            out.append(token.group(0))
+        elif re.search("[’ʼ;:!?»«1]", token.group(0)):
+            text = typography.APOSTROPHE.sub("&#39;", token.group(0))
+            text = typography.BEFORE.sub(NARROW + r"\1", text)
+            text = typography.AFTER_OPENING.sub("«" + NARROW, text)
+            text = typography.CLOSING_GLUED.sub(NARROW + "»", text)
+            out.append(typography.FIRST.sub(r"1<sup>\1</sup>", text) if not inside else text)
+        else:
+            out.append(token.group(0))
+    return "".join(out)
+
+
+MARKUP_PIECES = st.sampled_from(["<", ">", "/", "title", "TiTle", "svg", "option", "ſvg", "svg-x", "p", "a", " ", "\n",
+                                 ":", ";", "!", "?", "«", "»", "’", "ʼ", "1er", "1re", "1", "er", "re", "&nbsp;",
+                                 "\u00a0", '"', "=", "/>", "-", "é", "x"])
+
+
+@settings(max_examples=2000)
+@given(st.lists(MARKUP_PIECES | st.text(max_size=2), max_size=30).map("".join))
+def test_french_markup_reads_as_a_walk_over_every_token(html: str) -> None:
+    """The tokens that change nothing are skipped by the regular expression engine (``ACTED_ON``): the
+    output is the same as reading every token in Python, whatever the markup (tags without ends, a
+    lone ``<``, ``<title>`` in any case, self-closing tags)."""
+    assert french_markup(html) == french_markup_token_by_token(html)

@@ -1,0 +1,44 @@
+"""The rendering's shortcuts (chronicle/render.py) give what Jinja and ``urls.relative`` give."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import jinja2
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from chronicle import urls
+from chronicle.render import Environment, relative
+
+PARTS = st.sampled_from(["a", "b", "evenements", "x", "", "index.html", "page-2", "#f", "#"])
+URLS = (st.lists(PARTS, max_size=5).map("/".join) | st.lists(PARTS, max_size=5).map(lambda p: "/" + "/".join(p))
+        | st.lists(PARTS, max_size=4).map(lambda p: "/" + "/".join(p) + "/"))
+
+
+@settings(max_examples=3000)
+@given(URLS, st.lists(URLS, min_size=1, max_size=4))
+def test_the_rel_filter_links_as_urls_relative(page_url: str, links: list[str]) -> None:
+    """The links of one page (its folders found once), plain or not (``//``, no leading ``/``, fragments)."""
+    assert [relative(page_url, link) for link in links] == [urls.relative(page_url, link) for link in links]
+
+
+@dataclass
+class Record:
+    name: str
+
+
+@pytest.mark.parametrize("source", ["{{ d.name }} {{ d['name'] }} {{ r.name }}", "{{ d.items | length }}",
+                                    "{% for k, v in d.items() %}{{ k }}={{ v }}{% endfor %}", "{{ d.missing }}",
+                                    "{{ r.missing }}"])
+def test_the_environment_reads_dicts_and_objects_as_jinja_does(source: str) -> None:
+    values = {"d": {"name": "un"}, "r": Record("deux")}
+    rendered = []
+    strict = jinja2.StrictUndefined
+    for environment in (Environment(undefined=strict), jinja2.Environment(undefined=strict)):
+        try:
+            rendered.append(environment.from_string(source).render(values))
+        except Exception as error:  # an undefined name is an error in both
+            rendered.append(type(error).__name__)
+    assert rendered[0] == rendered[1]
