@@ -6,8 +6,11 @@ a clean build (``pipeline.plan_content``), so its problems are a clean check's b
 
 - load: a record file whose path and bytes are those of the last run is not parsed again
   (``ParseMemo``: parsing is a pure function of them);
-- check, model, derive and plan run in full;
-- render: only the pages whose plan differs from the last run's (the same template and an equal
+- check, model and derive run in full;
+- plan: only the parts of the site whose reads changed (``chronicle.reads``: each part's reads of
+  the model, the facts and the settings are recorded, and compared once with the new ones);
+- render: only the pages whose plan differs from the last run's (a part not planned again keeps its
+  very pages: only the others are compared) (the same template and an equal
   context give the same bytes); every page when a template changed or most pages did, through the
   clean build's own rendering on every core (``Edit.full``);
 - write: those pages and the other files whose bytes changed; the files no longer planned removed.
@@ -32,6 +35,7 @@ from chronicle.load import RawRecord, parse_record
 from chronicle.pipeline import Plan, Site, plan_content, site_paths, write_into
 from chronicle.plan import Page
 from chronicle.problems import Problem
+from chronicle.reads import Trace
 from chronicle.render import PARALLEL_MIN, make_environment, render_stream
 from chronicle.search import BUNDLE, MARKER
 from chronicle.write import SITE_MARKER, replace_file, safe_relative, staged_site
@@ -74,6 +78,7 @@ class Stages:
     pages: dict[str, Page]         # by path under the output folder
     paths: frozenset[str]          # every file of the output folder but the search bundle's
     searchable: frozenset[str]     # the pages in the search index (empty when it was carried over)
+    trace: Trace | None = None     # what each part of the plan read (``chronicle.reads``): None, plan all
 
 
 @dataclass(frozen=True)
@@ -99,7 +104,7 @@ class Edit:
 
     def stages(self, searchable: frozenset[str]) -> Stages:
         """The stages to start the next edit from, once this one is written."""
-        return Stages(self.templates, self.parsed, self.pages, self.paths(), searchable)
+        return Stages(self.templates, self.parsed, self.pages, self.paths(), searchable, self.plan.trace)
 
 
 def templates_fingerprint(root: Path) -> str:
@@ -112,10 +117,12 @@ def plan_edit(stages: Stages | None, root: Path, base_url: str | None) -> Edit:
     ContentError with every problem, as a clean build does."""
     templates = templates_fingerprint(root)  # before anything is read: an edit meanwhile is seen next time
     parsed = ParseMemo(stages.parsed if stages else None)
-    edit = edit_of(plan_content(root, base_url, parsed), root, parsed, templates)
+    plan = plan_content(root, base_url, parsed, traced=True, previous=stages.trace if stages else None)
+    edit = edit_of(plan, root, parsed, templates)
     if stages is None or stages.templates != templates:
         return edit
-    changed = [path for path, page in edit.pages.items() if stages.pages.get(path) != page]
+    changed = [path for path, page in edit.pages.items() if (old := stages.pages.get(path)) is not page
+               and old != page]  # the very page of a part not planned again: not compared
     if len(changed) >= PARALLEL_MIN and len(changed) > FULL_SHARE * len(edit.pages):
         return edit  # rendered on every core, as a clean build does
     return replace(edit, changed=changed)

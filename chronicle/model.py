@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -163,6 +164,15 @@ class Chronology:
         before = sequence[position - 1] if position > 0 else None
         after = sequence[position + 1] if position + 1 < len(sequence) else None
         return before, after
+
+    def actor_neighbours(self, event: Event, actor_id: str) -> tuple[Event | None, Event | None]:
+        """The events just before and after ``event`` among those of one actor (in chronological order, as
+        ``events``: found by bisection on the same key). A lookup of its own: a page that shows them reads
+        these two events, not all of the actor's (``chronicle.reads``)."""
+        sequence = self.by_actor[actor_id]
+        position = bisect_left(sequence, (event.date.sort_key(), event.id), key=lambda e: (e.date.sort_key(), e.id))
+        return (sequence[position - 1] if position > 0 else None,
+                sequence[position + 1] if position + 1 < len(sequence) else None)
 
 
 def optional_date(value: str | None) -> EdtfDate | None:

@@ -26,8 +26,9 @@ from chronicle.gitdates import read_history
 from chronicle.inputs import MAX_STATIC, MAX_URL_LIST, InputError, check_inputs, read_bytes, read_text, read_tree
 from chronicle.load import Parse, RawRecord, load_content
 from chronicle.model import Chronology, build_model
-from chronicle.plan import DuplicateUrlError, Page, plan_pages
+from chronicle.plan import DuplicateUrlError, Page, PlanKey, plan_keys, plan_pages, plan_part, with_sitemap
 from chronicle.problems import ContentError, Problem
+from chronicle.reads import Inputs, Trace, plan_traced
 from chronicle.render import make_environment, render_stream
 from chronicle.urls import PUBLISHED_URLS
 from chronicle.write import (
@@ -72,6 +73,8 @@ class Plan:
     chronology: Chronology
     facts: Facts
     pages: tuple[Page, ...]
+    trace: Trace | None = None  # what each part read, when recorded (``chronicle.reads``): the next edit's start
+    planned: tuple[PlanKey, ...] | None = None  # the parts planned from scratch (None: all, with no trace)
 
 
 @dataclass(frozen=True)
@@ -178,14 +181,25 @@ def check_loaded(loaded: Loaded) -> SiteCheck:
     return SiteCheck(loaded.config, index, sorted(set(problems)), located=located)
 
 
-def plan_site(root: Path, config: Config, index: Index, chronology: Chronology, facts: Facts) -> Plan:
-    """Plan stage: every page, dated from the repository's history; ContentError for two pages at one URL."""
+def plan_site(root: Path, config: Config, index: Index, chronology: Chronology, facts: Facts,
+              traced: bool = False, previous: Trace | None = None) -> Plan:
+    """Plan stage: every page, dated from the repository's history; ContentError for two pages at one URL.
+
+    ``traced`` records what each part reads (``chronicle.reads``); from the ``previous`` trace, only the
+    parts whose reads changed are planned again.
+    """
     config = replace(config, history=read_history(root))  # the pages' dates: only a plan needs them
+    trace, planned = None, None
     try:
-        pages = tuple(plan_pages(chronology, facts, config))
+        if traced or previous is not None:
+            trace, todo = plan_traced(Inputs(chronology, facts, config), plan_keys(chronology), plan_part, previous)
+            pages = tuple(with_sitemap([page for part in trace.parts.values() for page in part], config))
+            planned = tuple(todo)
+        else:
+            pages = tuple(plan_pages(chronology, facts, config))
     except DuplicateUrlError as error:
         raise ContentError(sorted(set(error.problems))) from None
-    return Plan(config, index, chronology, facts, pages)
+    return Plan(config, index, chronology, facts, pages, trace, planned)
 
 
 def check_plan(plan: Plan, published: list[tuple[int, str]], require_recorded: bool = False) -> list[Problem]:
@@ -197,14 +211,16 @@ def check_plan(plan: Plan, published: list[tuple[int, str]], require_recorded: b
     return sorted(set(problems))
 
 
-def plan_content(root: Path, base_url: str | None = None, parse: Parse | None = None) -> Plan:
+def plan_content(root: Path, base_url: str | None = None, parse: Parse | None = None, traced: bool = False,
+                 previous: Trace | None = None) -> Plan:
     """The stages before rendering, one a line: load -> check -> model -> derive -> plan; raises
-    ContentError with every problem of the first stage that has any."""
+    ContentError with every problem of the first stage that has any. ``traced``, ``previous``: see
+    ``plan_site``."""
     loaded = load_site(root, base_url, parse)
     config, index, located = passed(check_loaded(loaded))
     chronology = build_model(index)
     facts = derive_facts(chronology, located)
-    plan = plan_site(root, config, index, chronology, facts)
+    plan = plan_site(root, config, index, chronology, facts, traced, previous)
     return passed_plan(plan, loaded.published)
 
 

@@ -6,7 +6,6 @@ before anything is rendered.
 
 from __future__ import annotations
 
-from bisect import bisect_left
 from dataclasses import dataclass
 from typing import Any
 
@@ -168,15 +167,6 @@ def event_link(event: Event | None) -> dict[str, str] | None:
     return link(event.title, urls.event_url(event.id)) if event else None
 
 
-def actor_neighbours(event: Event, actor_id: str, chronology: Chronology) -> tuple[Event | None, Event | None]:
-    """The events just before and after ``event`` among those of one actor (in chronological order, as
-    ``Chronology.events``: found by bisection on the same key)."""
-    sequence = chronology.by_actor[actor_id]
-    position = bisect_left(sequence, (event.date.sort_key(), event.id), key=lambda e: (e.date.sort_key(), e.id))
-    return (sequence[position - 1] if position > 0 else None,
-            sequence[position + 1] if position + 1 < len(sequence) else None)
-
-
 def corroboration(event: Event) -> str:
     """How many sources report the event: "Rapporté par 3 sources", "Une seule source"."""
     count = len(dict.fromkeys(citation.source for citation in event.citations))
@@ -188,7 +178,7 @@ def plan_event(event: Event, chronology: Chronology, facts: Facts, config: Confi
     before, after = chronology.neighbours(event.id)
     in_actors = []
     for actor_id in event.actors:
-        prev_a, next_a = actor_neighbours(event, actor_id, chronology)
+        prev_a, next_a = chronology.actor_neighbours(event, actor_id)
         if prev_a and before and prev_a.id == before.id:  # the chronology's neighbour already: said once
             prev_a = None
         if next_a and after and next_a.id == after.id:
@@ -602,8 +592,14 @@ def sitemap(pages: list[Page], config: Config) -> list[Page]:
 
 def plan_pages(chronology: Chronology, facts: Facts, config: Config) -> list[Page]:
     """Every page of the site, sitemap last; raises DuplicateUrlError naming both claimants."""
-    pages = [planned for key in plan_keys(chronology) for planned in plan_part(key, chronology, facts, config)]
-    pages += sitemap(pages, config)
+    return with_sitemap([planned for key in plan_keys(chronology)
+                         for planned in plan_part(key, chronology, facts, config)], config)
+
+
+def with_sitemap(pages: list[Page], config: Config) -> list[Page]:
+    """``pages`` (those of every part, in ``plan_keys`` order) and the sitemap last; raises
+    DuplicateUrlError naming both claimants of a URL."""
+    pages = pages + sitemap(pages, config)
     seen: dict[str, Page] = {}
     problems = []
     for candidate in pages:

@@ -27,6 +27,7 @@ from markupsafe import Markup
 
 from chronicle import urls
 from chronicle.model import Chronology
+from chronicle.reads import read_whole
 
 OWN_FIELD = "acteur"  # on an actor's page: his spellings
 NAMED_FIELD = "graphies"  # on any searchable page: the spellings of the actors its text names
@@ -64,6 +65,7 @@ _CACHE: list[tuple[object, tuple[ActorSpellings, ...]]] = []  # (the actors mapp
 def actor_spellings(chronology: Chronology) -> tuple[ActorSpellings, ...]:
     """Every actor's spellings (name, aliases, ``search_variants``), once per chronology."""
     if _CACHE and _CACHE[0][0] is chronology.actors:  # the mapping is kept: its id is not reused meanwhile
+        read_whole(chronology.actors)  # what the spellings were made of, for a plan whose reads are recorded
         return _CACHE[0][1]
     found = []
     for actor in chronology.actors.values():

@@ -1,0 +1,145 @@
+"""The plan's recorded reads (chronicle/reads.py): after any edit, planning again only the parts whose
+reads changed gives the very pages of a full plan, and a text edit plans again only a few parts."""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
+
+from chronicle.check import Located
+from chronicle.config import Config
+from chronicle.derive import derive_facts
+from chronicle.model import Chronology, build_model
+from chronicle.pipeline import Plan, check_loaded, load_site, passed, plan_site
+from chronicle.plan import plan_keys, plan_part
+from chronicle.problems import ContentError
+from chronicle.reads import Inputs, plan_traced
+from tests.conftest import REPO, make_project
+from tests.test_incremental import WORDS, apply, replace_line
+
+# The edits that reach the plan (a template does not; a broken file stops before it).
+KINDS = ("text", "date", "new", "delete", "rename", "actor", "channel", "source", "claim", "site")
+EDITS = st.lists(st.tuples(st.sampled_from(KINDS), st.integers(0, 50), WORDS), min_size=1, max_size=6)
+
+
+def model(root: Path) -> tuple[Config, Chronology, Located]:
+    """The checked settings, model and what the check located, of the project ``root``."""
+    config, index, located = passed(check_loaded(load_site(root)))
+    return config, build_model(index), located
+
+
+def planned(root: Path, previous: Plan | None = None, traced: bool = True) -> Plan:
+    """The plan of ``root``, from the trace of ``previous`` when given."""
+    config, index, located = passed(check_loaded(load_site(root)))
+    chronology = build_model(index)
+    return plan_site(root, config, index, chronology, derive_facts(chronology, located), traced,
+                     previous.trace if previous else None)
+
+
+@pytest.fixture(scope="module")
+def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The fixture chronology (claims, aliases, corrections, split years)."""
+    return make_project(tmp_path_factory.mktemp("fixture"))
+
+
+def test_recording_the_reads_changes_no_page(template: Path) -> None:
+    """The plan made through the recording views is the plan made without them."""
+    assert planned(template).pages == planned(template, traced=False).pages
+
+
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(edits=EDITS)
+@example(edits=[("text", 2, "a"), ("date", 3, "b"), ("new", 1, "c"), ("delete", 4, "d"), ("rename", 5, "e")])
+@example(edits=[("actor", 1, "a"), ("channel", 0, "b"), ("source", 1, "c"), ("claim", 1, "d"), ("site", 0, "e")])
+@example(edits=[("date", 0, "a"), ("date", 7, "b"), ("delete", 1, "c"), ("new", 2, "d"), ("date", 9, "e")])
+def test_any_sequence_of_edits_plans_a_full_plans_pages(template: Path, tmp_path_factory: pytest.TempPathFactory,
+                                                        edits: list[tuple[str, int, str]]) -> None:
+    """Random edits of every kind that reaches the plan: after each, the parts planned again from the
+    last trace and the pages kept from it are, page for page and in order, a full plan's."""
+    root = tmp_path_factory.mktemp("reads") / "project"
+    shutil.copytree(template, root)
+    plan = planned(root)
+    for step, (kind, number, words) in enumerate(edits):
+        apply(root, kind, number, words, step)
+        try:
+            again = planned(root, plan)
+        except ContentError:  # the edit left a problem (a claim's event deleted...): no plan, as a build
+            continue
+        assert again.pages == planned(root, traced=False).pages, f"{kind}: a full plan's pages"
+        plan = again
+
+
+def renamed(chronology: Chronology, kind: str, record_id: str, name: str) -> Chronology:
+    """``chronology`` with one record's name (an event's title) changed, nothing else."""
+    if kind == "event":
+        events = tuple(replace(e, title=name) if e.id == record_id else e for e in chronology.events)
+        by = {field: {key: tuple(replace(e, title=name) if e.id == record_id else e for e in group)
+                      for key, group in getattr(chronology, field).items()}
+              for field in ("by_actor", "by_channel", "by_source", "by_year")}
+        return replace(chronology, events=events, **by, summaries={})
+    records = getattr(chronology, f"{kind}s")
+    changed = {**records, record_id: replace(records[record_id], name=name)}
+    return replace(chronology, **{f"{kind}s": changed}, summaries={})
+
+
+@pytest.mark.parametrize(("kind", "record_id"), [("event", "2022-02-18-appel-austin-choigou"),
+                                                  ("actor", "lloyd-austin"), ("channel", "austin-choigou")])
+def test_every_part_that_shows_a_changed_name_is_planned_again(template: Path, kind: str, record_id: str) -> None:
+    """A name changed in the model alone (no file read again, the facts as they were): every part whose
+    pages show it is planned again. A read the views missed would leave one of them showing the old one."""
+    config, chronology, located = model(template)
+    facts = derive_facts(chronology, located)
+    config = replace(config, history=planned(template).config.history)
+    trace, _ = plan_traced(Inputs(chronology, facts, config), plan_keys(chronology), plan_part)
+    name = "Nom changé à dessein"
+    changed = renamed(chronology, kind, record_id, name)
+    again, todo = plan_traced(Inputs(changed, derive_facts(changed, located), config), plan_keys(changed),
+                              plan_part, trace)
+    showing = {key for key, pages in again.parts.items() if any(name in repr(page.context) for page in pages)}
+    assert showing, "the name shows somewhere"
+    assert showing <= set(todo), "every part showing the new name was planned again"
+    assert len(todo) < len(trace.parts), "not every part"
+
+
+def test_the_reads_of_an_events_page_are_its_own(template: Path) -> None:
+    """An event's page reads its event, its neighbours and its claims by key, not the whole chronology."""
+    trace = planned(template).trace
+    assert trace is not None
+    event_id = "2022-02-18-appel-austin-choigou"
+    reads = trace.reads[("event", event_id)]
+    assert {("event", event_id), ("neighbours", event_id, None), ("claims_of_event", event_id)} <= reads
+    assert ("events",) not in reads and ("claim_checks",) not in reads
+
+
+@pytest.fixture(scope="module")
+def thousand(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The synthetic chronology of the benchmarks, 1,000 events."""
+    sys.path.insert(0, str(REPO / "bench"))
+    from generate import generate  # type: ignore[import-not-found]
+
+    root = tmp_path_factory.mktemp("bench") / "project"
+    generate(root, 1000)
+    return root
+
+
+def test_a_text_edit_plans_again_only_a_few_parts(thousand: Path) -> None:
+    """At 1,000 events, an event's title: its page and the few beside it that link to it, its year, its
+    actors, channels and source, the home and site pages (and, for now, every channel's page, whose
+    strip reads the whole chronology): a part in forty of the site, the rest kept as it was."""
+    plan = planned(thousand)
+    event = sorted((thousand / "content" / "events").glob("*.yaml"))[500]
+    replace_line(event, "title", '"Un titre corrigé"')
+    again = planned(thousand, plan)
+    assert again.planned is not None and again.trace is not None
+    assert ("event", event.stem) in again.planned
+    events = [key for key in again.planned if key[0] == "event"]
+    assert len(events) <= 12, f"{len(events)} event pages planned again"
+    count = len(again.planned)
+    assert count < len(again.trace.parts) / 40, f"{count} of {len(again.trace.parts)} parts planned again"
+    assert again.pages == planned(thousand, traced=False).pages
