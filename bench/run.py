@@ -8,6 +8,7 @@ the old output is moved aside (and deleted after the run) and the disk synced be
 clean build. Prints a table, then one JSON line. With --vs-hugo, the same content is built by
 Hugo with minimal templates (row ``hugo``), and by Hugo followed by Pagefind on its event pages
 (``hugo+pf``: the same search index as Chronicle's, a floor no build that indexes can go under).
+With --readme, the table is also written into bench/README.md, between its markers; only then.
 """
 
 from __future__ import annotations
@@ -197,15 +198,62 @@ def bench_hugo(project: Path, runs: int, trash: Path, with_search: bool = False)
     return measure(command, site, site / "public", edit, runs, trash)
 
 
+# The figures issue 18 names, as printed and as written into bench/README.md (``--readme``).
+COLUMNS = {"full_s": "clean", "noop_s": "no-op", "edit_s": "CLI edit", "serve_s": "preview: text edit",
+           "serve_date_s": "preview: date change", "serve_new_s": "preview: new event",
+           "serve_deleted_s": "preview: deleted event", "peak_mb": "peak RSS", "pages": "pages"}
+ROWS = {"chronicle": "Chronicle", "hugo": "Hugo", "hugo+pf": "Hugo, then Pagefind"}
+README = Path(__file__).resolve().parent / "README.md"
+START, END = "<!-- bench/run.py --readme: start -->", "<!-- bench/run.py --readme: end -->"
+
+
 def print_table(rows: dict[str, dict[str, float]]) -> None:
     """A table of the figures, one row per tool."""
-    columns = ("full_s", "noop_s", "edit_s", "serve_s", "serve_date_s", "serve_new_s", "serve_deleted_s",
-               "peak_mb", "pages")
-    print(f"{'':10}" + "".join(f"{c:>16}" for c in columns))
+    print(f"{'':10}" + "".join(f"{name:>16}" for name in COLUMNS))
     for name, row in rows.items():
         cells = "".join(f"{row[c]:>16.3f}" if isinstance(row.get(c), float) else f"{row.get(c, '-')!s:>16}"
-                        for c in columns)
+                        for c in COLUMNS)
         print(f"{name:10}{cells}")
+
+
+def cell(column: str, value: object) -> str:
+    """One figure as the README writes it: seconds to two decimals, megabytes whole, or a dash."""
+    if not isinstance(value, (int, float)):
+        return "–"
+    if column == "pages":
+        return f"{value:,}"
+    return f"{value:,.0f} MB" if column == "peak_mb" else f"{value:.2f} s"
+
+
+def ratios(rows: dict[str, dict[str, float]], other: str) -> dict[str, float]:
+    """Chronicle's figures over ``other``'s, for the columns both have."""
+    ours, theirs = rows["chronicle"], rows[other]
+    return {k: ours[k] / theirs[k] for k in ("full_s", "noop_s", "edit_s", "peak_mb") if theirs.get(k)}
+
+
+def readme_section(rows: dict[str, dict[str, float]], events: int, runs: int) -> str:
+    """The README's table of this run: one row per tool, then the ratios to Hugo followed by Pagefind."""
+    commit = subprocess.run(["git", "-C", str(REPO), "rev-parse", "--short", "HEAD"], capture_output=True,
+                            text=True, check=False).stdout.strip()
+    lines = [f"`python3 bench/run.py --events {events} --runs {runs}{' --vs-hugo' if len(rows) > 1 else ''}"
+             f" --readme`, {time.strftime('%Y-%m-%d')}, commit {commit or '?'}, load average at the end "
+             f"{os.getloadavg()[0]:.1f} (medians of {runs}):", "",
+             "| | " + " | ".join(COLUMNS.values()) + " |", "|---" * (len(COLUMNS) + 1) + "|"]
+    for name, row in rows.items():
+        lines.append(f"| {ROWS.get(name, name)} | " + " | ".join(cell(c, row.get(c)) for c in COLUMNS) + " |")
+    if "hugo+pf" in rows:
+        lines += ["", "Chronicle over Hugo followed by Pagefind: " + ", ".join(
+            f"{COLUMNS[k]} {v:.2f}x" for k, v in ratios(rows, "hugo+pf").items()) + "."]
+    return "\n".join(lines)
+
+
+def write_readme(section: str) -> None:
+    """Put ``section`` between the README's markers (``START``, ``END``), in place of the last run's."""
+    text = README.read_text(encoding="utf-8")
+    if START not in text or END not in text:
+        raise SystemExit(f"{README}: the markers {START} and {END} are missing")
+    before, rest = text.split(START, 1)
+    README.write_text(f"{before}{START}\n{section}\n{END}{rest.split(END, 1)[1]}", encoding="utf-8")
 
 
 def main() -> None:
@@ -215,6 +263,8 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--vs-hugo", action="store_true", help="build the same content with Hugo and compare")
     parser.add_argument("--dir", type=Path, default=Path(tempfile.gettempdir()), help="where to generate")
+    parser.add_argument("--readme", action="store_true",
+                        help="write the table into bench/README.md (the final run, on an idle machine)")
     args = parser.parse_args()
     project = args.dir / f"chronicle-bench-{args.events}"
     generate(project, args.events)
@@ -227,11 +277,12 @@ def main() -> None:
     finally:
         shutil.rmtree(trash, ignore_errors=True)
     print_table(rows)
-    if args.vs_hugo:
-        for other in ("hugo", "hugo+pf"):
-            ours, theirs = rows["chronicle"], rows[other]
-            print(f"ratios chronicle/{other}: " + ", ".join(f"{k} {ours[k] / theirs[k]:.2f}" for k in
-                                                           ("full_s", "noop_s", "edit_s", "peak_mb")))
+    for other in ("hugo", "hugo+pf"):
+        if other in rows:
+            print(f"ratios chronicle/{other}: " + ", ".join(f"{k} {v:.2f}" for k, v in ratios(rows, other).items()))
+    if args.readme:
+        write_readme(readme_section(rows, args.events, args.runs))
+        print(f"figures written into {README}")
     print(json.dumps({"events": args.events, **{k: round(v, 4) if isinstance(v, float) else v
                                                 for k, v in rows["chronicle"].items()}}, sort_keys=True))
 
