@@ -7,7 +7,8 @@ URLs already published. Nothing here raises on bad content: it returns problems.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable
+import json
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,11 +26,15 @@ from chronicle.editorial import (
 )
 from chronicle.load import FOLDERS, RawRecord
 from chronicle.markdown import markdown_problem, url_problem
+from chronicle.memo import Memo
 from chronicle.problems import PER_FILE, Problem, problem_at
 from chronicle.quotes import (
+    SOURCE_MATCH_BUDGET,
+    Budget,
     PrefixMissing,
     QuoteFound,
     QuoteMissing,
+    QuoteResult,
     SourceText,
     find_quote,
     quote_problem_message,
@@ -109,17 +114,33 @@ def format_checks(config: Config) -> dict[str, Any]:
     return {"edtf": edtf, "kind": kind, "markdown": markdown_problem, "url": url_problem}
 
 
-def type_records(records: Iterable[RawRecord], config: Config) -> tuple[Index, list[Problem]]:
-    """Type every record against its schema; records with problems are left out of the index."""
+def type_records(records: Iterable[RawRecord], config: Config, memo: Memo | None = None) -> tuple[Index, list[Problem]]:
+    """Type every record against its schema (``memo``: the typed records of the last run, by raw record).
+
+    A raw record's typing depends on it, its kind's schema and the event kinds of ``config`` only
+    (``format_checks``): that is what it is remembered by.
+    """
+    memo = memo or Memo()
     formats = format_checks(config)
+    kinds = tuple(kind.id for kind in config.kinds)
+    schemas: dict[str, tuple[dict[str, Any], tuple[str, tuple[str, ...]]]] = {}
     index: Index = {kind: {} for kind in KIND_NAMES}
     problems: list[Problem] = []
     for raw in records:
-        schema = load_schema(str(config.schema_dir), raw.kind)
-        typed, found = type_record(raw.path, raw.data, raw.positions, raw.key_positions, schema, formats)
+        if raw.kind not in schemas:
+            schema = load_schema(str(config.schema_dir), raw.kind)
+            schemas[raw.kind] = schema, (json.dumps(schema, sort_keys=True), kinds)
+        schema, context = schemas[raw.kind]
+        record, found = memo.recall_for("typed", raw, context, type_one, raw, schema, formats)
         problems += found
-        index[raw.kind][raw.id] = TypedRecord(raw.kind, raw.id, raw.path, typed, raw.positions, raw.text)
+        index[raw.kind][raw.id] = record
     return index, problems
+
+
+def type_one(raw: RawRecord, schema: dict[str, Any], formats: dict[str, Any]) -> tuple[TypedRecord, list[Problem]]:
+    """One raw record typed against ``schema``, and its problems."""
+    typed, found = type_record(raw.path, raw.data, raw.positions, raw.key_positions, schema, formats)
+    return TypedRecord(raw.kind, raw.id, raw.path, typed, raw.positions, raw.text), found
 
 
 def check_reference(record: TypedRecord, field: str, value: Any, target: Collection[str],
@@ -148,32 +169,46 @@ def known_ids(index: Index, broken: Iterable[str] = ()) -> dict[str, set[str]]:
     return known
 
 
-def check_references(index: Index, known: dict[str, set[str]] | None = None) -> list[Problem]:
-    """Every id that points to another record must exist; the initiator is one of the actors."""
+def check_references(index: Index, known: dict[str, set[str]] | None = None,
+                     memo: Memo | None = None) -> list[Problem]:
+    """Every id that points to another record must exist; the initiator is one of the actors (``memo``:
+    each record's references, remembered by record)."""
     ids = known if known is not None else known_ids(index)
+    memo = memo or Memo()
     problems: list[Problem] = []
-    for event in index["event"].values():
-        data = event.data
+    for kind in ("event", "channel", "claim"):
+        for record in index[kind].values():
+            references, own = memo.recall_for("references", record, (), record_references, record)
+            problems += own
+            for field, value, target in references:
+                if value not in ids[target]:
+                    problems += check_reference(record, field, value, ids[target], target)
+    return problems
+
+
+Reference = tuple[str, str, str]  # (field, the id written there, the kind of record it names)
+
+
+def record_references(record: TypedRecord) -> tuple[tuple[Reference, ...], list[Problem]]:
+    """The ids a record names, and the problems of the record alone (an initiator not among the actors)."""
+    data, references, problems = record.data, [], []
+    if record.kind == "event":
         for field, kind in (("actors", "actor"), ("channels", "channel"), ("possibly_same_as", "event")):
-            for position, value in enumerate(data.get(field) or []):
-                problems += check_reference(event, f"{field}.{position}", value, ids[kind], kind)
-        for position, citation in enumerate(data.get("citations") or []):
-            if citation:
-                problems += check_reference(event, f"citations.{position}.source", citation.get("source"),
-                                            ids["source"], "source")
+            references += [(f"{field}.{position}", value, kind) for position, value in enumerate(data.get(field) or [])]
+        references += [(f"citations.{position}.source", citation.get("source"), "source")
+                       for position, citation in enumerate(data.get("citations") or []) if citation]
         initiator = data.get("initiator")
         if initiator and initiator not in (data.get("actors") or []):
-            problems.append(problem_at(event, "initiator", f"« {initiator} » n'est pas parmi les acteurs.",
+            problems.append(problem_at(record, "initiator", f"« {initiator} » n'est pas parmi les acteurs.",
                                        "Ajoutez-le à actors ou corrigez initiator."))
-    for channel in index["channel"].values():
-        for position, value in enumerate(channel.data.get("parties") or []):
-            problems += check_reference(channel, f"parties.{position}", value, ids["actor"], "actor")
-    for claim in index["claim"].values():
-        problems += check_reference(claim, "source", claim.data.get("source"), ids["source"], "source")
-        problems += check_reference(claim, "on_channel", claim.data.get("on_channel"), ids["channel"], "channel")
-        for position, value in enumerate(claim.data.get("between") or []):
-            problems += check_reference(claim, f"between.{position}", value, ids["event"], "event")
-    return problems
+    elif record.kind == "channel":
+        references += [(f"parties.{position}", value, "actor")
+                       for position, value in enumerate(data.get("parties") or [])]
+    elif record.kind == "claim":
+        references += [("source", data.get("source"), "source"), ("on_channel", data.get("on_channel"), "channel")]
+        references += [(f"between.{position}", value, "event")
+                       for position, value in enumerate(data.get("between") or [])]
+    return tuple(reference for reference in references if isinstance(reference[1], str)), problems
 
 
 def former_ids(index: Index) -> list[tuple[TypedRecord, str, list[object]]]:
@@ -221,48 +256,101 @@ def check_notes(index: Index) -> list[Problem]:
     return problems
 
 
-def check_quote(record: TypedRecord, field: str, texts: dict[str, SourceText], source_id: Any,
-                quote: Any, prefix: Any) -> tuple[QuoteFound | None, list[Problem]]:
-    """The passage ``quote`` must occur once in the source (or once after ``prefix``): where it
-    does, or the problem."""
-    source = texts.get(source_id) if isinstance(source_id, str) else None
-    if source is None or not isinstance(quote, str) or any(mark in quote for mark in PLACEHOLDERS):
-        return None, []  # a placeholder left by ``new`` is reported once, as such (``editorial``)
-    if ELISION.search(quote):
-        return None, [problem_at(record, field, "un passage ne contient pas d'élision « […] » : on ne peut pas "
-                                 "vérifier ce qui a été coupé.", "Pour citer deux endroits de la source, faites "
+Find = Callable[[str, str, "str | None"], tuple[QuoteResult, "Spot | None"]]  # see ``quote_finder``
+
+
+@dataclass(frozen=True)
+class Quoting:
+    """A passage a record quotes (an event's citation, a claim's quote), as written."""
+
+    field: str  # where the quote is written
+    number: int  # the citation's number from 1 (0 for a claim)
+    source: str
+    quote: str
+    prefix: str | None
+    elided: bool  # "[…]" in the quote: a cut that cannot be checked
+
+
+def quotings(record: TypedRecord) -> tuple[Quoting, ...]:
+    """The passages ``record`` quotes that can be looked for: those naming a source by a text id and
+    quoting a text (a placeholder left by ``new`` is reported once, as such: ``editorial``)."""
+    if record.kind == "claim":
+        cited = [("quote", 0, record.data)]
+    else:
+        cited = [(f"citations.{position}.quote", position + 1, citation)
+                 for position, citation in enumerate(record.data.get("citations") or []) if citation]
+    found = []
+    for field, number, citation in cited:
+        source, quote, prefix = citation.get("source"), citation.get("quote"), citation.get("prefix")
+        if not isinstance(source, str) or not isinstance(quote, str) or any(mark in quote for mark in PLACEHOLDERS):
+            continue
+        prefix = prefix if isinstance(prefix, str) and record.kind != "claim" else None
+        found.append(Quoting(field, number, source, quote, prefix, ELISION.search(quote) is not None))
+    return tuple(found)
+
+
+def check_quote(record: TypedRecord, quoting: Quoting, find: Find) -> tuple[Spot | None, list[Problem]]:
+    """The passage of ``quoting`` must occur once in its source (or once after its prefix): where it
+    does, or the problem. ``find``: ``locate`` in the sources' texts (``quote_finder``)."""
+    if quoting.elided:
+        return None, [problem_at(record, quoting.field, "un passage ne contient pas d'élision « […] » : on ne peut "
+                                 "pas vérifier ce qui a été coupé.", "Pour citer deux endroits de la source, faites "
                                  "deux citations (deux entrées source/quote), chacune recopiée d'un seul tenant.")]
-    result = find_quote(source, quote, prefix if isinstance(prefix, str) else None)
-    if isinstance(result, QuoteFound):
-        return result, []
-    message, hint = quote_problem_message(result, source_id)
+    result, spot = find(quoting.source, quoting.quote, quoting.prefix)
+    if spot is not None:
+        return spot, []
+    assert not isinstance(result, QuoteFound)
+    message, hint = quote_problem_message(result, quoting.source)
     if isinstance(result, QuoteMissing) and result.closest:
-        hint = f"{hint} {first_difference(quote, result.closest)}"
+        hint = f"{hint} {first_difference(quoting.quote, result.closest)}"
+    field = quoting.field
     if isinstance(result, PrefixMissing):  # the passage is there: the prefix is what to fix
         field = field.rpartition(".")[0] + ".prefix"
     return None, [problem_at(record, field, message, hint)]
 
 
-def check_quotes(index: Index) -> tuple[dict[tuple[str, int], Spot], list[Problem]]:
+def locate(source: SourceText, quote: str, prefix: str | None,
+           budget: Budget | None = None) -> tuple[QuoteResult, Spot | None]:
+    """``find_quote``, and where the passage is when found once."""
+    result = find_quote(source, quote, prefix, budget)
+    if not isinstance(result, QuoteFound):
+        return result, None
+    return result, Spot(result.start, result.line, (source.raw_offset(result.start), source.raw_offset(result.end)))
+
+
+def quote_finder(index: Index, memo: Memo) -> tuple[dict[str, SourceText], Find]:
+    """The sources' texts, normalised (``SourceText``, remembered by text), and ``locate`` in them by
+    source id, remembered by text (the same string object when unchanged: a cheap key), quote and
+    prefix; but a quote not found is searched again: its search for the closest passage spends a
+    budget shared by its source's searches in the check's order."""
+    texts = {source.id: memo.recall("normalised source", source.text, SourceText, source.text)
+             for source in index["source"].values() if source.text is not None}
+    budgets = {source_id: Budget(SOURCE_MATCH_BUDGET) for source_id in texts}  # this run's, as a clean check's
+
+    def find(source_id: str, quote: str, prefix: str | None) -> tuple[QuoteResult, Spot | None]:
+        source = texts[source_id]
+        return memo.recall("quote", (source.raw, quote, prefix), locate, source, quote, prefix, budgets[source_id],
+                           keep=lambda found: not isinstance(found[0], QuoteMissing))
+    return texts, find
+
+
+def check_quotes(index: Index, memo: Memo | None = None) -> tuple[dict[tuple[str, int], Spot], list[Problem]]:
     """Every citation and claim quotes its source verbatim: where each event's citation was found (by
-    event id and citation number), and the problems."""
-    texts = {source.id: SourceText(source.text) for source in index["source"].values()
-             if source.text is not None}
+    event id and citation number), and the problems (``memo``: what each record quotes, remembered by
+    record; the quotes found, see ``quote_finder``)."""
+    memo = memo or Memo()  # a clean check: a memo of its own
+    texts, find = quote_finder(index, memo)
     spots: dict[tuple[str, int], Spot] = {}
     problems: list[Problem] = []
-    for event in index["event"].values():
-        for position, citation in enumerate(event.data.get("citations") or []):
-            if not citation:
-                continue
-            found, wrong = check_quote(event, f"citations.{position}.quote", texts, citation.get("source"),
-                                       citation.get("quote"), citation.get("prefix"))
-            problems += wrong
-            if found is not None:
-                text = texts[citation["source"]]
-                spots[event.id, position + 1] = Spot(found.start, found.line,
-                                                     (text.raw_offset(found.start), text.raw_offset(found.end)))
-    for claim in index["claim"].values():
-        problems += check_quote(claim, "quote", texts, claim.data.get("source"), claim.data.get("quote"), None)[1]
+    for kind in ("event", "claim"):
+        for record in index[kind].values():
+            for quoting in memo.recall_for("quotings", record, (), quotings, record):
+                if quoting.source not in texts:
+                    continue  # an unknown source: ``check_references``
+                spot, wrong = check_quote(record, quoting, find)
+                problems += wrong
+                if spot is not None and quoting.number:
+                    spots[record.id, quoting.number] = spot
     return spots, problems
 
 
@@ -372,25 +460,27 @@ def check_published(index: Index, published: list[tuple[int, str]], path: str,
 def check_content(records: list[RawRecord], config: Config,
                   published: list[tuple[int, str]] | None = None,
                   published_path: str = "content/published-urls.txt",
-                  broken: Iterable[str] = ()) -> tuple[Index, Located, list[Problem]]:
+                  broken: Iterable[str] = (), memo: Memo | None = None) -> tuple[Index, Located, list[Problem]]:
     """Type and cross-check every record: the index of typed records, what the check located (the
     passages quoted, the claims' judgements) and every problem, sorted.
 
-    ``broken`` are the paths of record files left out because they could not be loaded.
+    ``broken`` are the paths of record files left out because they could not be loaded; ``memo``: the
+    results of the per-record checks the last run remembered (``chronicle.memo``).
     """
-    index, problems = type_records(records, config)
+    memo = memo or Memo()
+    index, problems = type_records(records, config, memo)
     problems = suggest_actor_ids(problems, index)
     resolve_aliases(index, problem_at)
-    problems += check_references(index, known_ids(index, broken))
+    problems += check_references(index, known_ids(index, broken), memo)
     problems += check_aliases(index)
     problems += check_notes(index)
-    spots, found = check_quotes(index)
+    spots, found = check_quotes(index, memo)
     judgements, judged = judge_claims(index)
     problems += found + judged
     problems += check_roles(index)
     for editorial in (check_placeholders, check_dates_against_sources, check_duplicates, check_corrections,
                       check_links):
-        problems += editorial(index, problem_at)
+        problems += editorial(index, problem_at, memo)
     if published is not None:
         problems += check_published(index, published, published_path)
     return index, Located(spots, judgements), sorted(set(problems))

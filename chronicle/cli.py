@@ -78,16 +78,17 @@ def command_build(args: argparse.Namespace) -> int:
         updated = update_site(args, inputs, started)
         if updated is not None:
             return updated
-    from chronicle.incremental import ParseMemo, edit_of, templates_fingerprint
+    from chronicle.incremental import edit_of, templates_fingerprint
+    from chronicle.memo import Memo
     from chronicle.pipeline import build_site, record_published
     from chronicle.saved import pickle_stages, seal_stages
 
     forget_build(args.root)  # the saved stages need no forgetting: they hold the output they were saved with
     if sys.stderr.isatty():
         print("Construction du site…", file=sys.stderr, end="\r")
-    parsed, templates = ParseMemo(), templates_fingerprint(args.root)
+    parsed, templates = Memo(), templates_fingerprint(args.root)
     try:
-        site = build_site(args.root, args.out, args.base_url, parse=parsed)
+        site = build_site(args.root, args.out, args.base_url, memo=parsed)
     except ContentError as error:  # the last saved stages stay as they were
         report_problems(error.problems)
         return EXIT_CONTENT

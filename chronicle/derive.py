@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from chronicle import claims
 from chronicle.check import Located, Spot
 from chronicle.claims import Judgement, Verdict
+from chronicle.memo import Memo
 from chronicle.model import Chronology, Citation, Claim, Event, Source
 
 # Kinds of event that are a contact on a channel: a silence is the time between two of them.
@@ -158,10 +159,10 @@ def latest_source(chronology: Chronology) -> Source | None:
     return max(dated, key=lambda s: (s.published.end or s.published.start, s.id), default=None)
 
 
-def channel_status(chronology: Chronology, channel_id: str) -> Status:
-    """The last contact of a channel and how long it has been silent at the latest source's date."""
+def channel_status(chronology: Chronology, channel_id: str, source: Source | None) -> Status:
+    """The last contact of a channel and how long it has been silent at the date of ``source`` (the
+    latest, ``latest_source``)."""
     contacts = [e for e in chronology.by_channel.get(channel_id, ()) if e.kind in CONTACT_KINDS]
-    source = latest_source(chronology)
     if not contacts:
         return Status(channel_id, None, source, 0, None)
     group = contact_groups(contacts)[-1]
@@ -215,28 +216,37 @@ def passages_by_source(chronology: Chronology, spots: dict[tuple[str, int], Spot
             for source_id, passages in found.items()}
 
 
-def count_contacts(chronology: Chronology) -> dict[str, tuple[tuple[str, int], ...]]:
-    """For each actor, the other actors met in contacts (calls, meetings), most frequent first."""
-    counts: dict[str, Counter[str]] = {actor_id: Counter() for actor_id in chronology.actors}
-    for event in chronology.events:
-        if event.kind not in CONTACT_KINDS:
-            continue
-        for actor in event.actors:
-            counts[actor].update(other for other in event.actors if other != actor)
-    return {actor_id: tuple(sorted(counter.items(), key=lambda item: (-item[1], item[0])))
-            for actor_id, counter in counts.items()}
+def count_contacts(chronology: Chronology, actor_id: str) -> tuple[tuple[str, int], ...]:
+    """The other actors ``actor_id`` met in contacts (calls, meetings), most frequent first."""
+    counter: Counter[str] = Counter()
+    for event in chronology.by_actor.get(actor_id, ()):
+        if event.kind in CONTACT_KINDS:
+            counter.update(other for other in event.actors if other != actor_id)
+    return tuple(sorted(counter.items(), key=lambda item: (-item[1], item[0])))
 
 
-def derive_facts(chronology: Chronology, located: Located) -> Facts:
+def derive_facts(chronology: Chronology, located: Located, memo: Memo | None = None) -> Facts:
     """Compute every derived fact of the chronology, with what the check ``located`` of its records
-    (the passages quoted, the claims' judgements: found once, by the check)."""
+    (the passages quoted, the claims' judgements: found once, by the check). ``memo``: each channel's
+    silences and status, and each actor's contacts, remembered by the events they read (the last run's
+    very Event objects when unchanged, ``model.build_model``)."""
+    memo = memo or Memo()
+    latest = latest_source(chronology)
+    silences, statuses = {}, {}
+    for channel_id in chronology.channels:
+        events = chronology.by_channel.get(channel_id, ())
+        silences[channel_id] = memo.recall_equal("silences", channel_id, events, find_silences, chronology, channel_id)
+        statuses[channel_id] = memo.recall_equal("status", channel_id, (events, latest), channel_status, chronology,
+                                                 channel_id, latest)
     checks = claim_checks(chronology, located.claims)
     return Facts(
-        silences={channel_id: find_silences(chronology, channel_id) for channel_id in chronology.channels},
-        statuses={channel_id: channel_status(chronology, channel_id) for channel_id in chronology.channels},
+        silences=silences,
+        statuses=statuses,
         claim_checks=checks,
         claims_of_event=claims_by(checks, lambda check: check.claim.between),
         claims_of_channel=claims_by(checks, lambda check: sorted(claim_channels(check))),
         passages=passages_by_source(chronology, located.quotes),
-        contacts=count_contacts(chronology),
+        contacts={actor_id: memo.recall_equal("contacts", actor_id, chronology.by_actor.get(actor_id, ()),
+                                              count_contacts, chronology, actor_id)
+                  for actor_id in chronology.actors},
     )

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from chronicle.dates import DateError, EdtfDate, format_day, parse_edtf
+from chronicle.memo import Memo
 from chronicle.problems import Problem
 from chronicle.quotes import normalise
 
@@ -32,23 +33,29 @@ def record_texts(value: Any, field: str) -> Iterator[tuple[str, str]]:
             yield from record_texts(item, f"{field}.{position}")
 
 
-def check_placeholders(index: dict[str, dict[str, Any]], problem_at: Any) -> list[Problem]:
-    """A text ``build.py new`` left to replace ("RÉSUMEZ ICI…") is never published."""
+def check_placeholders(index: dict[str, dict[str, Any]], problem_at: Any, memo: Memo | None = None) -> list[Problem]:
+    """A text ``build.py new`` left to replace ("RÉSUMEZ ICI…") is never published (``memo``: each
+    record's problems, remembered by record)."""
+    memo = memo or Memo()
+    return [problem for records in index.values() for record in records.values()
+            for problem in memo.recall_for("placeholders", record, (), record_placeholders, record, problem_at)]
+
+
+def record_placeholders(record: Any, problem_at: Any) -> list[Problem]:
+    """The texts of one record that ``build.py new`` left to replace."""
     problems: list[Problem] = []
-    for records in index.values():
-        for record in records.values():
-            for field, text in record_texts(record.data, ""):
-                found = next((mark for mark in PLACEHOLDERS if mark in text), None)
-                if found is not None:
-                    problems.append(problem_at(record, field, f"texte à remplacer « {_short(text)} » laissé "
-                                               "par « build.py new ».",
-                                               "Remplacez-le par votre texte."))
-            text = getattr(record, "text", None) or ""
-            if record.kind == "source" and "COLLEZ ICI" in text:
-                line = text.count("\n", 0, text.index("COLLEZ ICI")) + 1
-                problems.append(Problem(record.path.removesuffix(".yaml") + ".txt", line, 1, "",
-                                        "texte à remplacer laissé par « build.py new ».",
-                                        "Collez-y le texte intégral de l'article, tel qu'il a été publié."))
+    for field, text in record_texts(record.data, ""):
+        found = next((mark for mark in PLACEHOLDERS if mark in text), None)
+        if found is not None:
+            problems.append(problem_at(record, field, f"texte à remplacer « {_short(text)} » laissé "
+                                       "par « build.py new ».",
+                                       "Remplacez-le par votre texte."))
+    text = getattr(record, "text", None) or ""
+    if record.kind == "source" and "COLLEZ ICI" in text:
+        line = text.count("\n", 0, text.index("COLLEZ ICI")) + 1
+        problems.append(Problem(record.path.removesuffix(".yaml") + ".txt", line, 1, "",
+                                "texte à remplacer laissé par « build.py new ».",
+                                "Collez-y le texte intégral de l'article, tel qu'il a été publié."))
     return problems
 
 
@@ -64,18 +71,20 @@ def _date(value: Any) -> EdtfDate | None:
         return None
 
 
-def check_dates_against_sources(index: dict[str, dict[str, Any]], problem_at: Any) -> list[Problem]:
-    """An event cannot begin after the publication of every source that cites it."""
+def check_dates_against_sources(index: dict[str, dict[str, Any]], problem_at: Any,
+                                memo: Memo | None = None) -> list[Problem]:
+    """An event cannot begin after the publication of every source that cites it (``memo``: each event's
+    date and sources, remembered by record)."""
+    memo = memo or Memo()
     problems: list[Problem] = []
     sources = index["source"]
     for event in index["event"].values():
-        date = _date(event.data.get("date"))
-        cited = dict.fromkeys(c.get("source") for c in event.data.get("citations") or [] if isinstance(c, dict))
-        published = [(source_id, _date(sources[source_id].data.get("published")))
-                     for source_id in cited if isinstance(source_id, str) and source_id in sources]
-        if date is None or date.start is None or not published:
+        date, cited = memo.recall_for("dated citations", event, (), dated_citations, event)
+        if date is None:
             continue
-        if any(day is None or day.end is None or day.end >= date.start for _, day in published):
+        published = [(source_id, _date(sources[source_id].data.get("published")))
+                     for source_id in cited if source_id in sources]
+        if not published or any(day is None or day.end is None or day.end >= date.start for _, day in published):
             continue
         listed = ", ".join(f"« {source_id} » ({day.display()})" for source_id, day in published if day)
         problems.append(problem_at(event, "date", f"l'événement commence le {format_day(date.start)}, après la "
@@ -83,6 +92,14 @@ def check_dates_against_sources(index: dict[str, dict[str, Any]], problem_at: An
                                    "Une source ne rapporte pas un fait postérieur : vérifiez la date (l'année "
                                    "surtout) de l'événement ou de la source."))
     return problems
+
+
+def dated_citations(event: Any) -> tuple[EdtfDate | None, tuple[str, ...]]:
+    """An event's date (None when it has no known start) and the ids of the sources it cites."""
+    date = _date(event.data.get("date"))
+    cited = dict.fromkeys(c.get("source") for c in event.data.get("citations") or [] if isinstance(c, dict))
+    return (date if date is not None and date.start is not None else None,
+            tuple(source_id for source_id in cited if isinstance(source_id, str)))
 
 
 def _bucket(data: dict[str, Any]) -> tuple[str, frozenset[str]] | None:
@@ -99,11 +116,14 @@ def _passages(data: dict[str, Any]) -> frozenset[tuple[str, str]]:
                      if isinstance(c, dict) and isinstance(c.get("quote"), str) and isinstance(c.get("source"), str))
 
 
-def check_duplicates(index: dict[str, dict[str, Any]], problem_at: Any) -> list[Problem]:
-    """The same event copied under a new id (same date, actors and a shared passage) is refused."""
+def check_duplicates(index: dict[str, dict[str, Any]], problem_at: Any, memo: Memo | None = None) -> list[Problem]:
+    """The same event copied under a new id (same date, actors and a shared passage) is refused (``memo``:
+    each event's date and actors, remembered by record)."""
+    memo = memo or Memo()
     buckets: dict[tuple[str, frozenset[str]], list[Any]] = {}
     for event_id in sorted(index["event"]):
-        key = _bucket(index["event"][event_id].data)
+        event = index["event"][event_id]
+        key = memo.recall_for("bucket", event, (), _bucket, event.data)
         if key is not None:
             buckets.setdefault(key, []).append(index["event"][event_id])
     problems: list[Problem] = []
@@ -124,12 +144,14 @@ def check_duplicates(index: dict[str, dict[str, Any]], problem_at: Any) -> list[
     return problems
 
 
-def check_corrections(index: dict[str, dict[str, Any]], problem_at: Any,
+def check_corrections(index: dict[str, dict[str, Any]], problem_at: Any, memo: Memo | None = None,
                       today: datetime.date | None = None) -> list[Problem]:
     """A correction is dated to one known day, not in the future, not before the event it corrects."""
     today = today or datetime.date.today()
     problems: list[Problem] = []
     for event in index["event"].values():
+        if not event.data.get("corrections"):
+            continue  # most events: their date need not be read
         start = getattr(_date(event.data.get("date")), "start", None)
         for position, correction in enumerate(event.data.get("corrections") or []):
             date = _date(correction.get("date")) if isinstance(correction, dict) else None

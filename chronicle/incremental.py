@@ -4,9 +4,8 @@ Every edit (an event's texts or date, a new, deleted or renamed record, an actor
 a source, a claim, ``site.yaml``, a template) goes the same way, through the very functions of
 a clean build (``pipeline.plan_content``), so its problems are a clean check's by construction:
 
-- load: a record file whose path and bytes are those of the last run is not parsed again
-  (``ParseMemo``: parsing is a pure function of them);
-- check, model and derive run in full;
+- load, check, model, derive: the pure functions of one record (parse its bytes, type it, find its
+  quotes...) give back the last run's results for the same inputs (``chronicle.memo``); the rest runs;
 - plan: only the parts of the site whose reads changed (``chronicle.reads``: each part's reads of
   the model, the facts and the settings are recorded, and compared once with the new ones);
 - render: only the pages whose plan differs from the last run's (a part not planned again keeps its
@@ -26,46 +25,19 @@ from collections.abc import Iterable
 from contextlib import closing, suppress
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
 
 from chronicle import render
 from chronicle.cache import tree_fingerprint
 from chronicle.export import data_files
-from chronicle.load import RawRecord, parse_record
+from chronicle.memo import Memo
 from chronicle.pipeline import Plan, Site, plan_content, site_paths, write_into
 from chronicle.plan import Page
-from chronicle.problems import Problem
 from chronicle.reads import Trace
 from chronicle.render import PARALLEL_MIN, make_environment, render_stream
 from chronicle.search import BUNDLE, MARKER
 from chronicle.write import SITE_MARKER, replace_file, safe_relative, staged_site
 
 FULL_SHARE = 0.25  # past this share of the pages (and ``render.PARALLEL_MIN``), render them all on every core
-Parsed = tuple[RawRecord | None, list[Problem]]
-
-
-class ParseMemo:
-    """``load.parse_record``, remembered by (path, kind, bytes): this run's files, and the last run's
-    to draw from. Only the outcomes of the files of the latest run are kept."""
-
-    def __init__(self, previous: ParseMemo | None = None) -> None:
-        self.previous: dict[tuple[str, str, bytes], Parsed] = previous.entries if previous else {}
-        self.entries: dict[tuple[str, str, bytes], Parsed] = {}
-
-    def __call__(self, where: str, data: bytes, kind: str) -> Parsed:
-        """The record of the file at ``where`` holding ``data``, as ``parse_record`` makes it."""
-        key = (where, kind, data)
-        found = self.entries.get(key) or self.previous.get(key)
-        if found is None:
-            found = parse_record(where, data, kind)
-        self.entries[key] = found
-        return found
-
-    def __getstate__(self) -> dict[str, Any]:
-        return {"entries": self.entries}  # the last run's are not needed any more
-
-    def __setstate__(self, state: dict[str, Any]) -> None:
-        self.previous, self.entries = {}, state["entries"]
 
 
 @dataclass(frozen=True)
@@ -74,7 +46,7 @@ class Stages:
     planned (as written in the output folder), every file it wrote, and its search index's pages."""
 
     templates: str                 # ``templates_fingerprint`` of the templates the pages were rendered with
-    parsed: ParseMemo
+    parsed: Memo                   # what its stages remembered (``chronicle.memo``)
     pages: dict[str, Page]         # by path under the output folder
     paths: frozenset[str]          # every file of the output folder but the search bundle's
     searchable: frozenset[str]     # the pages in the search index (empty when it was carried over)
@@ -86,7 +58,7 @@ class Edit:
     """The stages run again after an edit, nothing written yet: the plan, and what to render of it."""
 
     plan: Plan
-    parsed: ParseMemo
+    parsed: Memo
     templates: str
     pages: dict[str, Page]         # every page, by path
     others: dict[str, bytes]       # ``pipeline.other_files``
@@ -116,7 +88,7 @@ def plan_edit(stages: Stages | None, root: Path, base_url: str | None) -> Edit:
     """Run the stages up to the plan again and compare its pages with those of ``stages``; raises
     ContentError with every problem, as a clean build does."""
     templates = templates_fingerprint(root)  # before anything is read: an edit meanwhile is seen next time
-    parsed = ParseMemo(stages.parsed if stages else None)
+    parsed = Memo(stages.parsed if stages else None)
     plan = plan_content(root, base_url, parsed, traced=True, previous=stages.trace if stages else None)
     edit = edit_of(plan, root, parsed, templates)
     if stages is None or stages.templates != templates:
@@ -128,7 +100,7 @@ def plan_edit(stages: Stages | None, root: Path, base_url: str | None) -> Edit:
     return replace(edit, changed=changed)
 
 
-def edit_of(plan: Plan, root: Path, parsed: ParseMemo, templates: str) -> Edit:
+def edit_of(plan: Plan, root: Path, parsed: Memo, templates: str) -> Edit:
     """The ``Edit`` that renders every page of ``plan`` (``parsed`` and ``templates``: what it was made from)."""
     placed, others, data = site_paths(plan, root)
     return Edit(plan, parsed, templates, {path: page for page, path in placed}, others, data, None)

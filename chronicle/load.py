@@ -10,14 +10,16 @@ from __future__ import annotations
 import gc
 import os
 import re
-from collections.abc import Callable
+import time
 from dataclasses import dataclass, replace
+from operator import attrgetter
 from pathlib import Path
 from typing import Any
 from unicodedata import normalize
 
 import yaml
 
+from chronicle.memo import Memo
 from chronicle.problems import Problem
 from chronicle.streamsafe import stream_safe
 
@@ -411,32 +413,36 @@ class _Walker:
             depth += isinstance(event, _STARTS) - isinstance(event, _ENDS)
 
 
-Parse = Callable[[str, bytes, str], tuple[RawRecord | None, list[Problem]]]
+# A record file's stat signature is trusted to mean "unchanged" only if its last change (``st_ctime``,
+# which no program can set back) is older than this when the load starts: timestamps are coarse (a
+# kernel tick, seconds on some file systems), so two writes of the same size within one tick leave the
+# same signature; a file changed that recently is read again. make and Hugo trust the same signature.
+SETTLED_NS = 2_000_000_000
 
 
-def load_content(root: Path, parse: Parse | None = None) -> tuple[list[RawRecord], list[Problem]]:
+def load_content(root: Path, memo: Memo | None = None) -> tuple[list[RawRecord], list[Problem]]:
     """Project root -> (every record under ``content/``, sorted by kind and id; every problem).
 
     Never raises on bad content: unreadable files, stray folders and bad names are problems.
-    ``parse`` turns a record file's path, bytes and kind into its record (``parse_record``, or
-    the incremental path's memo of it: ``chronicle.incremental``).
+    ``memo``: what the last run read and parsed (``chronicle.memo``; none: read everything).
     """
     enabled = gc.isenabled()
     gc.disable()  # trees of strings hold no cycles: collecting while loading only costs time
     try:
-        return _load_content(root, parse or parse_record)
+        return _load_content(root, memo or Memo())
     finally:
         if enabled:
             gc.enable()
 
 
-def _load_content(root: Path, parse: Parse) -> tuple[list[RawRecord], list[Problem]]:
+def _load_content(root: Path, memo: Memo) -> tuple[list[RawRecord], list[Problem]]:
     records: list[RawRecord] = []
+    settled = time.time_ns() - SETTLED_NS  # taken before any file is looked at
     problems: list[Problem] = []
     if (root / "content").is_symlink():  # read from wherever it points: never (SECURITY.md)
         return [], [_whole("content", "les liens symboliques ne sont pas acceptés.")]
     try:
-        entries = sorted(os.scandir(root / "content"), key=lambda entry: entry.name)
+        entries = sorted(os.scandir(root / "content"), key=_name)
     except OSError:
         return [], [_whole("content", "dossier « content » introuvable ou illisible.")]
     for entry in entries:
@@ -448,49 +454,78 @@ def _load_content(root: Path, parse: Parse) -> tuple[list[RawRecord], list[Probl
         elif entry.is_dir():
             message = f"dossier « {name} » inconnu : {_WHERE}"
             if entry.name in FOLDERS:
-                _load_folder(entry.path, entry.name, records, problems, parse)
+                _load_folder(entry.path, entry.name, records, problems, Reading(memo, settled))
                 continue
         elif entry.name in CONTENT_FILES:
             continue
         else:
             message = f"fichier « {name} » hors dossier : {_WHERE}"
         problems.append(_whole(f"content/{name}", message))
-    records.sort(key=lambda record: (record.kind, record.id))
+    records.sort(key=attrgetter("kind", "id"))
     return records, sorted(problems)
 
 
+@dataclass(frozen=True)
+class Reading:
+    """How this load reads record files: the memo to draw from, and the time before which a change
+    is settled (``SETTLED_NS``)."""
+
+    memo: Memo
+    settled: int
+
+    def record(self, entry: os.DirEntry[str], where: str, kind: str) -> tuple[RawRecord | None, list[Problem]]:
+        """The record file ``entry`` (``where``: its path from the project's root), read and parsed, or as
+        the last run found it when its stat signature is the same and settled."""
+        try:
+            info = entry.stat(follow_symlinks=False)
+        except OSError:
+            return read_record(entry.path, where, kind, self.memo)
+        if info.st_ctime_ns >= self.settled or info.st_mtime_ns >= self.settled:
+            return read_record(entry.path, where, kind, self.memo)
+        key = (where, kind, info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino, info.st_dev)
+        return self.memo.recall("record file", key, read_record, entry.path, where, kind, self.memo)
+
+
 def _load_folder(folder: str, name: str, records: list[RawRecord], problems: list[Problem],
-                 parse: Parse) -> None:
+                 reading: Reading) -> None:
     """Loads one record folder; for sources, pairs each ``<id>.yaml`` with its ``<id>.txt``."""
     kind = FOLDERS[name]
     files: dict[str, str | None] = {}
     try:
-        entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
+        entries = sorted(os.scandir(folder), key=_name)
     except OSError as error:
         problems.append(_whole(f"content/{name}", f"dossier illisible ({error.strerror})."))
         return
+    read = reading.record
     for entry in entries:
-        where = f"content/{name}/{_display(entry.name)}"
-        if entry.name.startswith(".") and not entry.name.endswith(".yaml"):
+        file_name = entry.name
+        where = f"content/{name}/{file_name if file_name.isprintable() else _display(file_name)}"
+        if file_name.startswith(".") and not file_name.endswith(".yaml"):
             continue  # .gitkeep, .DS_Store, editors' swap files; a hidden record is reported
         if entry.is_symlink() or not entry.is_file():
             problems.append(_whole(where, "seuls des fichiers ordinaires sont acceptés ici."))
-            if kind == "source" and entry.name.endswith(".txt"):
-                files[entry.name] = None  # there, refused: not also "missing"
-        elif entry.name.endswith(".yaml"):
-            files[entry.name] = entry.path
-            record, found = read_record(entry.path, where, kind, parse)
-            problems.extend(found)
-            records.extend([record] if record else [])
-        elif kind == "source" and entry.name.endswith(".txt"):
-            files[entry.name] = entry.path
+            if kind == "source" and file_name.endswith(".txt"):
+                files[file_name] = None  # there, refused: not also "missing"
+        elif file_name.endswith(".yaml"):
+            files[file_name] = entry.path
+            record, found = read(entry, where, kind)
+            if found:
+                problems += found
+            if record is not None:
+                records.append(record)
+        elif kind == "source" and file_name.endswith(".txt"):
+            files[file_name] = entry.path
         else:
-            problems.append(_whole(where, _extension_message(entry.name)))
+            problems.append(_whole(where, _extension_message(file_name)))
     if kind == "source":
-        _pair_texts(files, records, problems)
+        _pair_texts(files, records, problems, reading.memo)
 
 
-def _pair_texts(files: dict[str, str | None], records: list[RawRecord], problems: list[Problem]) -> None:
+def _name(entry: os.DirEntry[str]) -> str:
+    return entry.name
+
+
+def _pair_texts(files: dict[str, str | None], records: list[RawRecord], problems: list[Problem], memo: Memo) -> None:
     """Gives each source record its ``.txt``; a text missing or without ``.yaml`` is a problem."""
     stems = {name.removesuffix(".yaml") for name in files if name.endswith(".yaml")}
     texts = {name.removesuffix(".txt") for name in files if name.endswith(".txt")}
@@ -513,25 +548,42 @@ def _pair_texts(files: dict[str, str | None], records: list[RawRecord], problems
             continue
         where = f"content/sources/{record.id}.txt"
         data, problem = _read(file, where)
-        text, problem = decode_text(where, data) if data is not None else (None, problem)
-        if text is not None and not text.strip():  # one problem, not one "introuvable" per citation
-            problems.append(_whole(where, "fichier vide : collez-y le texte intégral de l'article, tel qu'il a "
-                                   "été publié."))
-        elif text is not None:
-            text, unsafe = stream_safe(where, text)  # before any normalisation: see chronicle/streamsafe.py
-            problems.extend(unsafe)
-            records[index] = replace(record, text=_nfc(text))
-            problems.extend(_scan_characters(where, text.replace("\r\n", "\n"), _FORBIDDEN_IN_TEXT))
         problems.extend([problem] if problem else [])
+        if data is not None:
+            text, found = memo.recall("source file", (where, data), source_text, where, data)
+            problems.extend(found)
+            if text is not None:  # the same record and text: the same record with its text, as last time
+                records[index] = memo.recall_for("sourced", record, text, with_text, record, text)
+
+
+def with_text(record: RawRecord, text: str) -> RawRecord:
+    """A source's record with its text."""
+    return replace(record, text=text)
+
+
+def source_text(where: str, data: bytes) -> tuple[str | None, list[Problem]]:
+    """The bytes of a source's text (``where``) -> (the text, NFC, or None; its problems)."""
+    text, problem = decode_text(where, data)
+    if text is None:
+        return None, [problem] if problem else []
+    if not text.strip():  # one problem, not one "introuvable" per citation
+        return None, [_whole(where, "fichier vide : collez-y le texte intégral de l'article, tel qu'il a "
+                             "été publié.")]
+    text, problems = stream_safe(where, text)  # before any normalisation: see chronicle/streamsafe.py
+    problems += _scan_characters(where, text.replace("\r\n", "\n"), _FORBIDDEN_IN_TEXT)
+    return _nfc(text), problems
 
 
 def read_record(file: str, where: str, kind: str,
-                parse: Parse | None = None) -> tuple[RawRecord | None, list[Problem]]:
-    """The record file ``file`` (``where``: its path from the project's root) -> (record or None, problems)."""
+                memo: Memo | None = None) -> tuple[RawRecord | None, list[Problem]]:
+    """The record file ``file`` (``where``: its path from the project's root) -> (record or None, problems);
+    parsed unless ``memo`` holds the record of these bytes."""
     data, problem = _read(file, where)
     if problem is not None or data is None:
         return None, [problem] if problem else []
-    return (parse or parse_record)(where, data, kind)
+    if memo is None:
+        return parse_record(where, data, kind)
+    return memo.recall("record", (where, kind, data), parse_record, where, data, kind)
 
 
 def _read(file: str, where: str) -> tuple[bytes | None, Problem | None]:

@@ -10,6 +10,7 @@ from typing import Any
 
 from chronicle.check import Index
 from chronicle.dates import EdtfDate, parse_edtf
+from chronicle.memo import Memo
 
 
 @dataclass(frozen=True)
@@ -227,26 +228,42 @@ def channels_by_party(channels: dict[str, Channel]) -> dict[str, tuple[str, ...]
     return {party: tuple(ids) for party, ids in parties.items()}
 
 
-def build_model(index: Index) -> Chronology:
-    """The Chronology of checked records (call only when the check found no problem)."""
-    events = sorted((make_event(i, r.data) for i, r in index["event"].items()),
+def make_channel(record_id: str, data: dict[str, Any]) -> Channel:
+    """A Channel from its typed record."""
+    return Channel(record_id, data["name"], data["kind"], tuple(data["parties"]),
+                   optional_date(data.get("established")), data.get("description"),
+                   tuple(data.get("former_events") or ()))
+
+
+def make_source(record_id: str, data: dict[str, Any], text: str | None) -> Source:
+    """A Source from its typed record and its text."""
+    return Source(record_id, data["title"], data["language"], parse_edtf(data["published"]), data["published_basis"],
+                  text or "", data.get("published_note"), tuple(data.get("reports") or ()), data.get("url"))
+
+
+def make_records(index: Index, kind: str, make: Any, memo: Memo) -> dict[str, Any]:
+    """The model's records of ``kind``, by id, sorted: each made of its typed record by ``make``, or the
+    last run's for the same typed record (the very object: ``memo``)."""
+    return {i: memo.recall_for(kind, r, (), make, i, r.data) for i, r in sorted(index[kind].items())}
+
+
+def build_model(index: Index, memo: Memo | None = None) -> Chronology:
+    """The Chronology of checked records (call only when the check found no problem); ``memo``: the model's
+    records of the last run, by typed record (``chronicle.memo``)."""
+    memo = memo or Memo()
+    events = sorted((memo.recall_for("event", r, (), make_event, i, r.data) for i, r in index["event"].items()),
                     key=lambda e: (e.date.sort_key(), e.id))
-    channels = {i: Channel(i, r.data["name"], r.data["kind"], tuple(r.data["parties"]),
-                           optional_date(r.data.get("established")), r.data.get("description"),
-                           tuple(r.data.get("former_events") or ()))
-                for i, r in sorted(index["channel"].items())}
-    sources = {i: Source(i, r.data["title"], r.data["language"], parse_edtf(r.data["published"]),
-                         r.data["published_basis"], r.text or "", r.data.get("published_note"),
-                         tuple(r.data.get("reports") or ()), r.data.get("url"))
+    channels = make_records(index, "channel", make_channel, memo)
+    sources = {i: memo.recall_for("source", r, (), make_source, i, r.data, r.text)
                for i, r in sorted(index["source"].items())}
     by_channel = group(events, lambda e: e.channels)
     sequences: dict[str | None, Any] = {None: events, **by_channel}
     return Chronology(
         events=tuple(events),
-        actors={i: make_actor(i, r.data) for i, r in sorted(index["actor"].items())},
+        actors=make_records(index, "actor", make_actor, memo),
         channels=channels,
         sources=sources,
-        claims={i: make_claim(i, r.data) for i, r in sorted(index["claim"].items())},
+        claims=make_records(index, "claim", make_claim, memo),
         by_actor=group(events, lambda e: e.actors),
         by_channel=by_channel,
         by_source=group(events, lambda e: dict.fromkeys(c.source for c in e.citations)),

@@ -24,7 +24,8 @@ from chronicle.derive import Facts, derive_facts
 from chronicle.export import DATA_URLS, data_files, data_paths, line_field
 from chronicle.gitdates import read_history
 from chronicle.inputs import MAX_STATIC, MAX_URL_LIST, InputError, check_inputs, read_bytes, read_text, read_tree
-from chronicle.load import Parse, RawRecord, load_content
+from chronicle.load import RawRecord, load_content
+from chronicle.memo import Memo
 from chronicle.model import Chronology, build_model
 from chronicle.plan import DuplicateUrlError, Page, PlanKey, plan_keys, plan_pages, plan_part, with_sitemap
 from chronicle.problems import ContentError, Problem
@@ -155,18 +156,18 @@ def check_recorded(published: list[tuple[int, str]] | None, permanent: frozenset
                     f"joignez {PUBLISHED_URLS} à votre pull request : ces adresses seront alors protégées.")]
 
 
-def load_site(root: Path, base_url: str | None = None, parse: Parse | None = None) -> Loaded:
+def load_site(root: Path, base_url: str | None = None, memo: Memo | None = None) -> Loaded:
     """Load stage: ``content/site.yaml`` and every record of ``root``, with every problem met reading
-    them or the other inputs (``parse``: see ``load.load_content``)."""
+    them or the other inputs (``memo``: what the last run found, ``chronicle.memo``)."""
     config, problems = load_config(root, base_url)
-    records, load_problems = load_content(root, parse)
+    records, load_problems = load_content(root, memo)
     load_problems += check_inputs(root)  # templates/, static/, published-urls.txt: as unreadable as a record
     unreadable = frozenset(problem.path for problem in load_problems)
     return Loaded(config, [r for r in records if r.path not in unreadable], problems + load_problems,
                   unreadable, read_published(root) or [])
 
 
-def check_loaded(loaded: Loaded) -> SiteCheck:
+def check_loaded(loaded: Loaded, memo: Memo | None = None) -> SiteCheck:
     """Check stage: type and cross-check the records; every problem, sorted.
 
     With problems there is no plan to compare the published URLs with: they are judged from
@@ -174,7 +175,7 @@ def check_loaded(loaded: Loaded) -> SiteCheck:
     """
     if loaded.config is None:
         return SiteCheck(None, None, sorted(set(loaded.problems)))
-    index, located, problems = check_content(loaded.records, loaded.config, broken=loaded.unreadable)
+    index, located, problems = check_content(loaded.records, loaded.config, broken=loaded.unreadable, memo=memo)
     problems = loaded.problems + problems
     if problems and not loaded.unreadable:
         problems += check_published(index, loaded.published, PUBLISHED_URLS)
@@ -211,15 +212,17 @@ def check_plan(plan: Plan, published: list[tuple[int, str]], require_recorded: b
     return sorted(set(problems))
 
 
-def plan_content(root: Path, base_url: str | None = None, parse: Parse | None = None, traced: bool = False,
+def plan_content(root: Path, base_url: str | None = None, memo: Memo | None = None, traced: bool = False,
                  previous: Trace | None = None) -> Plan:
     """The stages before rendering, one a line: load -> check -> model -> derive -> plan; raises
-    ContentError with every problem of the first stage that has any. ``traced``, ``previous``: see
-    ``plan_site``."""
-    loaded = load_site(root, base_url, parse)
-    config, index, located = passed(check_loaded(loaded))
-    chronology = build_model(index)
-    facts = derive_facts(chronology, located)
+    ContentError with every problem of the first stage that has any. ``memo``: the results of the
+    stages' pure functions the last run remembered (the incremental path's, ``chronicle.memo``);
+    ``traced``, ``previous``: see ``plan_site``."""
+    memo = memo or Memo()
+    loaded = load_site(root, base_url, memo)
+    config, index, located = passed(check_loaded(loaded, memo))
+    chronology = build_model(index, memo)
+    facts = derive_facts(chronology, located, memo)
     plan = plan_site(root, config, index, chronology, facts, traced, previous)
     return passed_plan(plan, loaded.published)
 
@@ -427,18 +430,19 @@ def build_files(root: Path, base_url: str | None = None) -> dict[str, bytes]:
 
 
 def build_site(root: Path, out_dir: Path, base_url: str | None = None, reuse_search: bool = False,
-               parse: Parse | None = None) -> Site:
+               memo: Memo | None = None) -> Site:
     """Build and write the site, one stage a line; ``out_dir`` is replaced only if everything succeeded,
     and raises ContentError with every problem of the first stage that has any.
 
     The pages are rendered on every core and written into a staging folder beside ``out_dir`` as
     they come, then indexed there: they are never held in memory together. ``reuse_search``: see
-    ``write_into``'s ``search_from``; ``parse``: see ``load.load_content``.
+    ``write_into``'s ``search_from``; ``memo``: see ``plan_content``.
     """
-    loaded = load_site(root, base_url, parse)
-    config, index, located = passed(check_loaded(loaded))
-    chronology = build_model(index)
-    facts = derive_facts(chronology, located)
+    memo = memo or Memo()
+    loaded = load_site(root, base_url, memo)
+    config, index, located = passed(check_loaded(loaded, memo))
+    chronology = build_model(index, memo)
+    facts = derive_facts(chronology, located, memo)
     plan = passed_plan(plan_site(root, config, index, chronology, facts), loaded.published)
     with staged_site(out_dir) as folder:
         written = write_into(plan, root, folder, out_dir if reuse_search else None)  # render -> write, indexed

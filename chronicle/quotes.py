@@ -150,19 +150,22 @@ class SourceText:
         return self._trigrams
 
 
-def find_quote(source: SourceText, quote: str, prefix: str | None = None) -> QuoteResult:
+def find_quote(source: SourceText, quote: str, prefix: str | None = None,
+               budget: Budget | None = None) -> QuoteResult:
     """Locate ``quote`` (normalised) in ``source``: it must occur exactly once.
 
     With a ``prefix``, only the occurrences immediately preceded by the normalised prefix
     (one space between allowed) count, and there must be exactly one. Returns
     ``QuoteFound``, or ``QuoteMissing`` (with the closest passage), ``QuoteAmbiguous`` or
-    ``PrefixMissing``. Matching is case-sensitive.
+    ``PrefixMissing``. Matching is case-sensitive. ``budget``: what the closest-passage searches of
+    the quotes of ``source`` may still spend (by default the source's own, ``SourceText.search_budget``);
+    only a ``QuoteMissing`` spends any, so every other result is a pure function of the texts.
     """
     wanted = normalise(quote)
     text = source.normalised
     first = text.find(wanted) if wanted else -1
     if first < 0:
-        return closest_passage(source, quote)
+        return closest_passage(source, quote, budget)
     after = normalise(prefix) if prefix else ""
     if not after and text.find(wanted, first + 1) < 0:
         return QuoteFound(first, first + len(wanted), *source.position(first))
@@ -177,27 +180,29 @@ def find_quote(source: SourceText, quote: str, prefix: str | None = None) -> Quo
     return QuoteAmbiguous(len(starts), tuple(source.position(s)[0] for s in starts))
 
 
-def closest_passage(source: SourceText, quote: str) -> QuoteMissing:
+def closest_passage(source: SourceText, quote: str, shared: Budget | None = None) -> QuoteMissing:
     """The passage of ``source`` closest to ``quote``: raw text in whole words, line, similarity.
 
     Each trigram the quote shares with the source votes for an alignment (source offset
     minus quote offset); around the best-voted alignments ``difflib`` finds the matching
     run, which is snapped to whole words and scored. The similarity is between 0 and 1.
+    ``shared``: what the searches of the source's quotes may still spend (``find_quote``).
     """
     wanted = normalise(quote)
     text = source.normalised
     if not wanted or not text:
         return QuoteMissing("", 1, 0.0)
-    if source.search_budget.left <= 0:  # this source's searches have had their share: no passage to show
+    shared = shared or source.search_budget
+    if shared.left <= 0:  # this source's searches have had their share: no passage to show
         return QuoteMissing("", 1, 0.0)
     # Insertions and deletions in a misspelt quote shift the alignment a little.
     slack = max(2, len(wanted) // 10)
-    granted = min(MATCH_BUDGET, source.search_budget.left)
+    granted = min(MATCH_BUDGET, shared.left)
     budget = Budget(granted)
     try:
         return _closest_within(source, wanted, slack, budget)
     finally:
-        source.search_budget.left -= granted - budget.left
+        shared.left -= granted - budget.left
 
 
 def _closest_within(source: SourceText, wanted: str, slack: int, budget: Budget) -> QuoteMissing:

@@ -19,6 +19,7 @@ from functools import cache
 from typing import Any, ClassVar
 
 from chronicle.editorial import record_texts
+from chronicle.memo import Memo
 from chronicle.problems import Problem
 from chronicle.quotes import normalise
 
@@ -205,41 +206,28 @@ def resolve_link_aliases(index: dict[str, dict[str, Any]], problem_at: Any, owne
                 records[record_id] = replace(record, data=data, notes=(*record.notes, *notes))
 
 
-def check_links(index: dict[str, dict[str, Any]], problem_at: Any, only: list[Any] | None = None) -> list[Problem]:
-    """Every [texte](evenement:ID) (acteur:, canal:, source:) names a record; else the closest ids.
-
-    ``only``: the records to look into (all of ``index`` by default).
-    """
+def check_links(index: dict[str, dict[str, Any]], problem_at: Any, memo: Memo | None = None) -> list[Problem]:
+    """Every [texte](evenement:ID) (acteur:, canal:, source:) names a record; else the closest ids
+    (``memo``: each record's links, remembered by record)."""
     from chronicle.markdown import INTERNAL, INTERNAL_KINDS
     from chronicle.schema import closest
 
+    memo = memo or Memo()
     names = {"event": "événement", "actor": "acteur", "channel": "canal", "source": "source"}
     problems: list[Problem] = []
-    for record in only if only is not None else [r for records in index.values() for r in records.values()]:
-        for field, text in record_texts(record.data, ""):
-            for match in LINK.finditer(text) if "](" in text else ():
-                kind, target = INTERNAL_KINDS[match.group(1)], match.group(2)
-                if INTERNAL.match(f"{match.group(1)}:{target}") and target in index[kind]:
-                    continue
-                near = closest(target, list(index[kind]))
-                hint = f"Identifiants proches : {', '.join(near)}." if near else LINK_HINT
-                problems.append(problem_at(record, field, f"lien « {match.group(1)}:{target} » : "
-                                           f"{names[kind]} inconnu{'e' if kind == 'source' else ''}.", hint))
+    for record in (record for records in index.values() for record in records.values()):
+        for field, scheme, target in memo.recall_for("links", record, (), record_links, record):
+            kind = INTERNAL_KINDS[scheme]
+            if INTERNAL.match(f"{scheme}:{target}") and target in index[kind]:
+                continue
+            near = closest(target, list(index[kind]))
+            hint = f"Identifiants proches : {', '.join(near)}." if near else LINK_HINT
+            problems.append(problem_at(record, field, f"lien « {scheme}:{target} » : "
+                                       f"{names[kind]} inconnu{'e' if kind == 'source' else ''}.", hint))
     return problems
 
 
-def text_edit_needs_check(typed: dict[str, dict[str, Any]], index: dict[str, dict[str, Any]]) -> bool:
-    """Whether edited events' texts need the full check (``live.text_edit``): a placeholder of ``new``, a link
-    to an unknown record, or one through an alias (which the full check rewrites)."""
-    from chronicle.editorial import check_placeholders
-    from chronicle.problems import problem_at
-
-    merged = {**index, "event": {**index["event"], **typed["event"]}}
-    edited = {**{kind: {} for kind in index}, "event": typed["event"]}
-    owners = alias_owners(merged)
-    for event in typed["event"].values():
-        for _, text in record_texts(event.data, ""):
-            if any(match.group(1) == "evenement" and match.group(2) in owners for match in LINK.finditer(text)):
-                return True
-    return bool(check_placeholders(edited, problem_at)
-                or check_links(merged, problem_at, list(typed["event"].values())))
+def record_links(record: Any) -> tuple[tuple[str, str, str], ...]:
+    """The links to records written in the texts of ``record``: (field, scheme, target), in order."""
+    return tuple((field, match.group(1), match.group(2)) for field, text in record_texts(record.data, "")
+                 for match in (LINK.finditer(text) if "](" in text else ()))

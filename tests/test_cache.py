@@ -180,15 +180,16 @@ def test_text_edits_from_the_saved_state_give_the_clean_build_bytes(tmp_path_fac
 
 def test_a_file_saved_during_the_build_is_redone_by_the_next(tmp_path: Path) -> None:
     from chronicle.cache import read_inputs
-    from chronicle.incremental import ParseMemo, edit_of, templates_fingerprint
+    from chronicle.incremental import edit_of, templates_fingerprint
+    from chronicle.memo import Memo
     from chronicle.pipeline import build_site
     from chronicle.saved import pickle_stages, seal_stages
 
     root = make_project(tmp_path)
     out = root / "site"
     inputs = read_inputs(root, out, {"base_url": None})  # as the command line: before the build reads anything
-    parsed, templates = ParseMemo(), templates_fingerprint(root)
-    site = build_site(root, out, parse=parsed)
+    parsed, templates = Memo(), templates_fingerprint(root)
+    site = build_site(root, out, memo=parsed)
     event = root / "content" / "events" / "2022-02-18-appel-austin-choigou.yaml"
     event.write_text(event.read_text(encoding="utf-8").replace("Dernier entretien", "Ultime entretien"),
                      encoding="utf-8")  # saved after the build read it
