@@ -249,17 +249,16 @@ def pagination(addresses: list[str], address: str) -> list[dict[str, Any]]:
 
 
 def plan_listing(url: str, title: str, up: dict[str, str], events: tuple[Event, ...],
-                 chronology: Chronology, config: Config, dates: dict[str, Any] | None) -> list[Page]:
-    """One part of a split list at ``url``, itself in pages of ``urls.LIST_LIMIT`` events if it needs them
-    (each dated ``dates``)."""
+                 chronology: Chronology, config: Config, about: tuple[tuple[str, str], ...] = ()) -> list[Page]:
+    """One part of a split list at ``url``, itself in pages of ``urls.LIST_LIMIT`` events if it needs them,
+    each dated by the events it lists and the records (kind, id) it is ``about`` (``list_dates``)."""
     addresses = urls.list_urls(url, len(events))
     pages = []
     for number, address in enumerate(addresses):
         chunk = events[number * urls.LIST_LIMIT:(number + 1) * urls.LIST_LIMIT]
         heading = f"{title}, page {number + 1}" if number else title
-        pages.append(page(address, "listing.html", heading, config, dates=dates, heading=title, up=up,
-                          count=len(events),
-                          years=plan_year_groups(chunk, chronology, config),
+        pages.append(page(address, "listing.html", heading, config, dates=list_dates(config, chunk, *about),
+                          heading=title, up=up, count=len(events), years=plan_year_groups(chunk, chronology, config),
                           pagination=pagination(addresses, address)))
     return pages
 
@@ -279,7 +278,7 @@ def plan_record_years(kind: str, record_id: str, name: str, events: tuple[Event,
         address = urls.record_year_url(kind, record_id, year)
         parts.append(part_link(str(year), address, len(group)))
         pages += plan_listing(address, f"{name} en {year}", up, tuple(group), chronology, config,
-                              list_dates(config, tuple(group), (kind, record_id)))
+                              ((kind, record_id),))
     return {"years": plan_year_groups(events[-LATEST:], chronology, config), "parts": parts}, pages
 
 
@@ -440,8 +439,7 @@ def plan_year(number: int, chronology: Chronology, config: Config) -> list[Page]
     for month, group in by_month.items():
         address = urls.month_url(number, month)
         parts.append(part_link(month_label(number, month), address, len(group)))
-        pages += plan_listing(address, month_label(number, month).capitalize(), up, tuple(group), chronology, config,
-                              list_dates(config, tuple(group)))
+        pages += plan_listing(address, month_label(number, month).capitalize(), up, tuple(group), chronology, config)
     return [page(year["url"], "year.html", f"Année {number}", config, dates=dates, year={**year, "months": []},
                  all_years=all_years, parts=parts, count=len(events)), *pages]
 
@@ -559,14 +557,20 @@ def part_pages(key: PlanKey, chronology: Chronology, facts: Facts, config: Confi
     raise KeyError(key)
 
 
+INDEX_KINDS = {urls.ACTORS: "actor", urls.CHANNELS: "channel", urls.SOURCES: "source"}  # the records each lists
+
+
 def plan_index(url: str, template: str, title: str, config: Config, records: list[dict[str, Any]]) -> list[Page]:
-    """The index of actors, channels or sources, in pages of ``urls.INDEX_LIMIT`` records past that many."""
+    """The index of actors, channels or sources, in pages of ``urls.INDEX_LIMIT`` records past that many,
+    each dated by the files of the records it lists (not the site's: a commit elsewhere leaves it)."""
     addresses = urls.list_urls(url, len(records), urls.INDEX_LIMIT)
     pages = []
     for number, address in enumerate(addresses):
         chunk = records[number * urls.INDEX_LIMIT:(number + 1) * urls.INDEX_LIMIT]
+        paths = [path for record in chunk for path in record_paths(INDEX_KINDS[url], record["id"])]
         pages.append(page(address, template, f"{title}, page {number + 1}" if number else title, config,
-                          records=chunk, count=len(records), pagination=pagination(addresses, address)))
+                          dates=stamp_view(config.history.of(*paths)), records=chunk, count=len(records),
+                          pagination=pagination(addresses, address)))
     return pages
 
 

@@ -191,7 +191,8 @@ def test_pages_are_dated_by_their_records_history(history: Path) -> None:
 
 def test_a_list_is_dated_by_the_records_it_lists(history: Path) -> None:
     """A year's page changes when one of its events does, not when a commit touches another year:
-    its dates are its events' (the home page, about the whole chronology, keeps the site's)."""
+    its dates are its events' (an index's, its records'; the home page, about the whole chronology,
+    keeps the site's)."""
     files = render_site(history).files
 
     def modified(path: str) -> list[str]:
@@ -201,6 +202,7 @@ def test_a_list_is_dated_by_the_records_it_lists(history: Path) -> None:
 
     assert modified("annees/2022/index.html") == ["2024-10-09T16:30:00Z"]  # the corrected event's year
     assert modified("annees/2024/index.html") == ["2024-03-03T09:00:00Z"]  # untouched since the first publication
+    assert modified("acteurs/index.html") == ["2024-03-03T09:00:00Z"]  # an index: by its records' files
     assert "2024-10-09T16:30:00Z" in modified("index.html")
     sitemap = files["sitemap.xml"].decode()
     assert ("<loc>https://canaux-militaires.github.io/annees/2024/</loc><lastmod>2024-03-03T09:00:00Z</lastmod>"
