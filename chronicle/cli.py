@@ -88,7 +88,7 @@ def command_build(args: argparse.Namespace) -> int:
         print("Construction du site…", file=sys.stderr, end="\r")
     parsed, templates = Memo(), templates_fingerprint(args.root)
     try:
-        site = build_site(args.root, args.out, args.base_url, memo=parsed)
+        site = build_site(args.root, args.out, args.base_url, memo=parsed, traced=True)  # for the next edit
     except ContentError as error:  # the last saved stages stay as they were
         report_problems(error.problems)
         return EXIT_CONTENT

@@ -32,8 +32,8 @@ from chronicle.export import data_files
 from chronicle.memo import Memo
 from chronicle.pipeline import Plan, Site, plan_content, site_paths, write_into
 from chronicle.plan import Page
-from chronicle.reads import Trace
 from chronicle.render import PARALLEL_MIN, make_environment, render_stream
+from chronicle.replan import Trace
 from chronicle.search import BUNDLE, MARKER
 from chronicle.write import SITE_MARKER, replace_file, safe_relative, staged_site
 

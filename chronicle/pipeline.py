@@ -29,8 +29,8 @@ from chronicle.memo import Memo
 from chronicle.model import Chronology, build_model
 from chronicle.plan import DuplicateUrlError, Page, PlanKey, plan_keys, plan_pages, plan_part, with_sitemap
 from chronicle.problems import ContentError, Problem
-from chronicle.reads import Inputs, Trace, plan_traced
 from chronicle.render import make_environment, render_stream
+from chronicle.replan import Inputs, Trace, plan_traced
 from chronicle.urls import PUBLISHED_URLS
 from chronicle.write import (
     SiteFiles,
@@ -430,20 +430,21 @@ def build_files(root: Path, base_url: str | None = None) -> dict[str, bytes]:
 
 
 def build_site(root: Path, out_dir: Path, base_url: str | None = None, reuse_search: bool = False,
-               memo: Memo | None = None) -> Site:
+               memo: Memo | None = None, traced: bool = False) -> Site:
     """Build and write the site, one stage a line; ``out_dir`` is replaced only if everything succeeded,
     and raises ContentError with every problem of the first stage that has any.
 
     The pages are rendered on every core and written into a staging folder beside ``out_dir`` as
     they come, then indexed there: they are never held in memory together. ``reuse_search``: see
-    ``write_into``'s ``search_from``; ``memo``: see ``plan_content``.
+    ``write_into``'s ``search_from``; ``memo``: see ``plan_content``; ``traced`` records what each
+    part of the plan reads, for the next edit to plan only what it touches (``chronicle.reads``).
     """
     memo = memo or Memo()
     loaded = load_site(root, base_url, memo)
     config, index, located = passed(check_loaded(loaded, memo))
     chronology = build_model(index, memo)
     facts = derive_facts(chronology, located, memo)
-    plan = passed_plan(plan_site(root, config, index, chronology, facts), loaded.published)
+    plan = passed_plan(plan_site(root, config, index, chronology, facts, traced), loaded.published)
     with staged_site(out_dir) as folder:
         written = write_into(plan, root, folder, out_dir if reuse_search else None)  # render -> write, indexed
     return Site(SiteFiles(out_dir, written.paths), permanent_urls(plan.pages), plan, tuple(written.searchable))

@@ -3,6 +3,7 @@ reads changed gives the very pages of a full plan, and a text edit plans again o
 
 from __future__ import annotations
 
+import pickle
 import shutil
 import sys
 from dataclasses import replace
@@ -15,12 +16,14 @@ from hypothesis import strategies as st
 from chronicle.check import Located
 from chronicle.config import Config
 from chronicle.derive import derive_facts
+from chronicle.incremental import Stages
 from chronicle.model import Chronology, build_model
 from chronicle.pipeline import Plan, check_loaded, load_site, passed, plan_site
 from chronicle.plan import plan_keys, plan_part
 from chronicle.problems import ContentError
-from chronicle.reads import Inputs, plan_traced
+from chronicle.replan import Inputs, Trace, plan_traced
 from tests.conftest import REPO, make_project
+from tests.test_cache import BUILT, UPDATED, build
 from tests.test_incremental import WORDS, apply, replace_line
 
 # The edits that reach the plan (a template does not; a broken file stops before it).
@@ -143,3 +146,25 @@ def test_a_text_edit_plans_again_only_a_few_parts(thousand: Path) -> None:
     count = len(again.planned)
     assert count < len(again.trace.parts) / 40, f"{count} of {len(again.trace.parts)} parts planned again"
     assert again.pages == planned(thousand, traced=False).pages
+
+
+def saved_trace(root: Path) -> Trace | None:
+    """The trace in the stages the last command-line build saved (its header line skipped)."""
+    with (root / ".chronicle-cache" / "stages.pickle").open("rb") as file:
+        file.readline()
+        stages = pickle.load(file)
+    assert isinstance(stages, Stages)
+    return stages.trace
+
+
+def test_the_command_lines_saved_stages_keep_the_trace(tmp_path: Path) -> None:
+    """A clean command-line build saves what each part read, and so does the edit after it: the next
+    edit starts from them and plans only what it touches."""
+    root = make_project(tmp_path)
+    assert build(root).startswith(BUILT)
+    trace = saved_trace(root)
+    assert trace is not None and set(trace.parts) == set(plan_keys(trace.inputs.chronology))
+    replace_line(root / "content" / "events" / "2022-02-18-appel-austin-choigou.yaml", "title", '"Titre revu"')
+    assert build(root).startswith(UPDATED)
+    after = saved_trace(root)
+    assert after is not None and after.inputs.chronology.event("2022-02-18-appel-austin-choigou").title == "Titre revu"
