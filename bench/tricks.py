@@ -112,12 +112,6 @@ def typography_skip_off() -> None:
     typography.french_markup = every_token
 
 
-def urls_cache_off() -> None:
-    """``urls._relative_path`` without its cache of 262,144 pairs."""
-    from chronicle import urls
-    urls._relative_path = urls._relative_path.__wrapped__
-
-
 def dates_cache_off() -> None:
     """EDTF dates parsed at each call (``parse_edtf`` and ``_split`` without their caches)."""
     from chronicle import dates
@@ -157,7 +151,6 @@ TRICKS: dict[str, tuple[str, Callable[[], None] | None, Callable[[], None]]] = {
                               markdown_cache_off_every_text_parsed),
     "plain-line": ("markdown.render_markdown, PLAIN_LINE", None, plain_line_off),
     "typography-skip": ("typography.french_markup, ACTED_ON", None, typography_skip_off),
-    "urls-cache": ("urls._relative_path, lru_cache 262,144", None, urls_cache_off),
     "freeze": ("render.render_forked, gc.freeze (collector on)", collector_on_base, freeze_off),
 }
 SAMPLE = 10  # light runs render every 10th page
