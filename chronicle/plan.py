@@ -6,6 +6,7 @@ before anything is rendered.
 
 from __future__ import annotations
 
+import heapq
 from dataclasses import dataclass
 from typing import Any
 
@@ -395,15 +396,19 @@ def plan_corrections(chronology: Chronology) -> list[dict[str, Any]]:
 def plan_feed(chronology: Chronology, config: Config, corrections: list[dict[str, Any]]) -> Page:
     """The Atom feed: the 50 events last published or changed (``gitdates``; by the events' own dates
     when the history is unknown) and the latest corrections, each with its kind and channels."""
-    def entry(event: Event) -> dict[str, Any]:
+    def stamps(event: Event) -> tuple[str, str]:
         dates = record_dates(config, "event", event.id)
         fallback = f"{event.date.iso_start() or event.date.iso_end()}T00:00:00Z"
+        return (dates["published"], dates["updated"]) if dates else (fallback, fallback)
+
+    def entry(event: Event) -> dict[str, Any]:
+        published, updated = stamps(event)
         return {**event_summary(event, chronology, config), "feed_id": config.feed_id(urls.event_url(event.id)),
                 "link": config.public(urls.event_url(event.id)) or urls.event_url(event.id).lstrip("/"),
-                "published": dates["published"] if dates else fallback,
-                "updated": dates["updated"] if dates else fallback,
+                "published": published, "updated": updated,
                 "categories": [{"term": c, "label": chronology.channels[c].name} for c in event.channels]}
-    entries = sorted((entry(e) for e in chronology.events), key=lambda e: e["updated"], reverse=True)[:50]
+    # sorted(..., reverse=True)[:50], ties in the chronology's order; only those 50 made into entries
+    entries = [entry(e) for e in heapq.nlargest(50, chronology.events, key=lambda e: stamps(e)[1])]
     for correction in corrections[:50]:
         event_url = correction["event"]["url"]
         correction["feed_id"] = config.feed_id(urls.anchored(event_url, urls.correction_anchor(correction["number"])))
