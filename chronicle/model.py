@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections import defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -210,15 +209,6 @@ def make_claim(record_id: str, data: dict[str, Any]) -> Claim:
                  data.get("on_channel"))
 
 
-def group(events: Iterable[Event], keys_of: Any) -> dict[Any, tuple[Event, ...]]:
-    """Events grouped under each key ``keys_of(event)`` gives, chronological order kept."""
-    groups: dict[Any, list[Event]] = defaultdict(list)
-    for event in events:
-        for key in keys_of(event):
-            groups[key].append(event)
-    return {key: tuple(value) for key, value in groups.items()}
-
-
 def channels_by_party(channels: dict[str, Channel]) -> dict[str, tuple[str, ...]]:
     """The ids of the channels each actor is a party to, in the order of ``channels``."""
     parties: dict[str, list[str]] = defaultdict(list)
@@ -247,29 +237,54 @@ def make_records(index: Index, kind: str, make: Any, memo: Memo) -> dict[str, An
     return {i: memo.recall_for(kind, r, (), make, i, r.data) for i, r in sorted(index[kind].items())}
 
 
+def ordered_event(record_id: str, data: dict[str, Any]) -> tuple[tuple[Any, str], Event]:
+    """An Event from its typed record, after its place in the chronology (date, then id)."""
+    event = make_event(record_id, data)
+    return (event.date.sort_key(), record_id), event
+
+
+def index_events(events: list[Event]) -> dict[str, dict[Any, tuple[Event, ...]]]:
+    """The events by actor, channel, source and year, chronological order kept, in one pass (``group``
+    four times over: a tenth of an edit's model at 10,000 events)."""
+    groups: dict[str, dict[Any, list[Event]]] = {name: defaultdict(list) for name in ("actor", "channel", "source",
+                                                                                     "year")}
+    by_actor, by_channel, by_source, by_year = groups.values()
+    for event in events:
+        for actor in event.actors:
+            by_actor[actor].append(event)
+        for channel in event.channels:
+            by_channel[channel].append(event)
+        citations = event.citations
+        for source in (citations[0].source,) if len(citations) == 1 else dict.fromkeys(c.source for c in citations):
+            by_source[source].append(event)
+        by_year[event.year].append(event)
+    return {name: {key: tuple(value) for key, value in grouped.items()} for name, grouped in groups.items()}
+
+
 def build_model(index: Index, memo: Memo | None = None) -> Chronology:
     """The Chronology of checked records (call only when the check found no problem); ``memo``: the model's
     records of the last run, by typed record (``chronicle.memo``)."""
     memo = memo or Memo()
-    events = sorted((memo.recall_for("event", r, (), make_event, i, r.data) for i, r in index["event"].items()),
-                    key=lambda e: (e.date.sort_key(), e.id))
+    ordered = sorted(memo.recall_for("event", r, (), ordered_event, i, r.data) for i, r in index["event"].items())
+    events = [event for _, event in ordered]  # sorted by (date, id): never two equal keys
     channels = make_records(index, "channel", make_channel, memo)
     sources = {i: memo.recall_for("source", r, (), make_source, i, r.data, r.text)
                for i, r in sorted(index["source"].items())}
-    by_channel = group(events, lambda e: e.channels)
-    sequences: dict[str | None, Any] = {None: events, **by_channel}
+    grouped = index_events(events)
+    sequences: dict[str | None, Any] = {None: events, **grouped["channel"]}
+    years = {day.year for event in events for day in (event.date.start, event.date.end) if day}
     return Chronology(
         events=tuple(events),
         actors=make_records(index, "actor", make_actor, memo),
         channels=channels,
         sources=sources,
         claims=make_records(index, "claim", make_claim, memo),
-        by_actor=group(events, lambda e: e.actors),
-        by_channel=by_channel,
-        by_source=group(events, lambda e: dict.fromkeys(c.source for c in e.citations)),
-        by_year=group(events, lambda e: (e.year,)),
+        by_actor=grouped["actor"],
+        by_channel=grouped["channel"],
+        by_source=grouped["source"],
+        by_year=grouped["year"],
         by_party=channels_by_party(channels),
-        positions={key: {event.id: position for position, event in enumerate(sequence)}
+        positions={key: dict(zip([event.id for event in sequence], range(len(sequence)), strict=True))
                    for key, sequence in sequences.items()},
-        years=frozenset(day.year for event in events for day in (event.date.start, event.date.end) if day),
+        years=frozenset(years),
     )
