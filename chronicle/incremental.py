@@ -21,6 +21,7 @@ sequence of edits to a clean build's bytes and problems.
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterable
 from contextlib import closing, suppress
 from dataclasses import dataclass, replace
@@ -91,6 +92,11 @@ def plan_edit(stages: Stages | None, root: Path, base_url: str | None) -> Edit:
     parsed = Memo(stages.parsed if stages else None)
     plan = plan_content(root, base_url, parsed, traced=True, previous=stages.trace if stages else None)
     edit = edit_of(plan, root, parsed, templates)
+    # What the stages leave lives until the next edit (~900,000 objects at 10,000 events): frozen, the
+    # collector (on in ``serve``) no longer walks it. ``plan_edit`` at 10,000 events, 12 edits (text, date,
+    # new, deleted, x3), CPU: 11.6 s with, 16.1 s without, where a full collection (~1.1 s) fell on 4 of
+    # the 12; the frozen count stayed at 911,000 +- 0.1 % (nothing kept that should have gone).
+    gc.freeze()
     if stages is None or stages.templates != templates:
         return edit
     changed = [path for path, page in edit.pages.items() if (old := stages.pages.get(path)) is not page
