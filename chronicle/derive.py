@@ -13,7 +13,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from chronicle import claims
+from chronicle import claims, urls
 from chronicle.check import Located, Spot
 from chronicle.claims import Judgement, Verdict
 from chronicle.memo import Memo
@@ -80,6 +80,9 @@ class Facts:
     claims_of_event: dict[str, tuple[ClaimCheck, ...]]    # by event: the claims linking it (events without none)
     claims_of_channel: dict[str, tuple[ClaimCheck, ...]]  # by channel: about its contacts (channels without none)
     passages: dict[str, tuple[Passage, ...]]        # by source, article order
+    # by source: whether its passages are split by the year of the citing events (``urls.is_split``), which
+    # the address of each passage depends on: an event page reads this, not the count of citing events
+    split_sources: dict[str, bool]
     contacts: dict[str, tuple[tuple[str, int], ...]]  # by actor: (other actor, contacts), most first
 
 
@@ -246,6 +249,8 @@ def derive_facts(chronology: Chronology, located: Located, memo: Memo | None = N
         claims_of_event=claims_by(checks, lambda check: check.claim.between),
         claims_of_channel=claims_by(checks, lambda check: sorted(claim_channels(check))),
         passages=passages_by_source(chronology, located.quotes),
+        split_sources={source_id: urls.is_split(len(chronology.by_source.get(source_id, ())))
+                       for source_id in chronology.sources},
         contacts={actor_id: memo.recall_equal("contacts", actor_id, chronology.by_actor.get(actor_id, ()),
                                               count_contacts, chronology, actor_id)
                   for actor_id in chronology.actors},

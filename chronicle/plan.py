@@ -41,11 +41,9 @@ from chronicle.views import (
     event_summary,
     group_by_month,
     link,
-    passage_url,
     passage_view,
     plain_text,
     silence_view,
-    source_split,
     source_view,
     status_view,
 )
@@ -197,7 +195,7 @@ def plan_event(event: Event, chronology: Chronology, facts: Facts, config: Confi
     citations = [{
         "number": c.number, "anchor": urls.citation_anchor(c.number), "quote": c.quote,
         "source": link(chronology.sources[c.source].title, urls.record_url("source", c.source)),
-        "passage_url": passage_url(c.source, event, c.number, chronology),
+        "passage_url": urls.passage_url(c.source, event.id, c.number, event.year, facts.split_sources[c.source]),
     } for c in event.citations]
     initiator = chronology.actors[event.initiator] if event.initiator else None
     claims = [claim_view(check, chronology) for check in facts.claims_of_event.get(event.id, ())]
@@ -351,7 +349,7 @@ def plan_source(source: Source, chronology: Chronology, facts: Facts, config: Co
               "source": source_view(source, chronology), "count": len(passages),
               "dates": (dates := record_dates(config, "source", source.id)), "cite": cite_view(config),
               "json_ld": source_json_ld(source, config, dates)}
-    if not source_split(source.id, chronology):
+    if not facts.split_sources[source.id]:
         return [page(url, "source.html", source.title, config, search_type="Source", **shared,
                      passages=[passage_view(p) for p in passages], parts=[], year=None, up=None)]
     by_year: dict[int, list[Passage]] = {}

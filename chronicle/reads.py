@@ -33,7 +33,7 @@ Cell = tuple[Any, ...]
 CHRONOLOGY_MAPS = ("actors", "channels", "sources", "claims", "by_actor", "by_channel", "by_source", "by_year",
                    "by_party", "positions")
 SEQUENCES = frozenset({"by_actor", "by_channel", "by_source", "by_year"})  # mappings of events, counted apart
-FACTS_MAPS = ("silences", "statuses", "passages", "contacts", "claims_of_event", "claims_of_channel")
+FACTS_MAPS = ("silences", "statuses", "passages", "contacts", "claims_of_event", "claims_of_channel", "split_sources")
 
 
 class Recorder:
