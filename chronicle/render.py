@@ -70,9 +70,11 @@ def relative(page_url: str, url: str) -> str:
     target = target or page_url
     if "//" in target or not target.startswith("/"):
         return urls.relative(page_url, url)
-    if not _FOLDERS or _FOLDERS[0][0] != page_url:
-        _FOLDERS[:] = [(page_url, page_folders(page_url))]
-    for folder, climb in _FOLDERS[0][1]:
+    last = _FOLDERS[0] if _FOLDERS else None  # one read: ``serve`` may render pages in two threads at once
+    if last is None or last[0] != page_url:
+        last = (page_url, page_folders(page_url))
+        _FOLDERS[:] = [last]
+    for folder, climb in last[1]:
         if target.startswith(folder):
             link = climb + target[len(folder):] or "./"
             return f"{link}#{fragment}" if fragment else link

@@ -152,8 +152,9 @@ def phrase_index(actors: tuple[ActorSpellings, ...]) -> PhraseIndex:
     with ``page_url`` read once): a phrase of one word is there if the
     word is; a longer one only where its first two words follow each other. Made once per tuple of
     actors (the plan gives every page the same one)."""
-    if _PHRASES and _PHRASES[0][0] is actors:  # the tuple is kept: its id is not reused meanwhile
-        return _PHRASES[0][1]
+    last = _PHRASES[0] if _PHRASES else None  # one read: ``serve`` may render pages in two threads at once
+    if last is not None and last[0] is actors:  # the tuple is kept: its id is not reused meanwhile
+        return last[1]
     single: dict[str, list[int]] = {}
     longer: dict[tuple[str, str], list[tuple[int, str]]] = {}
     for number, actor in enumerate(actors):
@@ -163,7 +164,7 @@ def phrase_index(actors: tuple[ActorSpellings, ...]) -> PhraseIndex:
             else:
                 longer.setdefault((phrase[0], phrase[1]), []).append((number, f" {' '.join(phrase)} "))
     _PHRASES[:] = [(actors, (single, longer))]
-    return _PHRASES[0][1]
+    return single, longer
 
 
 def field(name: str, spellings: list[str]) -> str:
