@@ -18,9 +18,9 @@ plan's pages to a full plan's over random edits.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from chronicle.derive import ClaimCheck, Facts
 from chronicle.gitdates import History, Stamp
@@ -30,6 +30,7 @@ ALL = "*"  # the key of a cell holding a whole mapping (no record id contains it
 KEYS = "*keys"  # the key of a cell holding a mapping's keys, in order
 MISSING = object()  # a key a mapping lacks
 Cell = tuple[Any, ...]
+T = TypeVar("T")
 CHRONOLOGY_MAPS = ("actors", "channels", "sources", "claims", "by_actor", "by_channel", "by_source", "by_year",
                    "by_party", "positions")
 SEQUENCES = frozenset({"by_actor", "by_channel", "by_source", "by_year"})  # mappings of events, counted apart
@@ -139,6 +140,24 @@ class TracedMapping(Mapping[Any, Any]):
         return self._data.items()
 
 
+DERIVED: dict[str, Callable[[Chronology, Any], Any]] = {}  # see ``derived``
+
+
+def derived(name: str, compute: Callable[[Chronology, Any], T]) -> Callable[[Chronology, Any], T]:
+    """``compute(chronology, key)``, a function of the model that many pages ask, read as one cell
+    ``(name, key)`` holding its result (what ``compute`` reads is not recorded: its result is, and is
+    compared as any cell). Whether a source's passages are split, say, rather than its count of events:
+    one more event citing it changes the count, seldom the split, which every citing event's page reads."""
+    DERIVED[name] = compute
+
+    def lookup(chronology: Chronology, key: Any) -> T:
+        if isinstance(chronology, TracedChronology):
+            chronology._recorder.cells.add((name, key))
+            return compute(chronology._origin, key)
+        return compute(chronology, key)
+    return lookup
+
+
 def read_whole(mapping: Mapping[Any, Any]) -> None:
     """Note that the part being planned reads the whole of ``mapping``, if it records its reads: for a
     value computed from it once and then found by the mapping's identity (``spellings.actor_spellings``)."""
@@ -238,11 +257,15 @@ class TracedHistory(History):
         self._recorder.cells.add(("history.site",))
         return self._origin.site()
 
-    def __getattribute__(self, name: str) -> Any:
-        if name in ("files", "fallback", "whole", "shallow"):  # read whole: any change plans every reader again
-            object.__getattribute__(self, "_recorder").cells.add(("history",))
-            return getattr(object.__getattribute__(self, "_origin"), name)
-        return object.__getattribute__(self, name)
+    def _whole(self, name: str) -> Any:
+        """A field read directly: any change to the history plans its reader again."""
+        self._recorder.cells.add(("history",))
+        return getattr(self._origin, name)
+
+    files = property(lambda self: self._whole("files"))  # type: ignore[assignment]
+    fallback = property(lambda self: self._whole("fallback"))  # type: ignore[assignment]
+    whole = property(lambda self: self._whole("whole"))  # type: ignore[assignment]
+    shallow = property(lambda self: self._whole("shallow"))  # type: ignore[assignment]
 
 
 @dataclass

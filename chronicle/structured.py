@@ -117,8 +117,9 @@ def site_json_ld(chronology: Chronology, config: Config, dates: dict[str, Any] |
                         "publisher": publisher(config)}, config, urls.HOME)
     if config.subtitle:
         website["alternativeHeadline"] = config.subtitle
-    firsts = [e.date.iso_start() for e in chronology.events if e.date.iso_start()]
-    lasts = [e.date.iso_end() for e in chronology.events if e.date.iso_end()]
+    events = chronology.events
+    firsts = [first for first in (e.date.iso_start() for e in events) if first]  # each date's text made once
+    lasts = [last for last in (e.date.iso_end() for e in events) if last]
     dataset: dict[str, Any] = {
         "@context": CONTEXT, "@type": "Dataset", "name": config.title,
         "description": config.subtitle or config.title, "inLanguage": config.language,

@@ -13,6 +13,7 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from chronicle import urls
 from chronicle.check import Located
 from chronicle.config import Config
 from chronicle.derive import derive_facts
@@ -168,3 +169,22 @@ def test_the_command_lines_saved_stages_keep_the_trace(tmp_path: Path) -> None:
     assert build(root).startswith(UPDATED)
     after = saved_trace(root)
     assert after is not None and after.inputs.chronology.event("2022-02-18-appel-austin-choigou").title == "Titre revu"
+
+
+def test_a_source_whose_passages_split_moves_every_citing_events_links(template: Path, tmp_path: Path,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Events' pages read whether their sources are split (``views.source_split``, a cell of its own): a
+    new citing event that splits a source plans every citing event's page again, its links now to a year."""
+    root = tmp_path / "project"
+    shutil.copytree(template, root)
+    plan = planned(root)
+    copied = sorted((root / "content" / "events").glob("*.yaml"))[3]
+    source = plan.chronology.event(copied.stem).citations[0].source
+    citing = plan.chronology.by_source[source]
+    monkeypatch.setattr(urls, "LIST_LIMIT", len(citing))  # one more citing event splits it
+    plan = planned(root)
+    apply(root, "new", 3, "x", 0)
+    again = planned(root, plan)
+    assert again.planned is not None
+    assert {("event", event.id) for event in citing} <= set(again.planned)
+    assert again.pages == planned(root, traced=False).pages
