@@ -18,9 +18,9 @@ plan's pages to a full plan's over random edits.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any
 
 from chronicle.derive import ClaimCheck, Facts
 from chronicle.gitdates import History, Stamp
@@ -30,7 +30,6 @@ ALL = "*"  # the key of a cell holding a whole mapping (no record id contains it
 KEYS = "*keys"  # the key of a cell holding a mapping's keys, in order
 MISSING = object()  # a key a mapping lacks
 Cell = tuple[Any, ...]
-T = TypeVar("T")
 CHRONOLOGY_MAPS = ("actors", "channels", "sources", "claims", "by_actor", "by_channel", "by_source", "by_year",
                    "by_party", "positions")
 SEQUENCES = frozenset({"by_actor", "by_channel", "by_source", "by_year"})  # mappings of events, counted apart
@@ -138,24 +137,6 @@ class TracedMapping(Mapping[Any, Any]):
     def items(self) -> Any:
         self._recorder.cells.add((self._name, ALL))
         return self._data.items()
-
-
-DERIVED: dict[str, Callable[[Chronology, Any], Any]] = {}  # see ``derived``
-
-
-def derived(name: str, compute: Callable[[Chronology, Any], T]) -> Callable[[Chronology, Any], T]:
-    """``compute(chronology, key)``, a function of the model that many pages ask, read as one cell
-    ``(name, key)`` holding its result (what ``compute`` reads is not recorded: its result is, and is
-    compared as any cell). Whether a source's passages are split, say, rather than its count of events:
-    one more event citing it changes the count, seldom the split, which every citing event's page reads."""
-    DERIVED[name] = compute
-
-    def lookup(chronology: Chronology, key: Any) -> T:
-        if isinstance(chronology, TracedChronology):
-            chronology._recorder.cells.add((name, key))
-            return compute(chronology._origin, key)
-        return compute(chronology, key)
-    return lookup
 
 
 def read_whole(mapping: Mapping[Any, Any]) -> None:

@@ -19,7 +19,6 @@ from chronicle.model import Chronology
 from chronicle.reads import (
     ALL,
     CHRONOLOGY_MAPS,
-    DERIVED,
     FACTS_MAPS,
     KEYS,
     MISSING,
@@ -146,7 +145,7 @@ class Comparison:
             elif name in NEAR:
                 found.update(self.changed_beside(name, named))
             elif not self.unchanged(name):
-                value = VALUES.get(name) or (_derived_value if name in DERIVED else _mapping_value)
+                value = VALUES.get(name) or _mapping_value
                 found.update(cell for cell in named if not same(value(self.old, cell), value(self.new, cell)))
         return found
 
@@ -186,11 +185,6 @@ def _mapping_value(inputs: Inputs, cell: Cell) -> Any:
     if key == ALL:
         return list(mapping.items())
     return list(mapping) if key == KEYS else mapping.get(key, MISSING)
-
-
-def _derived_value(inputs: Inputs, cell: Cell) -> Any:
-    """A cell of ``reads.derived``: its function of the model, at its key."""
-    return DERIVED[cell[0]](inputs.chronology, cell[1])
 
 
 def _event_value(inputs: Inputs, cell: Cell) -> Any:

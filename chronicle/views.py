@@ -23,7 +23,6 @@ from chronicle.derive import ClaimCheck, Passage, Silence, Status
 from chronicle.markdown import render_markdown
 from chronicle.metadata import html_datetime
 from chronicle.model import Actor, Channel, Chronology, Event, Source
-from chronicle.reads import derived
 from chronicle.wording import at_words, duration_words, exact_text, silence_sentence
 
 PRECISION_FR = {"day": "au jour près", "month": "au mois près", "year": "à l'année près"}
@@ -251,12 +250,7 @@ def claim_view(check: ClaimCheck, chronology: Chronology) -> dict[str, Any]:
 
 def source_split(source_id: str, chronology: Chronology) -> bool:
     """Whether a source's passages are split by the year of the events citing it (past ``urls.LIST_LIMIT``)."""
-    return _source_split(chronology, source_id)
-
-
-# A cell of its own for the plan's reads: every citing event's page asks, and a new citing event seldom changes it.
-_source_split = derived("source_split", lambda chronology, source_id: urls.is_split(len(chronology.by_source.get(
-    source_id, ()))))
+    return urls.is_split(len(chronology.by_source.get(source_id, ())))
 
 
 def passage_url(source_id: str, event: Event, number: int, chronology: Chronology) -> str:

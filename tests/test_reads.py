@@ -6,7 +6,7 @@ from __future__ import annotations
 import pickle
 import shutil
 import sys
-from dataclasses import replace
+from dataclasses import fields, replace
 from pathlib import Path
 
 import pytest
@@ -16,12 +16,13 @@ from hypothesis import strategies as st
 from chronicle import urls
 from chronicle.check import Located
 from chronicle.config import Config
-from chronicle.derive import derive_facts
+from chronicle.derive import Facts, derive_facts
 from chronicle.incremental import Stages
 from chronicle.model import Chronology, build_model
 from chronicle.pipeline import Plan, check_loaded, load_site, passed, plan_site
 from chronicle.plan import plan_keys, plan_part
 from chronicle.problems import ContentError
+from chronicle.reads import CHRONOLOGY_MAPS, FACTS_MAPS, TracedChronology, TracedFacts
 from chronicle.replan import Inputs, Trace, plan_traced
 from tests.conftest import REPO, make_project
 from tests.test_cache import BUILT, UPDATED, build
@@ -173,8 +174,9 @@ def test_the_command_lines_saved_stages_keep_the_trace(tmp_path: Path) -> None:
 
 def test_a_source_whose_passages_split_moves_every_citing_events_links(template: Path, tmp_path: Path,
                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
-    """Events' pages read whether their sources are split (``views.source_split``, a cell of its own): a
-    new citing event that splits a source plans every citing event's page again, its links now to a year."""
+    """Events' pages read whether their sources are split (``Facts.split_sources``, a cell of its own, not
+    the count of citing events): a new citing event that splits a source plans every citing event's page
+    again, its links now to a year."""
     root = tmp_path / "project"
     shutil.copytree(template, root)
     plan = planned(root)
@@ -188,3 +190,12 @@ def test_a_source_whose_passages_split_moves_every_citing_events_links(template:
     assert again.planned is not None
     assert {("event", event.id) for event in citing} <= set(again.planned)
     assert again.pages == planned(root, traced=False).pages
+
+
+def test_every_field_of_the_model_and_the_facts_is_read_through_the_views() -> None:
+    """A field the views do not know would be read unrecorded, and its pages left stale after an edit:
+    a field added to ``Chronology`` or ``Facts`` must be added to ``chronicle.reads`` too."""
+    traced = {*CHRONOLOGY_MAPS, *FACTS_MAPS, "events", "years", "summaries", "claim_checks"}
+    assert {f.name for f in (*fields(Chronology), *fields(Facts))} <= traced
+    assert {name for name in traced - set(CHRONOLOGY_MAPS) - set(FACTS_MAPS)} <= \
+        {name for name, value in {**vars(TracedChronology), **vars(TracedFacts)}.items() if isinstance(value, property)}
