@@ -247,6 +247,9 @@ def write_all(edit: Edit, root: Path, out_dir: Path, state: BuildState, started:
     site, state.stages = write_full(edit, root, out_dir, reuse_search)
     say(f"Reconstruit : {len(site.files)} fichiers en {seconds(started)} s.")
     state.publish([])
+    environment = state.templates(root, edit.templates)  # made and compiled now, not as the next edit is shown
+    for name in environment.list_templates():
+        environment.get_template(name)
     if reuse_search:
         search_lags(state, out_dir)
 

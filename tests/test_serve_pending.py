@@ -19,6 +19,7 @@ import jinja2
 import pytest
 
 from chronicle import pending as pending_module
+from chronicle import serve
 from chronicle.plan import Page
 from chronicle.preview import open_server
 from chronicle.render import Rendered
@@ -56,6 +57,12 @@ class Held:
                 yield rendered
         finally:
             stream.close()
+
+
+@pytest.fixture(autouse=True)
+def no_search_index(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No Pagefind in the background (the preview's search index, made again after a pause)."""
+    monkeypatch.setattr(serve, "search_lags", lambda state, out: None)
 
 
 @pytest.fixture
@@ -166,4 +173,29 @@ def test_two_quick_edits_leave_the_site_of_a_clean_build(tmp_path: Path, monkeyp
         holder.release.set()
     assert first.done.wait(TIMEOUT)
     assert len(first.pages) == left, "nothing of the superseded edit written once released"
+    settled_like_a_clean_build(root, out, state)
+
+
+def test_an_error_while_writing_in_the_background_is_shown_and_the_next_edit_rebuilds_all(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A page that fails once the edit is shown (a full disk): every page says so, and the next edit,
+    not trusting the pages left, writes the whole site again."""
+    real = pending_module.render_stream
+
+    def failing(pages: Sequence[Page], environment: jinja2.Environment, workers: int) -> Iterator[Rendered]:
+        yield from real(pages[:1], environment, workers)
+        raise OSError(28, "No space left on device")
+
+    root, out, state = first_build(tmp_path)
+    monkeypatch.setattr(pending_module, "render_stream", failing)
+    seen = state.version
+    replace_line(root / EVENT, "title", "Appel du 13 mai, corrigé")
+    rebuild(root, out, state)
+    assert state.pending is not None and state.pending.done.wait(TIMEOUT)
+    assert state.version > seen + 1 and [problem.message for problem in state.problems] == \
+        ["erreur interne (OSError : [Errno 28] No space left on device)."]
+    monkeypatch.setattr(pending_module, "render_stream", real)
+    replace_line(root / NEIGHBOUR, "title", "Dernier entretien, corrigé")
+    rebuild(root, out, state)
+    assert not state.problems and state.pending is None, "a full build, every page written before it is shown"
     settled_like_a_clean_build(root, out, state)
