@@ -18,6 +18,7 @@ from chronicle.check import Located, Spot
 from chronicle.claims import Judgement, Verdict
 from chronicle.memo import Memo
 from chronicle.model import Chronology, Citation, Claim, Event, Source
+from chronicle.spellings import ActorSpellings, actor_spellings
 
 # Kinds of event that are a contact on a channel: a silence is the time between two of them.
 CONTACT_KINDS = claims.CONTACT_KINDS  # defined with the claims: a rank counts contacts
@@ -83,6 +84,9 @@ class Facts:
     # by source: whether its passages are split by the year of the citing events (``urls.is_split``), which
     # the address of each passage depends on: an event page reads this, not the count of citing events
     split_sources: dict[str, bool]
+    # every actor's spellings (names, aliases, variants), which every searchable page carries: an edit of
+    # an actor's description or roles leaves them, and so those pages, as they were
+    spellings: tuple[ActorSpellings, ...]
     contacts: dict[str, tuple[tuple[str, int], ...]]  # by actor: (other actor, contacts), most first
 
 
@@ -251,6 +255,7 @@ def derive_facts(chronology: Chronology, located: Located, memo: Memo | None = N
         passages=passages_by_source(chronology, located.quotes),
         split_sources={source_id: urls.is_split(len(chronology.by_source.get(source_id, ())))
                        for source_id in chronology.sources},
+        spellings=actor_spellings(chronology),
         contacts={actor_id: memo.recall_equal("contacts", actor_id, chronology.by_actor.get(actor_id, ()),
                                               count_contacts, chronology, actor_id)
                   for actor_id in chronology.actors},

@@ -20,7 +20,7 @@ from chronicle.markdown import render_markdown
 from chronicle.metadata import reference
 from chronicle.model import Actor, Channel, Chronology, Event, Source
 from chronicle.problems import Problem
-from chronicle.spellings import PAGEFIND_OPTIONS, actor_spellings
+from chronicle.spellings import PAGEFIND_OPTIONS
 from chronicle.structured import (
     actor_json_ld,
     channel_json_ld,
@@ -466,18 +466,18 @@ def plan_home(chronology: Chronology, facts: Facts, config: Config) -> Page:
                 count=len(chronology.events))
 
 
-def search_spellings(chronology: Chronology) -> list[dict[str, Any]]:
+def search_spellings(facts: Facts) -> list[dict[str, Any]]:
     """Every spelling of each actor's name, the name first, for the search page: it sends the name in
     place of any spelling (``static/search.js``), which every page about the actor holds (``spellings``)."""
-    return [{"url": actor.url, "spellings": list(actor.spellings)} for actor in actor_spellings(chronology)]
+    return [{"url": actor.url, "spellings": list(actor.spellings)} for actor in facts.spellings]
 
 
-def plan_site_pages(chronology: Chronology, config: Config) -> list[Page]:
+def plan_site_pages(chronology: Chronology, facts: Facts, config: Config) -> list[Page]:
     """Search, about, corrections, 404 and the machine-readable files."""
     corrections = plan_corrections(chronology)
     return [
         page(urls.SEARCH, "search.html", "Recherche", config, bundle=urls.SEARCH_BUNDLE,
-             spellings=search_spellings(chronology), pagefind_options=PAGEFIND_OPTIONS),
+             spellings=search_spellings(facts), pagefind_options=PAGEFIND_OPTIONS),
         page(urls.ABOUT, "about.html", "À propos", config, kinds=config.kinds,
              json_ld=site_json_ld(chronology, config, stamp_view(config.history.site())),
              export=urls.EXPORT, feed=urls.FEED, sections=urls.ABOUT_SECTIONS, search_type="Page"),
@@ -523,7 +523,7 @@ def plan_part(key: PlanKey, chronology: Chronology, facts: Facts, config: Config
     pages = part_pages(key, chronology, facts, config)
     for planned in pages:
         if planned.context.get("search_type"):
-            planned.context["search_actors"] = actor_spellings(chronology)
+            planned.context["search_actors"] = facts.spellings
     return pages
 
 
@@ -545,7 +545,7 @@ def part_pages(key: PlanKey, chronology: Chronology, facts: Facts, config: Confi
         case ("home", _):
             return [plan_home(chronology, facts, config)]
         case ("site", _):
-            return plan_site_pages(chronology, config)
+            return plan_site_pages(chronology, facts, config)
         case ("actors", _):
             return plan_index(urls.ACTORS, "actors.html", "Acteurs", config,
                               by_name([actor_view(actor) for actor in chronology.actors.values()],

@@ -11,7 +11,7 @@ value is what the lookup gives: a part whose cells all hold the same values give
 (``chronicle.replan`` plans again only the others).
 
 A missed read is a stale page: every way plan code reaches the inputs goes through these views,
-and the caches shared between parts (an event's line in lists, the actors' spellings) carry the
+and the caches shared between parts (an event's line in lists) carry the
 reads of what they hold to each part that uses them. ``tests/test_reads.py`` holds an incremental
 plan's pages to a full plan's over random edits.
 """
@@ -25,6 +25,7 @@ from typing import Any
 from chronicle.derive import ClaimCheck, Facts
 from chronicle.gitdates import History, Stamp
 from chronicle.model import Chronology, Event
+from chronicle.spellings import ActorSpellings
 
 ALL = "*"  # the key of a cell holding a whole mapping (no record id contains it)
 KEYS = "*keys"  # the key of a cell holding a mapping's keys, in order
@@ -139,13 +140,6 @@ class TracedMapping(Mapping[Any, Any]):
         return self._data.items()
 
 
-def read_whole(mapping: Mapping[Any, Any]) -> None:
-    """Note that the part being planned reads the whole of ``mapping``, if it records its reads: for a
-    value computed from it once and then found by the mapping's identity (``spellings.actor_spellings``)."""
-    if isinstance(mapping, TracedMapping):
-        mapping._recorder.cells.add((mapping._name, ALL))
-
-
 class TracedCache:
     """A cache shared by the parts (``Chronology.summaries``), by record id, as
     ``views.event_summary`` uses it: ``get``, then on a miss the value computed and stored. Each value
@@ -221,6 +215,11 @@ class TracedFacts(Facts):
     def claim_checks(self) -> tuple[ClaimCheck, ...]:  # type: ignore[override]
         self._recorder.cells.add(("claim_checks",))
         return self._origin.claim_checks
+
+    @property  # type: ignore[misc]
+    def spellings(self) -> tuple[ActorSpellings, ...]:  # type: ignore[override]
+        self._recorder.cells.add(("spellings",))
+        return self._origin.spellings
 
 
 class TracedHistory(History):

@@ -224,6 +224,7 @@ VALUES: dict[str, Callable[[Inputs, Cell], Any]] = {
     "events.len": lambda inputs, _: len(inputs.chronology.events),
     "years": lambda inputs, _: inputs.chronology.years,
     "claim_checks": lambda inputs, _: inputs.facts.claim_checks,
+    "spellings": lambda inputs, _: inputs.facts.spellings,
     "config": lambda inputs, _: _settings(inputs.config),
     "history.of": lambda inputs, cell: inputs.config.history.of(*cell[1]),
     "history.site": lambda inputs, _: inputs.config.history.site(),

@@ -27,7 +27,6 @@ from markupsafe import Markup
 
 from chronicle import urls
 from chronicle.model import Chronology
-from chronicle.reads import read_whole
 
 OWN_FIELD = "acteur"  # on an actor's page: his spellings
 NAMED_FIELD = "graphies"  # on any searchable page: the spellings of the actors its text names
@@ -59,21 +58,15 @@ def fold(text: str) -> str:
     return NOT_A_WORD.sub(" ", plain.replace("_", " ").casefold()).strip()
 
 
-_CACHE: list[tuple[object, tuple[ActorSpellings, ...]]] = []  # (the actors mapping, its spellings): one build at a time
-
-
 def actor_spellings(chronology: Chronology) -> tuple[ActorSpellings, ...]:
-    """Every actor's spellings (name, aliases, ``search_variants``), once per chronology."""
-    if _CACHE and _CACHE[0][0] is chronology.actors:  # the mapping is kept: its id is not reused meanwhile
-        read_whole(chronology.actors)  # what the spellings were made of, for a plan whose reads are recorded
-        return _CACHE[0][1]
+    """Every actor's spellings (name, aliases, ``search_variants``): made once per chronology, by
+    ``derive`` (``Facts.spellings``), which every searchable page reads."""
     found = []
     for actor in chronology.actors.values():
         spellings = tuple(dict.fromkeys((actor.name, *actor.aliases, *actor.search_variants)))
         phrases = tuple(dict.fromkeys(tuple(fold(s).split()) for s in spellings if fold(s)))
         found.append(ActorSpellings(urls.record_url("actor", actor.id), actor.name, spellings, phrases))
-    _CACHE[:] = [(chronology.actors, tuple(found))]
-    return _CACHE[0][1]
+    return tuple(found)
 
 
 def indexed_text(page_html: str) -> str:

@@ -129,3 +129,20 @@ def test_a_channel_strip_gives_room_to_its_own_events(tmp_path: Path) -> None:
             same = abs(widths[a] - widths[b]) <= 0.02  # x rounded to hundredths
             assert same == (counts[a] == counts[b]), (channel, a, b)
             assert same or (widths[a] > widths[b]) == (counts[a] > counts[b]), (channel, a, b)
+
+
+def test_an_actors_description_plans_again_only_the_parts_that_show_the_actor(tmp_path: Path) -> None:
+    """Every searchable page carries every actor's spellings (``Facts.spellings``): a change to an actor's
+    description leaves them as they were, so an edit plans again only the parts that show the actor."""
+    root = make_project(tmp_path)
+    first = plan_content(root, traced=True)
+    actor = root / "content" / "actors" / "lloyd-austin.yaml"
+    actor.write_text(actor.read_text(encoding="utf-8").replace("description: ", "description: Désormais, ", 1),
+                     encoding="utf-8")
+    second = plan_content(root, traced=True, previous=first.trace)
+    assert second.planned is not None and ("actor", "lloyd-austin") in second.planned
+    chronology = second.chronology
+    for key in second.planned:
+        if key[0] == "event":
+            assert "lloyd-austin" in chronology.event(key[1]).actors, key
+    assert {key for key in second.planned if key[0] == "event"} < {("event", e.id) for e in chronology.events}
