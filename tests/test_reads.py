@@ -195,7 +195,7 @@ def test_a_source_whose_passages_split_moves_every_citing_events_links(template:
 def test_every_field_of_the_model_and_the_facts_is_read_through_the_views() -> None:
     """A field the views do not know would be read unrecorded, and its pages left stale after an edit:
     a field added to ``Chronology`` or ``Facts`` must be added to ``chronicle.reads`` too."""
-    traced = {*CHRONOLOGY_MAPS, *FACTS_MAPS, "events", "years", "summaries", "claim_checks"}
+    traced = {*CHRONOLOGY_MAPS, *FACTS_MAPS, "events", "years", "summaries", "claim_checks", "spellings"}
     assert {f.name for f in (*fields(Chronology), *fields(Facts))} <= traced
     assert {name for name in traced - set(CHRONOLOGY_MAPS) - set(FACTS_MAPS)} <= \
         {name for name, value in {**vars(TracedChronology), **vars(TracedFacts)}.items() if isinstance(value, property)}
