@@ -10,7 +10,6 @@ full", never a crash.
 
 from __future__ import annotations
 
-import gc
 import json
 import os
 import pickle
@@ -88,13 +87,7 @@ def read_stages(root: Path, settings: str, output: str) -> Stages | None:
             header = json.loads(file.readline(MAX_HEADER))
             if (header["settings"], header["output"]) != (settings, output):
                 return None
-            collecting = gc.isenabled()
-            gc.disable()  # hundreds of thousands of objects: the collector would triple the time
-            try:
-                stages = pickle.load(file)
-            finally:
-                if collecting:
-                    gc.enable()
+            stages = pickle.load(file)  # by ``build`` alone, which runs without the collector (``cli.main``)
     except Exception:  # absent, cut short, or of an older generator: the full build starts over
         return None
     return stages if isinstance(stages, Stages) else None
