@@ -7,9 +7,11 @@ URLs already published. Nothing here raises on bad content: it returns problems.
 
 from __future__ import annotations
 
+import itertools
 import json
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
+from operator import attrgetter
 from typing import Any
 
 from chronicle import urls
@@ -123,17 +125,16 @@ def type_records(records: Iterable[RawRecord], config: Config, memo: Memo | None
     memo = memo or Memo()
     formats = format_checks(config)
     kinds = tuple(kind.id for kind in config.kinds)
-    schemas: dict[str, tuple[dict[str, Any], tuple[str, tuple[str, ...]]]] = {}
     index: Index = {kind: {} for kind in KIND_NAMES}
     problems: list[Problem] = []
-    for raw in records:
-        if raw.kind not in schemas:
-            schema = load_schema(str(config.schema_dir), raw.kind)
-            schemas[raw.kind] = schema, (json.dumps(schema, sort_keys=True), kinds)
-        schema, context = schemas[raw.kind]
-        record, found = memo.recall_for("typed", raw, context, type_one, raw, schema, formats)
-        problems += found
-        index[raw.kind][raw.id] = record
+    for kind, group in itertools.groupby(records, key=attrgetter("kind")):  # loaded by kind: one group each
+        raws = list(group)
+        schema = load_schema(str(config.schema_dir), kind)
+        context = (json.dumps(schema, sort_keys=True), kinds)
+        for raw, (record, found) in zip(raws, memo.recall_each("typed", raws, type_one, schema, formats,
+                                                               context=context), strict=True):
+            problems += found
+            index[kind][raw.id] = record
     return index, problems
 
 
@@ -177,8 +178,9 @@ def check_references(index: Index, known: dict[str, set[str]] | None = None,
     memo = memo or Memo()
     problems: list[Problem] = []
     for kind in ("event", "channel", "claim"):
-        for record in index[kind].values():
-            references, own = memo.recall_for("references", record, (), record_references, record)
+        records = list(index[kind].values())
+        for record, (references, own) in zip(records, memo.recall_each("references", records, record_references),
+                                             strict=True):
             problems += own
             for field, value, target in references:
                 if value not in ids[target]:
@@ -343,8 +345,9 @@ def check_quotes(index: Index, memo: Memo | None = None) -> tuple[dict[tuple[str
     spots: dict[tuple[str, int], Spot] = {}
     problems: list[Problem] = []
     for kind in ("event", "claim"):
-        for record in index[kind].values():
-            for quoting in memo.recall_for("quotings", record, (), quotings, record):
+        records = list(index[kind].values())
+        for record, quoted in zip(records, memo.recall_each("quotings", records, quotings), strict=True):
+            for quoting in quoted:
                 if quoting.source not in texts:
                     continue  # an unknown source: ``check_references``
                 spot, wrong = check_quote(record, quoting, find)

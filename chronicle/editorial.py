@@ -37,8 +37,9 @@ def check_placeholders(index: dict[str, dict[str, Any]], problem_at: Any, memo: 
     """A text ``build.py new`` left to replace ("RÉSUMEZ ICI…") is never published (``memo``: each
     record's problems, remembered by record)."""
     memo = memo or Memo()
-    return [problem for records in index.values() for record in records.values()
-            for problem in memo.recall_for("placeholders", record, (), record_placeholders, record, problem_at)]
+    records = [record for records in index.values() for record in records.values()]
+    return [problem for found in memo.recall_each("placeholders", records, record_placeholders, problem_at)
+            for problem in found]
 
 
 def record_placeholders(record: Any, problem_at: Any) -> list[Problem]:
@@ -78,8 +79,8 @@ def check_dates_against_sources(index: dict[str, dict[str, Any]], problem_at: An
     memo = memo or Memo()
     problems: list[Problem] = []
     sources = index["source"]
-    for event in index["event"].values():
-        date, cited = memo.recall_for("dated citations", event, (), dated_citations, event)
+    events = list(index["event"].values())
+    for event, (date, cited) in zip(events, memo.recall_each("dated citations", events, dated_citations), strict=True):
         if date is None:
             continue
         published = [(source_id, _date(sources[source_id].data.get("published")))
@@ -102,9 +103,9 @@ def dated_citations(event: Any) -> tuple[EdtfDate | None, tuple[str, ...]]:
             tuple(source_id for source_id in cited if isinstance(source_id, str)))
 
 
-def _bucket(data: dict[str, Any]) -> tuple[str, frozenset[str]] | None:
+def _bucket(event: Any) -> tuple[str, frozenset[str]] | None:
     """The date as written and the actors: two events that share them may be the same fact."""
-    date, actors = data.get("date"), data.get("actors")
+    date, actors = event.data.get("date"), event.data.get("actors")
     if not isinstance(date, str) or not isinstance(actors, list):
         return None
     return date.strip(), frozenset(a for a in actors if isinstance(a, str))
@@ -121,11 +122,10 @@ def check_duplicates(index: dict[str, dict[str, Any]], problem_at: Any, memo: Me
     each event's date and actors, remembered by record)."""
     memo = memo or Memo()
     buckets: dict[tuple[str, frozenset[str]], list[Any]] = {}
-    for event_id in sorted(index["event"]):
-        event = index["event"][event_id]
-        key = memo.recall_for("bucket", event, (), _bucket, event.data)
+    events = [index["event"][event_id] for event_id in sorted(index["event"])]
+    for event, key in zip(events, memo.recall_each("bucket", events, _bucket), strict=True):
         if key is not None:
-            buckets.setdefault(key, []).append(index["event"][event_id])
+            buckets.setdefault(key, []).append(event)
     problems: list[Problem] = []
     for events in buckets.values():
         if len(events) < 2:

@@ -23,9 +23,10 @@ on unpickling from the pickled subjects, which pickle keeps shared.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Iterable
 from typing import Any, TypeVar
 
+S = TypeVar("S")
 T = TypeVar("T")
 _MISSING: Any = object()
 
@@ -80,6 +81,25 @@ class Memo:
                 entry = (subject, context, compute(*arguments))
             here[key] = entry
         return entry[2]  # type: ignore[no-any-return]
+
+    def recall_each(self, table: str, subjects: Iterable[S], compute: Callable[..., T], *arguments: Any,
+                    context: Hashable = ()) -> list[T]:
+        """``[compute(subject, *arguments) for subject in subjects]``, each as ``recall_for`` remembers it: one
+        call for a whole collection (a method call a record costs more than the lookup, at 10,000 records)."""
+        tables = self._object_tables.get(table)
+        if tables is None:
+            tables = self._object_tables[table] = (self._objects.setdefault(table, {}),
+                                                   self._last_objects.get(table, {}))
+        here, last = tables
+        results = []
+        for subject in subjects:
+            key = id(subject)
+            entry = here.get(key) or last.get(key)
+            if entry is None or entry[0] is not subject or entry[1] != context:
+                entry = (subject, context, compute(subject, *arguments))
+            here[key] = entry
+            results.append(entry[2])
+        return results
 
     def recall_equal(self, table: str, name: Hashable, inputs: object, compute: Callable[..., T], *arguments: Any) -> T:
         """``compute(*arguments)``, which depends on ``inputs`` only, or what it gave last time for ``name`` if

@@ -232,15 +232,22 @@ def make_source(record_id: str, data: dict[str, Any], text: str | None) -> Sourc
 
 
 def make_records(index: Index, kind: str, make: Any, memo: Memo) -> dict[str, Any]:
-    """The model's records of ``kind``, by id, sorted: each made of its typed record by ``make``, or the
-    last run's for the same typed record (the very object: ``memo``)."""
-    return {i: memo.recall_for(kind, r, (), make, i, r.data) for i, r in sorted(index[kind].items())}
+    """The model's records of ``kind``, by id, sorted: each made of its typed record by ``make`` (given its
+    id and data, and a source's text), or the last run's for the same typed record (the very object: ``memo``)."""
+    records = [record for _, record in sorted(index[kind].items())]
+    return {record.id: made for record, made in zip(records, memo.recall_each(kind, records, made_of, make),
+                                                    strict=True)}
 
 
-def ordered_event(record_id: str, data: dict[str, Any]) -> tuple[tuple[Any, str], Event]:
+def made_of(record: Any, make: Any) -> Any:
+    """``make`` of a typed record's id and data (and text, for a source)."""
+    return make(record.id, record.data, record.text) if record.kind == "source" else make(record.id, record.data)
+
+
+def ordered_event(record: Any) -> tuple[tuple[Any, str], Event]:
     """An Event from its typed record, after its place in the chronology (date, then id)."""
-    event = make_event(record_id, data)
-    return (event.date.sort_key(), record_id), event
+    event = make_event(record.id, record.data)
+    return (event.date.sort_key(), record.id), event
 
 
 def index_events(events: list[Event]) -> dict[str, dict[Any, tuple[Event, ...]]]:
@@ -265,11 +272,10 @@ def build_model(index: Index, memo: Memo | None = None) -> Chronology:
     """The Chronology of checked records (call only when the check found no problem); ``memo``: the model's
     records of the last run, by typed record (``chronicle.memo``)."""
     memo = memo or Memo()
-    ordered = sorted(memo.recall_for("event", r, (), ordered_event, i, r.data) for i, r in index["event"].items())
+    ordered = sorted(memo.recall_each("event", index["event"].values(), ordered_event))
     events = [event for _, event in ordered]  # sorted by (date, id): never two equal keys
     channels = make_records(index, "channel", make_channel, memo)
-    sources = {i: memo.recall_for("source", r, (), make_source, i, r.data, r.text)
-               for i, r in sorted(index["source"].items())}
+    sources = make_records(index, "source", make_source, memo)
     grouped = index_events(events)
     sequences: dict[str | None, Any] = {None: events, **grouped["channel"]}
     years = {day.year for event in events for day in (event.date.start, event.date.end) if day}

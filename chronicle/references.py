@@ -215,8 +215,9 @@ def check_links(index: dict[str, dict[str, Any]], problem_at: Any, memo: Memo | 
     memo = memo or Memo()
     names = {"event": "événement", "actor": "acteur", "channel": "canal", "source": "source"}
     problems: list[Problem] = []
-    for record in (record for records in index.values() for record in records.values()):
-        for field, scheme, target in memo.recall_for("links", record, (), record_links, record):
+    records = [record for records in index.values() for record in records.values()]
+    for record, links in zip(records, memo.recall_each("links", records, record_links), strict=True):
+        for field, scheme, target in links:
             kind = INTERNAL_KINDS[scheme]
             if INTERNAL.match(f"{scheme}:{target}") and target in index[kind]:
                 continue
