@@ -7,7 +7,9 @@ stage of the pipeline once (warm imports, cold caches) and prints seconds per st
 the build (``pipeline.render_and_index``), the pages are rendered straight into a staging
 folder, the searchable ones first on every core, the others and then the data files while
 Pagefind indexes those; the folder is then swapped in for ``site-stages/`` (the old one is
-removed in the background, ``write.discard``).
+removed in the background, ``write.discard``). The stages run as ``build.py build`` runs them: with
+the memo and the plan's reads recorded, then pickled for the next edit (chronicle/cli.py). Ends with
+the peak RSS of this process and of its largest child (a render worker or Pagefind).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from __future__ import annotations
 import argparse
 import gc
 import os
+import resource
 import sys
 import tempfile
 import time
@@ -24,15 +27,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from generate import generate
 
-from chronicle.check import check_content
-from chronicle.config import load_config
+from chronicle.cache import CACHE_DIR
 from chronicle.derive import derive_facts
 from chronicle.export import DATA_URLS, data_files
-from chronicle.load import load_content
+from chronicle.incremental import edit_of, templates_fingerprint
+from chronicle.memo import Memo
 from chronicle.model import build_model
-from chronicle.pipeline import foreseen_searchable, render_and_write
-from chronicle.plan import plan_pages
+from chronicle.pipeline import check_loaded, foreseen_searchable, load_site, passed, plan_site, render_and_write
 from chronicle.render import make_environment, worker_count
+from chronicle.saved import drop_pickled, pickle_stages
 from chronicle.search import glob_finds, indexing, search_glob
 from chronicle.urls import output_path
 from chronicle.write import make_folders, staged_site, write_tree
@@ -51,6 +54,9 @@ def main() -> None:
     for name, seconds, cpu in figures:
         print(f"{name:48} {seconds:7.2f} s  {100 * seconds / total:5.1f} %  cpu {cpu:6.2f} s")
     print(f"{'total':48} {total:7.2f} s  {'':7}  cpu {sum(cpu for _, _, cpu in figures):6.2f} s")
+    own, children = (resource.getrusage(who).ru_maxrss / 1024 for who in (resource.RUSAGE_SELF,
+                                                                           resource.RUSAGE_CHILDREN))
+    print(f"peak RSS: this process {own:.0f} MB, its largest child {children:.0f} MB")
 
 
 def project(folder: Path, events: int) -> Path:
@@ -79,19 +85,18 @@ def run_stages(root: Path) -> list[tuple[str, float, float]]:
         figures.append((name, now - clock, used - cpu))
         clock, cpu = now, used
 
-    config, _ = load_config(root)
-    assert config is not None
-    records, _ = load_content(root)
+    memo = Memo()  # as ``build.py build`` runs the stages: remembering for the next edit (chronicle/cli.py)
+    loaded = load_site(root, None, memo)
     lap("load (YAML, positions)")
-    index, located, problems = check_content(records, config)
-    assert not problems, problems[:3]
+    config, index, located = passed(check_loaded(loaded, memo))
     lap("check (schemas, references, quotes, claims)")
-    chronology = build_model(index)
+    chronology = build_model(index, memo)
     lap("model")
-    facts = derive_facts(chronology, located)
+    facts = derive_facts(chronology, located, memo)
     lap("derive (silences, claims, passages)")
-    pages = plan_pages(chronology, facts, config)
-    lap(f"plan ({len(pages)} pages)")
+    plan = plan_site(root, config, index, chronology, facts, traced=True)
+    pages = plan.pages
+    lap(f"plan ({len(pages)} pages), what each part reads recorded")
     environment = make_environment(root / "templates")
     with staged_site(root / "site-stages") as folder:
         pairs = [(page, output_path(page.url)) for page in pages]
@@ -110,6 +115,11 @@ def run_stages(root: Path) -> list[tuple[str, float, float]]:
             bundle = finish(searchable)
         lap("search index (Pagefind), what is left of it")
     lap(f"swap ({len(pages) + len(exports) + len(bundle)} files; the old site removed after)")
+    stages = edit_of(plan, root, memo, templates_fingerprint(root)).stages(frozenset(searchable))
+    pickled = pickle_stages(root, stages)
+    size = (root / CACHE_DIR / pickled).stat().st_size if pickled else 0
+    drop_pickled(root)
+    lap(f"stages pickled for the next edit ({size / 1e6:.0f} MB), as the command line does after")
     return figures
 
 
