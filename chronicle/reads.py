@@ -48,9 +48,10 @@ class Recorder:
         self.stack: list[set[Cell]] = []
 
     def begin(self) -> None:
-        """Start recording the reads of a cached value apart."""
+        """Start recording the reads of a cached value apart (the settings among them: they are read
+        unrecorded, by whatever needs them)."""
         self.stack.append(self.cells)
-        self.cells = set()
+        self.cells = {("config",)}
 
     def end(self) -> frozenset[Cell]:
         """The reads of the cached value since ``begin``; they are also the current part's."""

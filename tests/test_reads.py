@@ -199,3 +199,18 @@ def test_every_field_of_the_model_and_the_facts_is_read_through_the_views() -> N
     assert {f.name for f in (*fields(Chronology), *fields(Facts))} <= traced
     assert {name for name in traced - set(CHRONOLOGY_MAPS) - set(FACTS_MAPS)} <= \
         {name for name, value in {**vars(TracedChronology), **vars(TracedFacts)}.items() if isinstance(value, property)}
+
+
+def test_new_settings_plan_every_part_again_and_share_nothing_made_before(template: Path) -> None:
+    """A kind's label changed in the settings (``site.yaml``): every page plans again, and the events'
+    lines in lists, made once and shared by the parts, are made again too, the new label in them."""
+    config, chronology, located = model(template)
+    facts = derive_facts(chronology, located)
+    config = replace(config, history=planned(template).config.history)
+    trace, _ = plan_traced(Inputs(chronology, facts, config), plan_keys(chronology), plan_part)
+    relabelled = replace(config, kinds=tuple(replace(kind, label=f"{kind.label} (revu)") for kind in config.kinds))
+    again, todo = plan_traced(Inputs(chronology, facts, relabelled), plan_keys(chronology), plan_part, trace)
+    assert set(todo) == set(again.parts)
+    fresh, _ = plan_traced(Inputs(replace(chronology, summaries={}), facts, relabelled), plan_keys(chronology),
+                           plan_part)
+    assert again.parts == fresh.parts
