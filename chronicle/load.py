@@ -427,7 +427,10 @@ def load_content(root: Path, memo: Memo | None = None) -> tuple[list[RawRecord],
     ``memo``: what the last run read and parsed (``chronicle.memo``; none: read everything).
     """
     enabled = gc.isenabled()
-    gc.disable()  # trees of strings hold no cycles: collecting while loading only costs time
+    # Trees of strings hold no cycles: collecting while loading only costs time. ``serve``'s first load at
+    # 10,000 events, collector on, nothing remembered: 1.35-1.48 s of CPU with the pause, 1.57-1.70 s
+    # without (3 fresh processes each); an edit's load, the memo drawing on the last run: 0.069 s both ways.
+    gc.disable()
     try:
         return _load_content(root, memo or Memo())
     finally:
