@@ -1,11 +1,12 @@
 """The pages an edit changed that ``serve`` has not written yet: rendered when asked for, or in the background.
 
 ``serve`` announces an edit as soon as its plan says which pages changed (the browser reloads);
-those pages are then written behind its back, rendered by forked workers (``render.render_stream``),
-while a page the browser asks for before it is written is rendered on demand from the plan, as
-Hugo's server does in its "fast render mode". Every write is atomic (beside the file, then
-renamed) and made under one lock shared by the edits of a ``serve``, after checking that the edit
-was not superseded: once a new edit takes over (``cancel``), nothing of the old one is written.
+those pages are then written behind its back (by forked workers when they are many,
+``render.render_stream``), while a page the browser asks for before it is written is rendered on
+demand from the plan, as Hugo's server does in its "fast render mode". Every write is atomic
+(beside the file, then renamed) and made under one lock shared by the edits of a ``serve``, after
+checking that the edit was not superseded: once a new edit takes over (``cancel``), nothing of
+the old one is written.
 """
 
 from __future__ import annotations
@@ -35,13 +36,16 @@ class PendingPages:
         self.cancelled = False
         self.broken = False       # the background failed: the pages left are not to be trusted
         self.done = threading.Event()
+        self.asked = threading.Condition()  # and how many pages requests are rendering: the background waits
+        self.asking = 0
 
     def start(self) -> None:
         """Render and write every pending page in a thread of its own (``done`` is set at its end)."""
         threading.Thread(target=self.run, name="chronicle-pending", daemon=True).start()
 
     def run(self) -> None:
-        """Render the pending pages (on every core when they are many) and write each as it comes, until
+        """Render the pending pages (on every core when they are many, else in this thread, giving way to
+        the pages asked for) and write each as it comes, until
         all are written or the edit is superseded; an error is told to ``failed`` unless superseded."""
         try:
             with self.lock:
@@ -50,6 +54,8 @@ class PendingPages:
                 for path, body in rendered:
                     if not self.write(path, body):
                         return  # superseded: the workers are killed as the stream closes
+                    with self.asked:  # a page asked for goes first (this thread would share the GIL with it)
+                        self.asked.wait_for(lambda: self.asking == 0)
         except Exception as error:  # a template's error, a full disk: shown on every page, as a build's
             with self.lock:
                 self.broken = True
@@ -75,8 +81,15 @@ class PendingPages:
             page = self.pages.get(path)
         if page is None:
             return None
-        body = render_page(page, self.environment)
-        self.write(path, body)
+        with self.asked:
+            self.asking += 1
+        try:
+            body = render_page(page, self.environment)
+            self.write(path, body)
+        finally:
+            with self.asked:
+                self.asking -= 1
+                self.asked.notify_all()
         return body
 
     def cancel(self) -> dict[str, Page] | None:

@@ -35,24 +35,26 @@ TIMEOUT = 60.0  # a deadline for what is awaited, never a delay
 
 
 class Held:
-    """``render_stream`` for the background, held: the first ``count`` streams yield ``before`` pages, then
-    wait for ``release``; ``waiting`` is set once one waits (the pages before it written)."""
+    """``render_stream`` for the background, held: the n-th stream yields ``before[n]`` pages, then waits for
+    ``release``; ``waiting`` is set once the first one waits (the pages before it written). Streams past
+    ``before`` are not held."""
 
-    def __init__(self, before: int = 0, count: int = 1) -> None:
+    def __init__(self, before: Sequence[int] = (0,)) -> None:
         self.real = pending_module.render_stream
-        self.before, self.count = before, count
+        self.before = list(before)
         self.release, self.waiting = threading.Event(), threading.Event()
 
     def __call__(self, pages: Sequence[Page], environment: jinja2.Environment, workers: int) -> Iterator[Rendered]:
-        self.count -= 1
-        if self.count < 0:
+        if not self.before:
             yield from self.real(pages, environment, workers)
             return
+        before, first = self.before.pop(0), not self.waiting.is_set()
         stream = self.real(pages, environment, workers)
         try:
             for number, rendered in enumerate(stream):
-                if number == self.before:
-                    self.waiting.set()
+                if number == before:
+                    if first:
+                        self.waiting.set()
                     assert self.release.wait(TIMEOUT)
                 yield rendered
         finally:
@@ -63,6 +65,13 @@ class Held:
 def no_search_index(monkeypatch: pytest.MonkeyPatch) -> None:
     """No Pagefind in the background (the preview's search index, made again after a pause)."""
     monkeypatch.setattr(serve, "search_lags", lambda state, out: None)
+
+
+@pytest.fixture(params=[0, 2], ids=["in-a-thread", "forked"])
+def workers(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> int:
+    """The background in a thread of ``serve`` (a few pages), or in two forked workers (many pages)."""
+    monkeypatch.setattr(pending_module, "background_workers", lambda pages: request.param)
+    return int(request.param)
 
 
 @pytest.fixture
@@ -116,7 +125,7 @@ def first_build(tmp_path: Path) -> tuple[Path, Path, BuildState]:
     return root, out, state
 
 
-def test_a_changed_page_asked_for_at_once_is_rendered_on_demand(tmp_path: Path, held: Held) -> None:
+def test_a_changed_page_asked_for_at_once_is_rendered_on_demand(tmp_path: Path, held: Held, workers: int) -> None:
     root, out, state = first_build(tmp_path)
     with served(out, state) as address:
         replace_line(root / EVENT, "title", "Appel du 13 mai, corrigé")
@@ -152,10 +161,11 @@ def test_a_deleted_page_404s_at_once(tmp_path: Path, held: Held) -> None:
         settled_like_a_clean_build(root, out, state)
 
 
-def test_two_quick_edits_leave_the_site_of_a_clean_build(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_two_quick_edits_leave_the_site_of_a_clean_build(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                          workers: int) -> None:
     """The second edit comes while the first one's pages are being written (one written, the rest held):
     the first is superseded, nothing of it written after, and the pages it left are written with the second's."""
-    holder = Held(before=1)
+    holder = Held(before=(1, 0))  # the first: one page written; the second: none until the end
     monkeypatch.setattr(pending_module, "render_stream", holder)
     root, out, state = first_build(tmp_path)
     try:
