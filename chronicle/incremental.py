@@ -91,6 +91,7 @@ def plan_edit(stages: Stages | None, root: Path, base_url: str | None) -> Edit:
     templates = templates_fingerprint(root)  # before anything is read: an edit meanwhile is seen next time
     parsed = Memo(stages.parsed if stages else None)
     plan = plan_content(root, base_url, parsed, traced=True, previous=stages.trace if stages else None)
+    parsed.settle()
     edit = edit_of(plan, root, parsed, templates)
     # What the stages leave lives until the next edit (~900,000 objects at 10,000 events): frozen, the
     # collector (on in ``serve``) no longer walks it. ``plan_edit`` at 10,000 events, 12 edits (text, date,

@@ -178,7 +178,9 @@ def test_the_memo_keeps_only_the_latest_run(tmp_path: Path) -> None:
     for _ in range(3):
         memo = Memo(memo)
         run(root, memo)
+        memo.settle()
     assert memo.sizes() == sizes
+    assert isinstance(run(root, Memo(memo)), Plan)  # a settled memo is drawn on as any other
 
 
 def test_the_memo_survives_pickling_as_the_command_line_saves_it(tmp_path: Path,
