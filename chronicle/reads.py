@@ -94,6 +94,23 @@ class TracedSequence(Sequence[Any]):
         self._recorder.cells.add(self._cell)
         return value in self._data
 
+    # As a tuple would (an equality by identity, or a TypeError, would mislead silently or stop the plan).
+    def __eq__(self, other: object) -> bool:
+        self._recorder.cells.add(self._cell)
+        return bool(self._data == (other._data if isinstance(other, TracedSequence) else other))
+
+    def __hash__(self) -> int:
+        self._recorder.cells.add(self._cell)
+        return hash(self._data)
+
+    def __add__(self, other: Any) -> Any:
+        self._recorder.cells.add(self._cell)
+        return self._data + other
+
+    def __radd__(self, other: Any) -> Any:
+        self._recorder.cells.add(self._cell)
+        return other + self._data
+
 
 class TracedMapping(Mapping[Any, Any]):
     """A read-only mapping that records ``(name, key)`` for each key looked up, ``(name, KEYS)`` for a

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pickle
 import shutil
 import sys
+from collections.abc import Callable
 from dataclasses import fields, replace
 from pathlib import Path
 
@@ -22,7 +23,16 @@ from chronicle.model import Chronology, build_model
 from chronicle.pipeline import Plan, check_loaded, load_site, passed, plan_site
 from chronicle.plan import plan_keys, plan_part
 from chronicle.problems import ContentError
-from chronicle.reads import CHRONOLOGY_MAPS, FACTS_MAPS, TracedChronology, TracedFacts
+from chronicle.reads import (
+    ALL,
+    CHRONOLOGY_MAPS,
+    FACTS_MAPS,
+    KEYS,
+    Recorder,
+    TracedChronology,
+    TracedFacts,
+    TracedMapping,
+)
 from chronicle.replan import Inputs, Trace, plan_traced
 from tests.conftest import REPO, make_project
 from tests.test_cache import BUILT, UPDATED, build
@@ -214,3 +224,23 @@ def test_new_settings_plan_every_part_again_and_share_nothing_made_before(templa
     fresh, _ = plan_traced(Inputs(replace(chronology, summaries={}), facts, relabelled), plan_keys(chronology),
                            plan_part)
     assert again.parts == fresh.parts
+
+
+def test_each_use_of_a_recorded_mapping_or_sequence_leaves_its_cell() -> None:
+    """A lookup reads the key, a walk the keys, a count of a record's events only its count, anything
+    else done with the events (a slice, a comparison, a sum) all of them."""
+    recorder = Recorder()
+    events = TracedMapping({"a": (1, 2), "b": (3,)}, "by_actor", recorder)
+
+    def reads(use: Callable[[], object]) -> set[tuple[object, ...]]:
+        recorder.cells = set()
+        use()
+        return recorder.cells
+
+    assert reads(lambda: len(events["a"])) == {("by_actor.len", "a")}
+    assert reads(lambda: events.get("z", ())) == {("by_actor", "z")}
+    assert reads(lambda: list(events)) == {("by_actor", KEYS)}
+    assert reads(lambda: list(events.items())) == {("by_actor", ALL)}
+    for use in (lambda: events["a"][-1:], lambda: events["a"] == (1, 2), lambda: events["a"] + (4,),
+                lambda: 2 in events["a"], lambda: list(reversed(events["a"]))):
+        assert reads(use) == {("by_actor", "a")}
