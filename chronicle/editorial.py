@@ -78,13 +78,12 @@ def check_dates_against_sources(index: dict[str, dict[str, Any]], problem_at: An
     date and sources, remembered by record)."""
     memo = memo or Memo()
     problems: list[Problem] = []
-    sources = index["source"]
+    dates = {source_id: _date(source.data.get("published")) for source_id, source in index["source"].items()}
     events = list(index["event"].values())
     for event, (date, cited) in zip(events, memo.recall_each("dated citations", events, dated_citations), strict=True):
         if date is None:
             continue
-        published = [(source_id, _date(sources[source_id].data.get("published")))
-                     for source_id in cited if source_id in sources]
+        published = [(source_id, dates[source_id]) for source_id in cited if source_id in dates]
         if not published or any(day is None or day.end is None or day.end >= date.start for _, day in published):
             continue
         listed = ", ".join(f"« {source_id} » ({day.display()})" for source_id, day in published if day)
