@@ -152,10 +152,10 @@ class BuildState:
         self.environment: tuple[str, jinja2.Environment] | None = None  # by the templates' fingerprint
 
     def stop_pending(self) -> dict[str, Page] | None:
-        """Supersede the last edit's pending pages: the pages it left unwritten (none if nothing is pending),
-        or None when its background failed."""
-        pending, self.pending = self.pending, None
-        return pending.cancel() if pending else {}
+        """Supersede the last edit's pending pages: nothing more of them is written, though they are still
+        rendered when asked for until the next edit is in place (its files on disk are older still). The
+        pages it left unwritten (none if nothing is pending), or None when its background failed."""
+        return self.pending.cancel() if self.pending else {}
 
     def settle(self) -> None:
         """Wait until the last edit's pages are all written (or its background stopped)."""
@@ -245,6 +245,7 @@ def write_all(edit: Edit, root: Path, out_dir: Path, state: BuildState, started:
     if state.exports:
         state.exports.discard()  # written with the site
     site, state.stages = write_full(edit, root, out_dir, reuse_search)
+    state.pending = None  # every page written
     say(f"Reconstruit : {len(site.files)} fichiers en {seconds(started)} s.")
     state.publish([])
     environment = state.templates(root, edit.templates)  # made and compiled now, not as the next edit is shown

@@ -209,3 +209,21 @@ def test_an_error_while_writing_in_the_background_is_shown_and_the_next_edit_reb
     rebuild(root, out, state)
     assert not state.problems and state.pending is None, "a full build, every page written before it is shown"
     settled_like_a_clean_build(root, out, state)
+
+
+def test_a_superseded_edit_still_answers_its_pages_but_writes_nothing(tmp_path: Path, held: Held) -> None:
+    """Between a new edit's plan and its pages being in place, the last edit's unwritten pages are still
+    rendered when asked for (their files are older still), and never written again."""
+    root, out, state = first_build(tmp_path)
+    replace_line(root / EVENT, "title", "Appel du 13 mai, corrigé")
+    rebuild(root, out, state)
+    pending = state.pending
+    assert pending is not None and f"{PAGE}index.html" in pending.pages
+    assert f"{PAGE}index.html" in (state.stop_pending() or {})
+    assert state.pending is pending, "still answering until the next edit is in place"
+    body = pending.page(f"{PAGE}index.html")
+    assert body is not None and "<h1>Appel du 13 mai, corrigé</h1>" in body.decode("utf-8")
+    assert "Appel du 13 mai, corrigé" not in on_disk(out, PAGE), "not written: superseded"
+    held.release.set()
+    assert pending.done.wait(TIMEOUT)
+    assert "Appel du 13 mai, corrigé" not in on_disk(out, PAGE)
