@@ -121,10 +121,12 @@ def serve_round_trips(project: Path, runs: int) -> dict[str, float]:
         assert server.stdout is not None
         server.stdout.readline()  # "Site servi sur …" once the first build is done
         base = f"http://127.0.0.1:{port}"
-        version = int(urllib.request.urlopen(f"{base}/__chronicle__/wait?v=-1", timeout=30).read())
         for run in range(runs):
             for name, edit in PREVIEWS.items():
                 time.sleep(1.5)  # past the deferred data files (``serve.EXPORTS_PAUSE``)
+                # The version now, not the last one waited for: the watcher may have seen the last save
+                # twice, and waiting past a version already superseded would time this edit as instant.
+                version = int(urllib.request.urlopen(f"{base}/__chronicle__/wait?v=-1", timeout=30).read())
                 started = time.perf_counter()
                 edit(project, run)
                 version = int(urllib.request.urlopen(f"{base}/__chronicle__/wait?v={version}", timeout=120).read())
