@@ -118,8 +118,8 @@ def site_json_ld(chronology: Chronology, config: Config, dates: dict[str, Any] |
     if config.subtitle:
         website["alternativeHeadline"] = config.subtitle
     events = chronology.events
-    firsts = [first for first in (e.date.iso_start() for e in events) if first]  # each date's text made once
-    lasts = [last for last in (e.date.iso_end() for e in events) if last]
+    firsts = [e.date.start for e in events if e.date.start]  # days compare as their ISO texts: one made of each
+    lasts = [e.date.end for e in events if e.date.end]
     dataset: dict[str, Any] = {
         "@context": CONTEXT, "@type": "Dataset", "name": config.title,
         "description": config.subtitle or config.title, "inLanguage": config.language,
@@ -128,7 +128,7 @@ def site_json_ld(chronology: Chronology, config: Config, dates: dict[str, Any] |
         "variableMeasured": ["date (EDTF)", "nature", "acteurs", "canaux", "citations"],
     }
     if firsts and lasts:
-        dataset["temporalCoverage"] = f"{min(firsts)}/{max(lasts)}"
+        dataset["temporalCoverage"] = f"{min(firsts).isoformat()}/{max(lasts).isoformat()}"
     if config.license_url:
         dataset["license"] = config.license_url
     dataset = dated(with_url(dataset, config, urls.ABOUT_DATA), dates)
