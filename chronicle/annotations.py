@@ -10,13 +10,12 @@ Ids are the feed's tag: URIs (``Config.feed_id``): stable across a change of dom
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from chronicle import urls
 from chronicle.config import Config
 from chronicle.derive import Facts
-from chronicle.model import Chronology, Event, Source
+from chronicle.model import Event, Source
 
 CONTEXT = "http://www.w3.org/ns/anno.jsonld"
 AROUND = 32  # characters of prefix and suffix: enough to tell two occurrences apart, as Hypothesis does
@@ -51,27 +50,30 @@ def annotation(event: Event, number: int, chosen: list[dict[str, Any]], source: 
     }
 
 
-def annotation_list(chronology: Chronology, facts: Facts, config: Config) -> list[dict[str, Any]]:
-    """Every citation of every event, in the chronology's order, where the check found its passage
-    (``Facts.passages``: the source is not searched again)."""
-    found = {(passage.event.id, passage.citation.number): passage.raw
-             for passages in facts.passages.values() for passage in passages}
+def passages_found(facts: Facts) -> dict[tuple[str, int], tuple[int, int]]:
+    """Where the check found each citation's passage, by (event id, citation number) (``Facts.passages``:
+    the source is not searched again)."""
+    return {(passage.event.id, passage.citation.number): passage.raw
+            for passages in facts.passages.values() for passage in passages}
+
+
+def event_annotations(event: Event, found: dict[tuple[str, int], tuple[int, int]], sources: dict[str, Source],
+                      config: Config) -> list[dict[str, Any]]:
+    """The annotations of one event's citations, in their order."""
     items = []
-    for event in chronology.events:
-        for citation in event.citations:
-            source = chronology.sources[citation.source]
-            chosen = selectors(source.text, *found[event.id, citation.number])
-            items.append(annotation(event, citation.number, chosen, source, config))
+    for citation in event.citations:
+        source = sources[citation.source]
+        chosen = selectors(source.text, *found[event.id, citation.number])
+        items.append(annotation(event, citation.number, chosen, source, config))
     return items
 
 
-def export_annotations(chronology: Chronology, facts: Facts, config: Config) -> bytes:
-    """The whole collection, one page holding every annotation (JSON-LD, keys sorted)."""
-    items = annotation_list(chronology, facts, config)
-    collection = {
+def collection(total: int, config: Config, items: object) -> dict[str, Any]:
+    """The collection, one page holding ``items``, every annotation (``export.data_files`` splices them
+    in, each serialised once)."""
+    return {
         "@context": CONTEXT, "id": config.feed_id(urls.EXPORT_ANNOTATIONS), "type": "AnnotationCollection",
-        "label": f"{config.title} : les passages cités, reliés aux événements", "total": len(items),
+        "label": f"{config.title} : les passages cités, reliés aux événements", "total": total,
         "first": {"id": config.feed_id(urls.EXPORT_ANNOTATIONS + "#page-1"), "type": "AnnotationPage",
                   "startIndex": 0, "items": items},
     }
-    return (json.dumps(collection, ensure_ascii=False, sort_keys=True, indent=1) + "\n").encode("utf-8")

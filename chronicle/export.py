@@ -10,21 +10,24 @@ import csv
 import html
 import io
 import json
+from dataclasses import dataclass, fields
 from datetime import date
 from typing import Any
 from urllib.parse import quote
 
 from chronicle import urls
-from chronicle.annotations import export_annotations
+from chronicle.annotations import collection, event_annotations, passages_found
 from chronicle.cards import KINDS as CARD_KINDS
 from chronicle.cards import card_files, card_url
 from chronicle.config import Config
 from chronicle.derive import Facts
+from chronicle.gitdates import History
 from chronicle.markdown import render_markdown, resolve_internal_links
+from chronicle.memo import Memo
 from chronicle.metadata import csl_json, reference, ris
 from chronicle.model import Chronology, Event
-from chronicle.plan import record_dates
-from chronicle.views import passage_url, plain_text
+from chronicle.plan import record_dates, record_paths
+from chronicle.views import passage_url, plain_text, source_split
 
 
 def export_event(event: Event, chronology: Chronology, config: Config) -> dict[str, Any]:
@@ -44,15 +47,16 @@ def export_event(event: Event, chronology: Chronology, config: Config) -> dict[s
     }
 
 
-def export_data(chronology: Chronology, config: Config) -> dict[str, Any]:
+def export_data(chronology: Chronology, config: Config, events: object) -> dict[str, Any]:
     """The whole chronology as plain data, with the base URL its ``url`` fields are relative to and,
-    when it is known, each record's absolute ``address``."""
+    when it is known, each record's absolute ``address``; ``events`` stands for the events (spliced in
+    by ``spliced``, each serialised once)."""
     def address(kind: str, record_id: str) -> str | None:
         return config.public(urls.record_url(kind, record_id)) or None
 
     return {
         "base_url": config.base_url or None, "license": config.license_url or config.license or None,
-        "events": [export_event(event, chronology, config) for event in chronology.events],
+        "events": events,
         "actors": [{"id": a.id, "url": urls.record_url("actor", a.id), "address": address("actor", a.id),
                     "name": a.name,
                     "aliases": list(a.aliases), "type": a.type, "country": a.country}
@@ -66,12 +70,6 @@ def export_data(chronology: Chronology, config: Config) -> dict[str, Any]:
                      "published": s.published.text, "language": s.language, "reports": list(s.reports)}
                     for s in chronology.sources.values()],
     }
-
-
-def export_json(chronology: Chronology, config: Config) -> bytes:
-    """``chronologie.json`` as bytes: UTF-8, keys sorted, indented, newline at the end."""
-    text = json.dumps(export_data(chronology, config), ensure_ascii=False, sort_keys=True, indent=1)
-    return (text + "\n").encode("utf-8")
 
 
 PRECISION_FR = {"day": "jour", "month": "mois", "year": "année"}
@@ -114,23 +112,6 @@ def csv_row(event: Event, chronology: Chronology, config: Config) -> list[str]:
         plain_text(event.annotation) if event.annotation else "",
         config.public(urls.event_url(event.id)),
     ]
-
-
-def export_csv(chronology: Chronology, config: Config, delimiter: str = ",",
-               rows: list[list[str]] | None = None) -> bytes:
-    """``evenements.csv``: one row per event, every cell neutralised (``spreadsheet_cell``); UTF-8 with a
-    byte-order mark and CRLF, as tablers expect. ``delimiter`` ";" makes the variant French Excel
-    splits into columns on a double click (its list separator is ";", the comma being the decimal one)."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n")
-    writer.writerow(CSV_COLUMNS)
-    writer.writerows(rows if rows is not None else spreadsheet_rows(chronology, config))
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
-
-
-def spreadsheet_rows(chronology: Chronology, config: Config) -> list[list[str]]:
-    """Every event's row, each cell neutralised: made once for both CSV files."""
-    return [[spreadsheet_cell(cell) for cell in csv_row(event, chronology, config)] for event in chronology.events]
 
 
 def text_html(text: str) -> str:
@@ -181,16 +162,6 @@ def page_link(event: Event, config: Config) -> str:
     return f"<p><a href=\"{html.escape(address)}\">La fiche de l'événement et ses sources</a></p>"
 
 
-def export_timelinejs(chronology: Chronology, config: Config) -> bytes:
-    """``timelinejs.json``: the chronology in TimelineJS3's JSON format, to embed in that tool."""
-    data = {
-        "title": {"text": {"headline": text_html(config.title),
-                           "text": f"<p>{text_html(config.subtitle)}</p>"}},
-        "events": [timelinejs_event(event, chronology, config) for event in chronology.events],
-    }
-    return (json.dumps(data, ensure_ascii=False, sort_keys=True, indent=1) + "\n").encode("utf-8")
-
-
 def line_field(value: str) -> str:
     """``value`` as one field of a line-based file (``_redirects``, ``robots.txt``): spaces, line
     breaks and every other invisible character percent-encoded, so a value is always one field
@@ -204,19 +175,6 @@ DATA_URLS = urls.DATA_URLS  # those of ``data_files``, known before them (the ch
 CITATION_FILES = tuple(urls.CITATION_FILES.values())  # beside each event page: CSL-JSON and RIS (``urls``)
 
 
-def citation_files(chronology: Chronology, config: Config) -> dict[str, bytes]:
-    """Each event's citation as CSL-JSON and RIS, beside its page (``metadata``)."""
-    files = {}
-    for event in chronology.events:
-        url = urls.event_url(event.id)
-        dates = record_dates(config, "event", event.id)
-        ref = reference(event.title, config.public(url), config, dates)
-        folder = urls.output_path(url).removesuffix("index.html")
-        files[folder + CITATION_FILES[0]] = csl_json(event.id, ref, config, dates)
-        files[folder + CITATION_FILES[1]] = ris(ref, config, dates)
-    return files
-
-
 def data_paths(chronology: Chronology, config: Config) -> list[str]:
     """The paths of every file ``data_files`` makes, known before it runs."""
     folders = [urls.output_path(urls.event_url(event.id)).removesuffix("index.html") for event in chronology.events]
@@ -225,16 +183,134 @@ def data_paths(chronology: Chronology, config: Config) -> list[str]:
         + cards
 
 
-def data_files(chronology: Chronology, facts: Facts, config: Config) -> dict[str, bytes]:
-    """Every data file of the site (``data_paths``): {path under site/: bytes}. The share cards are drawn
-    here too: the build makes these files while Pagefind indexes, when it would otherwise wait."""
-    rows = spreadsheet_rows(chronology, config)
-    return {
-        urls.EXPORT.lstrip("/"): export_json(chronology, config),
-        urls.EXPORT_CSV.lstrip("/"): export_csv(chronology, config, rows=rows),
-        urls.EXPORT_EXCEL.lstrip("/"): export_csv(chronology, config, ";", rows),
-        urls.EXPORT_ANNOTATIONS.lstrip("/"): export_annotations(chronology, facts, config),
-        urls.EXPORT_TIMELINEJS.lstrip("/"): export_timelinejs(chronology, config),
-        **citation_files(chronology, config),
-        **card_files(chronology, config),
+def timelinejs_title(config: Config) -> dict[str, Any]:
+    """The title slide of ``timelinejs.json`` (TimelineJS3's JSON format, to embed in that tool)."""
+    return {"text": {"headline": text_html(config.title), "text": f"<p>{text_html(config.subtitle)}</p>"}}
+
+
+@dataclass(frozen=True, slots=True)
+class EventData:
+    """One event's share of every data file, serialised: an edit that leaves its inputs alone reuses it
+    (``event_inputs``), and each document is these joined (``spliced``)."""
+
+    json: bytes                     # its object in chronologie.json, at its depth there (UTF-8, as all)
+    rows: tuple[bytes, bytes]       # its CSV line, comma- then semicolon-separated, cells neutralised
+    slide: bytes                    # its TimelineJS slide, at its depth
+    annotations: tuple[bytes, ...]  # its citations as W3C annotations, at their depth
+    citations: tuple[bytes, bytes]  # its CSL-JSON and RIS files (``CITATION_FILES``)
+
+
+# json.dumps(value, ensure_ascii=False, sort_keys=True, indent=1)'s own encoder, made once and started at
+# the depth where the value sits in its document (``indented``): json.dumps with an indent runs in
+# Python, and making its encoder again for each of 40,000 fragments cost more than the fragments.
+_ENCODE = json.encoder._make_iterencode(  # type: ignore[attr-defined]
+    None, json.JSONEncoder().default, json.encoder.encode_basestring, " ", float.__repr__, ": ", ",",
+    True, False, False)
+
+
+def indented(value: object, depth: int) -> bytes:
+    """``value`` as ``json.dumps`` writes it (keys sorted, indent 1) when nested ``depth`` levels deep in a
+    document (its lines after the first indented by ``depth`` more), in UTF-8."""
+    return "".join(_ENCODE(value, depth)).encode("utf-8")
+
+
+def spliced(document: dict[str, Any], depth: int, items: list[bytes], stand_in: str) -> bytes:
+    """``document`` serialised as ``json.dumps`` would with, in place of the string ``stand_in`` (at
+    ``depth``), the list of ``items`` (each serialised at ``depth + 1``); UTF-8, newline at the end.
+    ``stand_in`` holds a NUL: no record's text does (the check refuses control characters) and it
+    comes first in the document's key order (``events`` after ``actors``: only the first is replaced)."""
+    head, tail = json.dumps(document, ensure_ascii=False, sort_keys=True, indent=1).split(json.dumps(stand_in), 1)
+    if not items:
+        return f"{head}[]{tail}\n".encode()
+    pad = b" " * (depth + 1)
+    listed = b",\n" + pad
+    return b"".join([f"{head}[\n".encode(), pad, listed.join(items), f"\n{' ' * depth}]{tail}\n".encode()])
+
+
+STAND_IN = "\x00chronicle:items"
+BOM = "\ufeff".encode()
+
+
+class CsvLines:
+    """CSV lines (CRLF) as the ``csv`` module writes them, one at a time (one writer for them all)."""
+
+    def __init__(self, delimiter: str) -> None:
+        self.buffer = io.StringIO()
+        self.writer = csv.writer(self.buffer, delimiter=delimiter, lineterminator="\r\n")
+
+    def line(self, cells: list[str]) -> bytes:
+        """``cells`` as one line, in UTF-8."""
+        self.buffer.seek(0)
+        self.buffer.truncate()
+        self.writer.writerow(cells)
+        return self.buffer.getvalue().encode("utf-8")
+
+
+def event_data(event: Event, chronology: Chronology, found: dict[tuple[str, int], tuple[int, int]],
+               config: Config, lines: tuple[CsvLines, CsvLines]) -> EventData:
+    """Everything the data files say of ``event`` (reads what ``event_inputs`` lists, nothing else)."""
+    dates = record_dates(config, "event", event.id)
+    ref = reference(event.title, config.public(urls.event_url(event.id)), config, dates)
+    cells = [spreadsheet_cell(cell) for cell in csv_row(event, chronology, config)]
+    return EventData(indented(export_event(event, chronology, config), 2),
+                     (lines[0].line(cells), lines[1].line(cells)),
+                     indented(timelinejs_event(event, chronology, config), 2),
+                     tuple(indented(item, 3) for item in event_annotations(event, found, chronology.sources, config)),
+                     (csl_json(event.id, ref, config, dates), ris(ref, config, dates)))
+
+
+def event_inputs(event: Event, chronology: Chronology, found: dict[tuple[str, int], tuple[int, int]],
+                 settings: tuple[object, ...], history: History) -> tuple[object, ...]:
+    """All that ``event_data`` reads besides the event: ``settings`` (``config_settings``), the dates of
+    its file, the records it names (names, titles, a source's text and address) and where each passage
+    it cites is (its offsets, and whether its source's page is split by year)."""
+    return (settings, history.of(*record_paths("event", event.id)),
+            tuple(chronology.actors[a] for a in event.actors),
+            chronology.actors[event.initiator] if event.initiator else None,
+            tuple(chronology.channels[c] for c in event.channels),
+            tuple((chronology.sources[c.source], source_split(c.source, chronology), found[event.id, c.number])
+                  for c in event.citations))
+
+
+def config_settings(config: Config) -> tuple[object, ...]:
+    """Every setting of ``config`` but the records' dates, and the site's (the feed ids read them)."""
+    return (*(getattr(config, field.name) for field in fields(config) if field.name != "history"),
+            config.history.site())
+
+
+def events_data(chronology: Chronology, facts: Facts, config: Config, memo: Memo | None) -> list[EventData]:
+    """Each event's ``EventData``, in the chronology's order; those whose inputs are unchanged since
+    ``memo``'s last run are the ones it made then."""
+    found, lines = passages_found(facts), (CsvLines(","), CsvLines(";"))
+    if memo is None:
+        return [event_data(event, chronology, found, config, lines) for event in chronology.events]
+    # the last run's very tuple when equal, so that each event's inputs compare it by identity
+    settings, history = memo.recall_equal("export", "settings", config_settings(config), config_settings, config), \
+        config.history
+    return [memo.recall_for("export.event", event, event_inputs(event, chronology, found, settings, history),
+                            event_data, event, chronology, found, config, lines) for event in chronology.events]
+
+
+def data_files(chronology: Chronology, facts: Facts, config: Config, memo: Memo | None = None) -> dict[str, bytes]:
+    """Every data file of the site (``data_paths``): {path under site/: bytes}. Each event's share is
+    made once (``events_data``) and remembered by ``memo`` (an edit re-makes only the changed events')
+    and the documents are these joined. The share cards are drawn here too: the build makes these files
+    while Pagefind indexes, when it would otherwise wait."""
+    parts = events_data(chronology, facts, config, memo)
+    header = CsvLines(",").line(list(CSV_COLUMNS)), CsvLines(";").line(list(CSV_COLUMNS))
+    annotations = [item for part in parts for item in part.annotations]
+    files = {
+        urls.EXPORT.lstrip("/"): spliced(export_data(chronology, config, STAND_IN), 1, [p.json for p in parts],
+                                         STAND_IN),
+        # UTF-8 with a byte-order mark and CRLF, as tablers expect; ";" for French Excel (its list separator)
+        urls.EXPORT_CSV.lstrip("/"): b"".join([BOM, header[0], *(p.rows[0] for p in parts)]),
+        urls.EXPORT_EXCEL.lstrip("/"): b"".join([BOM, header[1], *(p.rows[1] for p in parts)]),
+        urls.EXPORT_ANNOTATIONS.lstrip("/"): spliced(collection(len(annotations), config, STAND_IN), 2,
+                                                     annotations, STAND_IN),
+        urls.EXPORT_TIMELINEJS.lstrip("/"): spliced({"title": timelinejs_title(config), "events": STAND_IN}, 1,
+                                                    [p.slide for p in parts], STAND_IN),
     }
+    for event, part in zip(chronology.events, parts, strict=True):
+        folder = urls.output_path(urls.event_url(event.id)).removesuffix("index.html")
+        files[folder + CITATION_FILES[0]], files[folder + CITATION_FILES[1]] = part.citations
+    return files | card_files(chronology, config)

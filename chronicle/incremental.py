@@ -137,7 +137,8 @@ def write_edit(edit: Edit, stages: Stages, folder: Path, with_data: bool = True)
         written, marked = write_rendered(rendered, folder)
     written += write_changed(edit.others, folder)
     if with_data:
-        written += write_changed(data_files(edit.plan.chronology, edit.plan.facts, edit.plan.config), folder)
+        plan = edit.plan
+        written += write_changed(data_files(plan.chronology, plan.facts, plan.config, edit.parsed), folder)
     gone = sorted(stages.paths - edit.paths())
     remove_files(gone, folder)
     marked |= {path for path, body in edit.others.items() if path.endswith(".html") and MARKER in body}

@@ -335,10 +335,13 @@ def site_paths(plan: Plan, root: Path) -> tuple[list[tuple[Page, str]], dict[str
     return [(page, path) for page, path in pages if path not in taken], others, data
 
 
-def write_into(plan: Plan, root: Path, folder: Path, search_from: Path | None = None) -> Written:
+def write_into(plan: Plan, root: Path, folder: Path, search_from: Path | None = None,
+               memo: Memo | None = None) -> Written:
     """Write the whole site into the empty ``folder``: the pages (rendered on every core), the other
     files and the search index. The data files are made while Pagefind indexes, when this process
     would otherwise wait for it.
+
+    ``memo`` remembers each event's share of the data files (``export.data_files``) for the next edit.
 
     ``search_from`` (the live preview) reuses the search index of the site already there
     instead of indexing again, the slowest step at scale; ``serve`` makes it again once the
@@ -355,7 +358,7 @@ def write_into(plan: Plan, root: Path, folder: Path, search_from: Path | None = 
     searchable: list[str] = []
 
     def data_files_of_plan() -> dict[str, bytes]:
-        return data_files(plan.chronology, plan.facts, plan.config)
+        return data_files(plan.chronology, plan.facts, plan.config, memo)  # each event's share remembered
 
     if bundle:
         render_and_write([page for page, _ in pages], environment, folder)
@@ -446,7 +449,7 @@ def build_site(root: Path, out_dir: Path, base_url: str | None = None, reuse_sea
     facts = derive_facts(chronology, located, memo)
     plan = passed_plan(plan_site(root, config, index, chronology, facts, traced), loaded.published)
     with staged_site(out_dir) as folder:
-        written = write_into(plan, root, folder, out_dir if reuse_search else None)  # render -> write, indexed
+        written = write_into(plan, root, folder, out_dir if reuse_search else None, memo)  # render -> write
     return Site(SiteFiles(out_dir, written.paths), permanent_urls(plan.pages), plan, tuple(written.searchable))
 
 

@@ -108,7 +108,8 @@ def write_saved_edit(edit: Edit, stages: Stages, root: Path, out_dir: Path, sett
             written, new = write_edit(edit, stages, folder, with_data=False)
             searchable = sorted(new.searchable)
             with indexing(folder, search_glob(searchable)) as finish:
-                written += write_changed(data_files(edit.plan.chronology, edit.plan.facts, edit.plan.config), folder)
+                plan = edit.plan
+                written += write_changed(data_files(plan.chronology, plan.facts, plan.config, edit.parsed), folder)
                 pickled = pickle_stages(root, new)  # while Pagefind indexes
                 finish(searchable)
     except BaseException:

@@ -21,6 +21,7 @@ import jinja2
 
 from chronicle.export import data_files
 from chronicle.incremental import Edit, Stages, plan_edit, write_changed, write_full, write_others
+from chronicle.memo import Memo
 from chronicle.pending import PendingPages
 from chronicle.pipeline import Plan
 from chronicle.plan import Page
@@ -57,6 +58,7 @@ class PendingExports:
         self.lock = threading.Lock()
         self.plan: Plan | None = None
         self.timer: threading.Timer | None = None
+        self.memo: Memo | None = None
 
     def defer(self, plan: Plan) -> None:
         """Write ``plan``'s data files after ``EXPORTS_PAUSE`` seconds without another edit."""
@@ -69,7 +71,8 @@ class PendingExports:
         with self.lock:
             plan, self.plan = self.plan, None
             if plan is not None:
-                write_changed(data_files(plan.chronology, plan.facts, plan.config), self.out_dir)
+                self.memo = Memo(self.memo)  # each event's share of the files, remembered from the last time
+                write_changed(data_files(plan.chronology, plan.facts, plan.config, self.memo), self.out_dir)
 
     def discard(self) -> None:
         """Forget them (a full build writes its own), once any write under way is over."""

@@ -5,7 +5,13 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
+from pathlib import Path
 
+from chronicle.export import data_files
+from chronicle.memo import Memo
+from chronicle.pipeline import plan_content
+from tests.conftest import make_project
 from tests.linkcheck import parse
 
 EVENT = "2022-05-13-appel-austin-choigou"
@@ -123,3 +129,38 @@ def test_the_data_files_written_are_those_the_url_checks_know(fixture_files: dic
 
     written = {f"/{path}" for path in fixture_files if path.startswith("donnees/") and path != EXPORT_SCHEMA}
     assert written == set(DATA_URLS)
+
+
+def test_an_edit_makes_the_data_files_a_clean_build_makes(tmp_path: Path) -> None:
+    """Each event's share of the data files is remembered (``export.data_files``' memo): after each edit
+    (an actor renamed, a source retitled, an event retitled, the base URL changed), every file has a
+    clean build's bytes: none keeps what the last run made of an event whose inputs changed."""
+    root = make_project(tmp_path)
+    memo = Memo()
+    last = data_files_of(root, None, memo)
+
+    def replace(folder: str, name: str, field: str, value: str) -> None:
+        path = root / "content" / folder / f"{name}.yaml"
+        path.write_text(re.sub(rf"(?m)^{field}: .*$", f"{field}: {value}", path.read_text(encoding="utf-8"), count=1),
+                        encoding="utf-8")
+
+    edits = [(lambda: replace("actors", "lloyd-austin", "name", "Lloyd J. Austin"), None, b"Lloyd J. Austin"),
+             (lambda: replace("sources", "cnn-2022-05-13", "title", "Un titre nouveau"), None, b"Un titre nouveau"),
+             (lambda: replace("events", EVENT, "title", "Un appel retitré"), None, "retitré".encode()),
+             (lambda: None, "https://chronique.fr/nouvelle/", b"https://chronique.fr/nouvelle/")]
+    for edit, base_url, shown in edits:
+        edit()
+        memo = Memo(memo)
+        edited, clean = data_files_of(root, base_url, memo), data_files_of(root, base_url, None)
+        assert edited == clean
+        assert shown in clean["donnees/evenements.csv"] and clean["donnees/evenements.csv"] != last[
+            "donnees/evenements.csv"]
+        last = clean
+    assert all(b"https://chronique.fr/nouvelle/" in body for path, body in clean.items() if "evenements/" in path)
+
+
+def data_files_of(root: Path, base_url: str | None, memo: Memo | None) -> dict[str, bytes]:
+    """The data files of ``root``, each event's share remembered by ``memo`` (None: made afresh) as the
+    stages remember the records (unchanged records give the very same Events, as in an edit)."""
+    plan = plan_content(root, base_url, memo)
+    return data_files(plan.chronology, plan.facts, plan.config, memo)
