@@ -59,6 +59,7 @@ class PendingExports:
         self.plan: Plan | None = None
         self.timer: threading.Timer | None = None
         self.memo: Memo | None = None
+        self.written: dict[str, bytes] = {}  # the files the last flush wrote or found there, as they are since
 
     def defer(self, plan: Plan) -> None:
         """Write ``plan``'s data files after ``EXPORTS_PAUSE`` seconds without another edit."""
@@ -71,13 +72,25 @@ class PendingExports:
         with self.lock:
             plan, self.plan = self.plan, None
             if plan is not None:
-                self.memo = Memo(self.memo)  # each event's share of the files, remembered from the last time
-                write_changed(data_files(plan.chronology, plan.facts, plan.config, self.memo), self.out_dir)
+                memo = Memo(self.memo)  # each event's share of the files, remembered from the last time
+                files = data_files(plan.chronology, plan.facts, plan.config, memo)
+                write_changed(unwritten(files, self.written, self.out_dir), self.out_dir)
+                self.memo, self.written = memo, files
 
     def discard(self) -> None:
         """Forget them (a full build writes its own), once any write under way is over."""
         with self.lock:
-            self.plan = None
+            self.plan, self.written = None, {}
+
+
+def unwritten(files: dict[str, bytes], written: dict[str, bytes], out_dir: Path) -> dict[str, bytes]:
+    """The ``files`` that may differ from ``out_dir``'s: all but those whose bytes are the very object
+    ``written`` there last (the memo gives an unchanged event's files back as they were) and still
+    there (an edit removes a deleted event's). Reading back 20,000 files to compare them cost 0.28 s of
+    CPU at 10,000 events; this (the whole documents still read back), 0.05 s."""
+    folder = f"{out_dir}{os.sep}"
+    return {path: data for path, data in files.items()
+            if written.get(path) is not data or not os.path.exists(folder + path)}
 
 
 class PendingSearch:

@@ -9,8 +9,10 @@ import re
 from pathlib import Path
 
 from chronicle.export import data_files
+from chronicle.incremental import write_changed
 from chronicle.memo import Memo
 from chronicle.pipeline import plan_content
+from chronicle.serve import unwritten
 from tests.conftest import make_project
 from tests.linkcheck import parse
 
@@ -164,3 +166,18 @@ def data_files_of(root: Path, base_url: str | None, memo: Memo | None) -> dict[s
     stages remember the records (unchanged records give the very same Events, as in an edit)."""
     plan = plan_content(root, base_url, memo)
     return data_files(plan.chronology, plan.facts, plan.config, memo)
+
+
+def test_serve_reads_back_only_the_data_files_it_may_not_have_written(tmp_path: Path) -> None:
+    """``serve`` skips a file whose bytes are the very ones it wrote last and that is still there; one
+    removed since (a deleted event's) or made again is compared and written."""
+    kept, made_again, removed = b"kept", b"made again", b"removed"
+    written = {"a.json": kept, "b.json": made_again, "c/d.ris": removed}
+    for path, data in written.items():
+        (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / path).write_bytes(data)
+    (tmp_path / "c" / "d.ris").unlink()
+    files = {"a.json": kept, "b.json": bytes(bytearray(made_again)), "c/d.ris": removed, "e.csv": b"new"}
+    assert sorted(unwritten(files, written, tmp_path)) == ["b.json", "c/d.ris", "e.csv"]
+    write_changed(unwritten(files, written, tmp_path), tmp_path)
+    assert {path: (tmp_path / path).read_bytes() for path in files} == files
