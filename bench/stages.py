@@ -109,7 +109,7 @@ def run_stages(root: Path) -> list[tuple[str, float, float]]:
         with indexing(folder, glob) as finish:
             render_and_write(rest, environment, folder, busy=1)
             lap(f"render other pages ({len(rest)}) while Pagefind indexes")
-            exports = data_files(chronology, facts, config)
+            exports = data_files(chronology, facts, config, memo)  # each event's share remembered, as the CLI does
             write_tree(exports, folder)
             lap("data files (JSON, CSV) while Pagefind indexes")
             bundle = finish(searchable)
