@@ -113,8 +113,15 @@ class Memo:
         return entry[1]  # type: ignore[no-any-return]
 
     def settle(self) -> None:
-        """The run is over: the last run's results go (~11 MB of tables at 10,000 events); this run's stay."""
-        self._last_values, self._last_objects, self._last_equal = {}, {}, {}
+        """The run's stages are over: the last run's results go (~11 MB of tables at 10,000 events); this run's
+        stay, and so do the last run's tables this run has not asked for yet (the data files, made after:
+        ``export.data_files``)."""
+        self._last_values = {table: entries for table, entries in self._last_values.items()
+                             if table not in self._values}
+        self._last_objects = {table: entries for table, entries in self._last_objects.items()
+                              if table not in self._objects}
+        self._last_equal = {table: entries for table, entries in self._last_equal.items()
+                            if table not in self._equal}
         self._value_tables, self._object_tables = {}, {}
 
     def sizes(self) -> dict[str, int]:

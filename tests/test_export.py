@@ -8,8 +8,11 @@ import json
 import re
 from pathlib import Path
 
+import pytest
+
+from chronicle import export
 from chronicle.export import data_files
-from chronicle.incremental import write_changed
+from chronicle.incremental import plan_edit, write_changed
 from chronicle.memo import Memo
 from chronicle.pipeline import plan_content
 from chronicle.serve import unwritten
@@ -181,3 +184,23 @@ def test_serve_reads_back_only_the_data_files_it_may_not_have_written(tmp_path: 
     assert sorted(unwritten(files, written, tmp_path)) == ["b.json", "c/d.ris", "e.csv"]
     write_changed(unwritten(files, written, tmp_path), tmp_path)
     assert {path: (tmp_path / path).read_bytes() for path in files} == files
+
+
+def test_an_edit_makes_again_only_the_edited_events_share_of_the_data_files(tmp_path: Path,
+                                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """Through the one incremental path (``plan_edit``, as the command line and ``serve`` run it): after
+    one event's title is edited, only that event's share of the data files is made again."""
+    made: list[str] = []
+    make = export.event_data
+    monkeypatch.setattr(export, "event_data", lambda event, *rest: made.append(event.id) or make(event, *rest))
+    root = make_project(tmp_path)
+    edit = plan_edit(None, root, None)
+    data_files(edit.plan.chronology, edit.plan.facts, edit.plan.config, edit.parsed)
+    event = root / "content" / "events" / f"{EVENT}.yaml"
+    event.write_text(re.sub(r"(?m)^title: .*$", "title: Un appel retitré", event.read_text(encoding="utf-8"),
+                            count=1), encoding="utf-8")
+    made.clear()
+    edit = plan_edit(edit.stages(frozenset()), root, None)
+    edited = data_files(edit.plan.chronology, edit.plan.facts, edit.plan.config, edit.parsed)
+    assert made == [EVENT]
+    assert edited == data_files_of(root, None, None)
