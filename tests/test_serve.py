@@ -312,3 +312,36 @@ def test_a_watcher_that_fails_is_said_on_every_page_and_started_again(project: P
         stop.set()
         watcher.join(timeout=EDIT_TIMEOUT)
     assert not watcher.is_alive()
+
+
+def test_an_edit_saved_while_the_site_is_copied_for_search_is_not_held_back(project: Path,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    out = project / "site"
+    build_site(project, out)
+    state = serve.BuildState()
+    state.version = 1
+    before = tree(out / "pagefind")
+    link_tree, built, indexed_copies = serve.link_tree, [], []
+
+    def a_build_comes(source: Path, target: Path, skip: str) -> None:
+        def build() -> None:  # as ``rebuild``: the whole build under the lock, then a new version
+            got = state.building.acquire(timeout=30)
+            built.append(got)
+            if got:
+                state.publish([])
+                state.building.release()
+        builder = threading.Thread(target=build)
+        builder.start()
+        builder.join()  # a build waiting for the copy to end would hold this thread for 30 s, then fail
+        link_tree(source, target, skip=skip)
+
+    monkeypatch.setattr(serve, "link_tree", a_build_comes)
+    monkeypatch.setattr(serve, "index_folder", lambda site, pages: indexed_copies.append(site) or [])
+    search = serve.PendingSearch(out, state)
+    search.refresh()
+    assert built == [True], "the build came through while the site was being copied"
+    assert indexed_copies == [], "the copy the build overtook is not indexed: Pagefind's seconds are not spent on it"
+    assert tree(out / "pagefind") == before
+    assert search.timer is not None, "another index is deferred, for the edit's site"
+    search.timer.cancel()
+    assert not list(project.glob(".site.search-*"))
