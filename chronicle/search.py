@@ -25,6 +25,7 @@ from typing import IO
 # order: the site uses metadata (``data-pagefind-meta``) only, and tests/test_determinism.py checks
 # builds are identical. The order is the folders' (``write.make_folders``).
 BUNDLE = "pagefind"
+BACKGROUND_NICENESS = 10  # added to serve's own for its background index (``yield_to_builds``); at most 19
 MARKER = b"data-pagefind-body"
 # Pagefind's ready-made interfaces: the site has its own search page, so they are not published.
 UNUSED = ("pagefind-ui.", "pagefind-modular-ui.", "pagefind-component-ui.", "pagefind-highlight.")
@@ -72,7 +73,7 @@ def glob_finds(glob: str, path: str) -> bool:
 
 
 @contextlib.contextmanager
-def indexing(site: Path, glob: str) -> Iterator[Callable[[list[str]], list[str]]]:
+def indexing(site: Path, glob: str, background: bool = False) -> Iterator[Callable[[list[str]], list[str]]]:
     """Pagefind indexing the HTML files of ``site`` found by ``glob`` into ``site/pagefind/``, in the
     background; the files it reads must all be written before, the others may be written meanwhile.
 
@@ -101,6 +102,8 @@ def indexing(site: Path, glob: str) -> Iterator[Callable[[list[str]], list[str]]
                                            stdin=subprocess.DEVNULL)
             except OSError as error:
                 raise SearchIndexError(f"Pagefind n'a pas pu indexer le site : {error}") from error
+            if background:
+                yield_to_builds(process.pid)
             with process:  # waited for on the way out
                 try:
                     yield lambda pages: finish_indexing(process, stdout, stderr, site, pages, work / BUNDLE)
@@ -155,7 +158,20 @@ def marked_pages(site: Path) -> list[str]:
     return sorted(path.relative_to(site).as_posix() for path in site.rglob("*.html") if MARKER in path.read_bytes())
 
 
-def index_folder(site: Path, pages: list[str]) -> list[str]:
+def yield_to_builds(pid: int) -> None:
+    """Let the process ``pid`` (Pagefind, just started) give way to others for the processor: ``serve``'s
+    background index, which on 2 cores slowed the edits saved while it ran. ``python -m pagefind``
+    execs its binary in the same process, which starts its threads later: they inherit the priority."""
+    with contextlib.suppress(OSError, AttributeError):  # no setpriority (Windows): as fast as any other process
+        os.setpriority(os.PRIO_PROCESS, pid, background_niceness())
+
+
+def background_niceness() -> int:
+    """The niceness of a process that gives way to this one (the highest there is: 19)."""
+    return min(os.getpriority(os.PRIO_PROCESS, 0) + BACKGROUND_NICENESS, 19)
+
+
+def index_folder(site: Path, pages: list[str], background: bool = False) -> list[str]:
     """Index ``pages`` (the searchable pages, by path under ``site``, all written) into ``site/pagefind/``;
     the paths of the bundle's files under ``site``, sorted.
 
@@ -164,5 +180,5 @@ def index_folder(site: Path, pages: list[str]) -> list[str]:
     """
     if not pages:
         raise SearchIndexError("Pagefind n'a pas pu indexer le site : aucune page n'est marquée pour la recherche.")
-    with indexing(site, search_glob(pages)) as finish:
+    with indexing(site, search_glob(pages), background) as finish:
         return finish(pages)

@@ -138,7 +138,7 @@ class PendingSearch:
                 if self.state.version != version:
                     self.defer()  # an edit came: its site is the one to index
                     return
-                index_folder(copy, marked_pages(copy))
+                index_folder(copy, marked_pages(copy), background=True)
                 with self.state.building:
                     if self.state.version != version:
                         return

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import os
 import re
 import socket
 import subprocess
@@ -18,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from chronicle import preview, serve
+from chronicle import preview, search, serve
 from chronicle.pipeline import build_site
 from tests.conftest import REPO, indexed_texts, make_project, tree
 
@@ -247,9 +248,9 @@ def test_a_search_index_made_while_a_build_came_is_dropped(project: Path, monkey
     before = tree(out / "pagefind")
     index_folder = serve.index_folder
 
-    def a_build_comes(site: Path, pages: list[str]) -> list[str]:
+    def a_build_comes(site: Path, pages: list[str], background: bool = False) -> list[str]:
         state.version += 1
-        return index_folder(site, pages)
+        return index_folder(site, pages, background)
 
     monkeypatch.setattr(serve, "index_folder", a_build_comes)
     serve.PendingSearch(out, state).refresh()
@@ -336,7 +337,7 @@ def test_an_edit_saved_while_the_site_is_copied_for_search_is_not_held_back(proj
         link_tree(source, target, skip=skip)
 
     monkeypatch.setattr(serve, "link_tree", a_build_comes)
-    monkeypatch.setattr(serve, "index_folder", lambda site, pages: indexed_copies.append(site) or [])
+    monkeypatch.setattr(serve, "index_folder", lambda site, pages, background=False: indexed_copies.append(site) or [])
     search = serve.PendingSearch(out, state)
     search.refresh()
     assert built == [True], "the build came through while the site was being copied"
@@ -345,3 +346,23 @@ def test_an_edit_saved_while_the_site_is_copied_for_search_is_not_held_back(proj
     assert search.timer is not None, "another index is deferred, for the edit's site"
     search.timer.cancel()
     assert not list(project.glob(".site.search-*"))
+
+
+def test_the_previews_search_index_gives_way_to_the_builds(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    out = project / "site"
+    build_site(project, out)
+    state = serve.BuildState()
+    state.version = 1
+    seen: list[int] = []
+    yield_to_builds = search.yield_to_builds
+
+    def noted(pid: int) -> None:
+        yield_to_builds(pid)
+        seen.append(os.getpriority(os.PRIO_PROCESS, pid))
+
+    monkeypatch.setattr(search, "yield_to_builds", noted)
+    serve.PendingSearch(out, state).refresh()
+    assert seen == [search.background_niceness()] and (seen[0] > os.getpriority(os.PRIO_PROCESS, 0) or seen[0] == 19), \
+        "Pagefind runs below the builds' priority"
+    build_site(project, out)  # a build's own index: at the priority of the build
+    assert len(seen) == 1
