@@ -113,14 +113,15 @@ def edit_of(plan: Plan, root: Path, parsed: Memo, templates: str) -> Edit:
     return Edit(plan, parsed, templates, {path: page for page, path in placed}, others, data, None)
 
 
-def write_full(edit: Edit, root: Path, out_dir: Path, reuse_search: bool) -> tuple[Site, Stages]:
+def write_full(edit: Edit, root: Path, out_dir: Path, reuse_search: bool,
+               memo: Memo | None = None) -> tuple[Site, Stages]:
     """Write the whole site of ``edit`` as a clean build does (a staging folder swapped in); the site and
-    the next stages."""
+    the next stages. ``memo`` remembers each event's share of the data files (``export.data_files``)."""
     from chronicle.pipeline import permanent_urls
     from chronicle.write import SiteFiles
 
     with staged_site(out_dir) as folder:
-        written = write_into(edit.plan, root, folder, out_dir if reuse_search else None)
+        written = write_into(edit.plan, root, folder, out_dir if reuse_search else None, memo)
     site = Site(SiteFiles(out_dir, written.paths), permanent_urls(edit.plan.pages), edit.plan,
                 tuple(written.searchable))
     return site, edit.stages(frozenset(written.searchable))

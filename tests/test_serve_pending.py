@@ -18,8 +18,8 @@ from pathlib import Path
 import jinja2
 import pytest
 
+from chronicle import export, serve
 from chronicle import pending as pending_module
-from chronicle import serve
 from chronicle.plan import Page
 from chronicle.preview import open_server
 from chronicle.render import Rendered
@@ -227,3 +227,23 @@ def test_a_superseded_edit_still_answers_its_pages_but_writes_nothing(tmp_path: 
     held.release.set()
     assert pending.done.wait(TIMEOUT)
     assert "Appel du 13 mai, corrigé" not in on_disk(out, PAGE)
+
+
+def test_the_first_data_files_after_the_first_build_make_only_the_edited_events_share(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The data files the first edit defers are made from those of ``serve``'s first build: only the
+    edited event's share again (all of them took 2 s at 10,000 events, beside the next edit)."""
+    made: list[str] = []
+    make = export.event_data
+    monkeypatch.setattr(export, "event_data", lambda event, *rest: made.append(event.id) or make(event, *rest))
+    root, out, state = first_build(tmp_path)
+    assert made, "the first build makes every event's share"
+    event = next((root / "content" / "events").glob("*.yaml"))
+    replace_line(event, "title", "Un appel retitré")
+    made.clear()
+    rebuild(root, out, state)
+    state.settle()
+    assert state.exports is not None
+    state.exports.flush()
+    assert made == [event.stem]
+    settled_like_a_clean_build(root, out, state)
