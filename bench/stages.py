@@ -74,16 +74,25 @@ def cpu_seconds() -> float:
     return times.user + times.system + times.children_user + times.children_system
 
 
+class Laps:
+    """A stopwatch for stages run one after another: each ``lap`` notes the wall and CPU seconds since
+    the one before (or since the stopwatch was made)."""
+
+    def __init__(self) -> None:
+        self.figures: list[tuple[str, float, float]] = []  # (stage, wall seconds, CPU seconds)
+        self.clock, self.cpu = time.perf_counter(), cpu_seconds()
+
+    def lap(self, name: str) -> None:
+        """Note the stage ``name`` as ending now."""
+        now, used = time.perf_counter(), cpu_seconds()
+        self.figures.append((name, now - self.clock, used - self.cpu))
+        self.clock, self.cpu = now, used
+
+
 def run_stages(root: Path) -> list[tuple[str, float, float]]:
     """Run the build's stages on ``root``: [(stage, wall seconds, CPU seconds)]."""
-    figures: list[tuple[str, float, float]] = []
-    clock, cpu = time.perf_counter(), cpu_seconds()
-
-    def lap(name: str) -> None:
-        nonlocal clock, cpu
-        now, used = time.perf_counter(), cpu_seconds()
-        figures.append((name, now - clock, used - cpu))
-        clock, cpu = now, used
+    figures = Laps()
+    lap = figures.lap
 
     memo = Memo()  # as ``build.py build`` runs the stages: remembering for the next edit (chronicle/cli.py)
     loaded = load_site(root, None, memo)
@@ -120,7 +129,7 @@ def run_stages(root: Path) -> list[tuple[str, float, float]]:
     size = (root / CACHE_DIR / pickled).stat().st_size if pickled else 0
     drop_pickled(root)
     lap(f"stages pickled for the next edit ({size / 1e6:.0f} MB), as the command line does after")
-    return figures
+    return figures.figures
 
 
 if __name__ == "__main__":

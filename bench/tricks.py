@@ -22,7 +22,6 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from collections.abc import Callable
 from pathlib import Path
 from types import SimpleNamespace
@@ -86,30 +85,12 @@ def check_markdown_shortcut_off() -> None:
 
 
 def typography_skip_off() -> None:
-    """Every token of every page read in Python and every run of text through every French rule
-    (``typography.french_markup`` as first written), not only the runs holding their characters."""
+    """Every token of every page read in Python (``typography.french_markup`` as first written, which
+    the tests hold the shortcut to), not only the runs the regular expression engine finds."""
     from chronicle import typography
+    from tests.test_typography import french_markup_token_by_token
 
-    def every_token(html: str) -> str:
-        out, inside = [], []
-        for token in typography.TOKEN.finditer(html):
-            closing, name = token.group(1), (token.group(2) or "").lower()
-            if name:
-                if name in typography.TEXT_ONLY and not token.group(0).endswith("/>"):
-                    if closing and name in inside:
-                        inside.remove(name)
-                    elif not closing:
-                        inside.append(name)
-                out.append(token.group(0))
-            else:
-                text = typography.APOSTROPHE.sub("&#39;", token.group(0))
-                text = typography.BEFORE.sub(typography.NARROW + r"\1", text)
-                text = typography.AFTER_OPENING.sub("«" + typography.NARROW, text)
-                text = typography.CLOSING_GLUED.sub(typography.NARROW + "»", text)
-                out.append(text if inside else typography.FIRST.sub(r"1<sup>\1</sup>", text))
-        return "".join(out)
-
-    typography.french_markup = every_token
+    typography.french_markup = french_markup_token_by_token
 
 
 def dates_cache_off() -> None:
@@ -175,7 +156,7 @@ def light_run(root: Path, rendering: bool, forked: bool, every: int = SAMPLE) ->
     Lighter than ``stages.py`` (no Pagefind, no second process): on a machine shared with other
     jobs, CPU seconds of one process are what can be compared between runs.
     """
-    from stages import cpu_seconds
+    from stages import Laps
 
     from chronicle.check import check_content
     from chronicle.config import load_config
@@ -189,14 +170,8 @@ def light_run(root: Path, rendering: bool, forked: bool, every: int = SAMPLE) ->
     from chronicle.urls import output_path
     from chronicle.write import make_folders
 
-    figures: list[tuple[str, float, float]] = []
-    clock, cpu = time.perf_counter(), cpu_seconds()
-
-    def lap(name: str) -> None:
-        nonlocal clock, cpu
-        now, used = time.perf_counter(), cpu_seconds()
-        figures.append((name, now - clock, used - cpu))
-        clock, cpu = now, used
+    figures = Laps()
+    lap = figures.lap
 
     config, _ = load_config(root)
     assert config is not None
@@ -217,7 +192,7 @@ def light_run(root: Path, rendering: bool, forked: bool, every: int = SAMPLE) ->
             lap(f"render 1/{every} of the pages")
         data_files(chronology, facts, config)
         lap("data files (in memory)")
-    return figures
+    return figures.figures
 
 
 def main() -> None:
