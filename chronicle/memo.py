@@ -46,15 +46,27 @@ class Memo:
         self._value_tables: dict[str, tuple[dict[Hashable, Any], dict[Hashable, Any]]] = {}
         self._object_tables: dict[str, tuple[dict[int, Any], dict[int, Any]]] = {}
 
-    def recall(self, table: str, key: Hashable, compute: Callable[..., T], *arguments: Any,
-               keep: Callable[[T], bool] | None = None) -> T:
-        """``compute(*arguments)``, or what it gave for ``key`` (all it depends on) in this run or the last;
-        ``keep``: whether to remember a result (all by default)."""
+    def _value_table(self, table: str) -> tuple[dict[Hashable, Any], dict[Hashable, Any]]:
+        """This run's entries of the by-value ``table`` and the last run's, looked up once a table."""
         tables = self._value_tables.get(table)
         if tables is None:
             tables = self._value_tables[table] = (self._values.setdefault(table, {}),
                                                   self._last_values.get(table, {}))
-        here, last = tables
+        return tables
+
+    def _object_table(self, table: str) -> tuple[dict[int, Any], dict[int, Any]]:
+        """This run's entries of the by-identity ``table`` and the last run's, looked up once a table."""
+        tables = self._object_tables.get(table)
+        if tables is None:
+            tables = self._object_tables[table] = (self._objects.setdefault(table, {}),
+                                                   self._last_objects.get(table, {}))
+        return tables
+
+    def recall(self, table: str, key: Hashable, compute: Callable[..., T], *arguments: Any,
+               keep: Callable[[T], bool] | None = None) -> T:
+        """``compute(*arguments)``, or what it gave for ``key`` (all it depends on) in this run or the last;
+        ``keep``: whether to remember a result (all by default)."""
+        here, last = self._value_table(table)
         found = here.get(key, _MISSING)
         if found is _MISSING:
             found = last.get(key, _MISSING)
@@ -69,11 +81,7 @@ class Memo:
                    *arguments: Any) -> T:
         """``compute(*arguments)``, which depends on the immutable ``subject`` and on ``context`` only, or what
         it gave for this very object and an equal context in this run or the last (one context a subject)."""
-        tables = self._object_tables.get(table)
-        if tables is None:
-            tables = self._object_tables[table] = (self._objects.setdefault(table, {}),
-                                                   self._last_objects.get(table, {}))
-        here, last = tables
+        here, last = self._object_table(table)
         key = id(subject)
         entry = here.get(key)
         if entry is None or entry[0] is not subject or entry[1] != context:
@@ -87,11 +95,7 @@ class Memo:
                     context: Hashable = ()) -> list[T]:
         """``[compute(subject, *arguments) for subject in subjects]``, each as ``recall_for`` remembers it: one
         call for a whole collection (a method call a record costs more than the lookup, at 10,000 records)."""
-        tables = self._object_tables.get(table)
-        if tables is None:
-            tables = self._object_tables[table] = (self._objects.setdefault(table, {}),
-                                                   self._last_objects.get(table, {}))
-        here, last = tables
+        here, last = self._object_table(table)
         results = []
         for subject in subjects:
             key = id(subject)
