@@ -299,9 +299,9 @@ def _range(kind: str, year: int, month: int, day: int, flags: tuple[bool, bool])
         start = end = datetime.date(year, month, day)
     elif kind == "season":
         start = datetime.date(year, _SEASONS[month][2], 1)
-        end = _month_end(year, _SEASONS[month][2] + 2)
+        end = month_end(year, _SEASONS[month][2] + 2)
     elif kind in ("month", "month-xx"):
-        start, end = datetime.date(year, month, 1), _month_end(year, month)
+        start, end = datetime.date(year, month, 1), month_end(year, month)
     else:
         start, end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
     return _Point(kind, year, month, day, start, end, *flags)
@@ -316,7 +316,7 @@ def _unspecified_year(year: str, flags: tuple[bool, bool]) -> _Point:
     return _Point(kind, first, 0, 0, start, end, *flags)
 
 
-def _month_end(year: int, month: int) -> datetime.date:
+def month_end(year: int, month: int) -> datetime.date:
     """Last day of ``month`` of ``year``; months past 12 roll into the next year."""
     year, month = year + (month - 1) // 12, (month - 1) % 12 + 1
     if year > _LAST_DAY.year:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from chronicle.dates import MONTHS_FR, EdtfDate, format_day
+from chronicle.dates import MONTHS_FR, EdtfDate, format_day, month_end
 
 NUMBERS_FR = ("zéro", "un", "deux", "trois", "quatre", "cinq", "six", "sept", "huit", "neuf", "dix")
 DAYS_PER_MONTH = 30.44
@@ -136,11 +136,6 @@ def exact_days(low: int, high: int | None) -> str:
 # --- the bounds ------------------------------------------------------------------------------
 
 
-def _month_end(day: datetime.date) -> datetime.date:
-    following = datetime.date(day.year + day.month // 12, day.month % 12 + 1, 1)
-    return following - datetime.timedelta(days=1)
-
-
 def _qualifiers(date: EdtfDate) -> str:
     if date.approximate and date.uncertain:
         return " environ (date incertaine)"
@@ -154,19 +149,14 @@ def moment(first: datetime.date, last: datetime.date, date: EdtfDate | None = No
     if first == last:
         day = format_day(first)
         return Moment("day", day, day.rsplit(" ", 1)[0], first.year, suffix)
-    if first.day == 1 and last == _month_end(first):
+    if first.day == 1 and last == month_end(first.year, first.month):
         return Moment("month", f"{month} {first.year}", month, first.year, suffix)
     if (first.month, first.day, last.month, last.day) == (1, 1, 12, 31) and first.year == last.year:
         return Moment("year", str(first.year), str(first.year), first.year, suffix)
-    if first.day == 1 and first.month in SEASONS and last == _month_end(_add_months(first, 2)):
+    if first.day == 1 and first.month in SEASONS and last == month_end(first.year, first.month + 2):
         name = SEASONS[first.month][1]
         return Moment("season", f"{name} {first.year}", name, first.year, suffix)
     return _rounded(first, last, suffix)
-
-
-def _add_months(day: datetime.date, months: int) -> datetime.date:
-    index = day.month - 1 + months
-    return datetime.date(day.year + index // 12, index % 12 + 1, 1)
 
 
 def _rounded(first: datetime.date, last: datetime.date, suffix: str) -> Moment:

@@ -17,7 +17,7 @@ from chronicle.figure import glyph, timeline_view
 from chronicle.model import Chronology, build_model
 from chronicle.pipeline import check_site
 from chronicle.timeline import LABEL_CHAR, TARGET, build_timeline
-from chronicle.wording import at_words, duration_words, exact_text, silence_label, silence_sentence
+from chronicle.wording import at_words, duration_words, exact_text, moment, silence_label, silence_sentence
 from tests.conftest import FIXTURE, REPO, make_project
 
 
@@ -341,3 +341,17 @@ def test_the_legend_lists_what_the_figure_draws_and_nothing_else(chronology: Chr
     glyphs = {entry["label"]: entry["glyph"] for entry in view["legend"]}
     assert len(set(glyphs.values())) == len(glyphs)
     assert len({glyph(slot, 0, 0) for slot in range(10)}) == 10
+
+
+@pytest.mark.parametrize(("first", "last", "label"), [
+    ("2022-02-01", "2022-02-28", "février 2022"),  # a whole month, February's end found by the calendar
+    ("2024-02-01", "2024-02-29", "février 2024"),  # a leap year's
+    ("2022-12-01", "2023-02-28", "hiver 2022"),  # a winter runs into the next year
+    ("2023-12-01", "2024-02-29", "hiver 2023"),  # and ends on a leap day
+    ("2022-06-01", "2022-08-31", "été 2022"),
+    ("2022-01-01", "2022-12-31", "2022"),
+])
+def test_a_calendar_unit_is_named_as_such(first: str, last: str, label: str) -> None:
+    """A range that is exactly a month, a season or a year reads as that unit, not as a rounded middle."""
+    named = moment(datetime.date.fromisoformat(first), datetime.date.fromisoformat(last))
+    assert named.text() == label and not named.rounded
