@@ -128,29 +128,42 @@ function french(text) {
   return text.replace(/[ \u00a0]+([;:!?»])/g, "\u202f$1").replace(/«[ \u00a0]+/g, "«\u202f");
 }
 
-/** Pagefind's excerpt as safe nodes: its text, with only <mark> kept. */
-function excerptNodes(html) {
+/** What a text cut in its middle cannot start with: the end of a quotation, a separator, punctuation. */
+const CUT_START = /^[\s·»),;:.!?–—-]+/;
+
+/** Pagefind's excerpt as safe nodes: its text, with only <mark> kept. Pagefind cuts a window of words
+out of the page's ``content`` wherever it likes, as in « · Russie. Valeri… » (the middle of an actor's
+« Personne · Russie » line): a window that starts or ends inside the text says so with « … », and
+starts at a word, not at the punctuation left of the cut. */
+function excerptNodes(html, content) {
   const template = document.createElement("template");
   template.innerHTML = html;
+  const whole = content.replace(/\s+/g, " ").trim();
+  const shown = template.content.textContent.replace(/\s+/g, " ").trim();
+  const cut = shown && whole.startsWith(shown) ? "" : "… ";
   const out = document.createDocumentFragment();
-  template.content.childNodes.forEach((node) => {
+  template.content.childNodes.forEach((node, index) => {
+    const text = index === 0 ? node.textContent.replace(CUT_START, "") : node.textContent;
     if (node.nodeName === "MARK") {
       const mark = document.createElement("mark");
-      mark.textContent = french(node.textContent);
+      mark.textContent = french(text);
       out.append(mark);
     } else {
-      out.append(document.createTextNode(french(node.textContent)));
+      out.append(document.createTextNode(french(text)));
     }
   });
+  if (shown && cut) out.prepend(cut);
+  if (shown && !whole.endsWith(shown)) out.append(" …");
   return out;
 }
 
 /** A result's excerpt: Pagefind's, or, when it marks nothing (the page names the actor only in a
 spelling the query did not send), the text around that spelling. */
 function excerptOf(result) {
-  if (/<mark>/.test(result.excerpt || "") || !found.actors.length) return excerptNodes(result.excerpt || "");
-  const parts = spellingExcerpt(result.content || "", found.actors);
-  if (!parts) return excerptNodes(result.excerpt || "");
+  const content = result.content || "";
+  if (/<mark>/.test(result.excerpt || "") || !found.actors.length) return excerptNodes(result.excerpt || "", content);
+  const parts = spellingExcerpt(content, found.actors);
+  if (!parts) return excerptNodes(result.excerpt || "", content);
   const out = document.createDocumentFragment();
   const mark = document.createElement("mark");
   mark.textContent = french(parts[1]);

@@ -169,6 +169,21 @@ def test_every_result_shows_the_spelling_it_was_found_by(search_page: Page, acto
         assert furniture == []  # the labels of the lists of actors and channels are not text
 
 
+def test_an_excerpt_cut_out_of_a_page_starts_at_a_word_and_says_it_is_cut(search_page: Page) -> None:
+    """Pagefind cuts its excerpt anywhere: an actor's started « · Russie. Valeri Guérassimov… » (the middle
+    of its « Personne · Russie » line), the Kremlin's « » Kremlin, Joe Biden… ». A cut excerpt starts
+    with « … » then a word, never with the punctuation left of the cut, and ends with « … » if cut there."""
+    for query in ("Guérassimov", "Milley", "Russie", "Kremlin"):
+        shown(search_page, query)
+        excerpts = search_page.locator("[data-search-results] .result-excerpt").all_inner_texts()
+        assert excerpts, query
+        odd = [text for text in excerpts if re.match(r"[\s·»),;:.!?–—-]", text)
+               or re.match(r"… [\s·»),;:.!?–—-]", text)]
+        assert odd == [], query
+        assert any(text.startswith("… ") for text in excerpts), query  # actors' pages: cut after their heading
+        assert any(text.endswith(" …") for text in excerpts), query
+
+
 @pytest.mark.parametrize("width", [320, 375])
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_results_fit_a_phone_screen(width: int, scheme: str, browser: Browser, real_site_url: str) -> None:
