@@ -86,7 +86,7 @@ def check_markdown_shortcut_off() -> None:
 
 def typography_skip_off() -> None:
     """Every token of every page read in Python (``typography.french_markup`` as first written, which
-    the tests hold the shortcut to), not only the runs the regular expression engine finds."""
+    the tests hold the shortcut to), not only the places the regular expression engine finds (``HITS``)."""
     from chronicle import typography
     from tests.test_typography import french_markup_token_by_token
 
@@ -131,7 +131,7 @@ TRICKS: dict[str, tuple[str, Callable[[], None] | None, Callable[[], None]]] = {
     "markdown-cache-parsed": ("the same, every text through markdown-it", every_text_parsed,
                               markdown_cache_off_every_text_parsed),
     "plain-line": ("markdown.render_markdown, PLAIN_LINE", None, plain_line_off),
-    "typography-skip": ("typography.french_markup, ACTED_ON", None, typography_skip_off),
+    "typography-skip": ("typography.french_markup, HITS", None, typography_skip_off),
     "freeze": ("render.render_forked, gc.freeze (collector on)", collector_on_base, freeze_off),
 }
 SAMPLE = 10  # light runs render every 10th page

@@ -138,7 +138,7 @@ MARKUP_PIECES = st.sampled_from(["<", ">", "/", "title", "TiTle", "svg", "option
 @settings(max_examples=2000)
 @given(st.lists(MARKUP_PIECES | st.text(max_size=2), max_size=30).map("".join))
 def test_french_markup_reads_as_a_walk_over_every_token(html: str) -> None:
-    """The tokens that change nothing are skipped by the regular expression engine (``ACTED_ON``): the
+    """Only the places a rule may act on are read in Python (``HITS``): the
     output is the same as reading every token in Python, whatever the markup (tags without ends, a
     lone ``<``, ``<title>`` in any case, self-closing tags)."""
     assert french_markup(html) == french_markup_token_by_token(html)
