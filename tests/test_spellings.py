@@ -8,7 +8,7 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from chronicle.spellings import ActorSpellings, actors_named, fold, indexed_text, own_spellings
+from chronicle.spellings import ActorSpellings, actors_named, fold, folded_words, indexed_text, own_spellings
 
 
 def actor(url: str, *spellings: str) -> ActorSpellings:
@@ -70,3 +70,16 @@ def test_actors_named_are_those_with_a_phrase_among_the_words(page: str, actors:
     joined = f" {' '.join(words)} "
     assert actors_named(page, actors) == [actor for actor in actors if any(
         all(word in words for word in phrase) and f" {' '.join(phrase)} " in joined for phrase in actor.phrases)]
+
+
+SPACES_AND_MARKS = st.sampled_from([" ", "\u00a0", "\u2003", "\u3000", "\x1c", "\n", "\u0301", "\u0308", "\u0327",
+                                    "\u00a8", "\u00b4", "\ufb01", "\u00bd", "_", "-", "É", "é", "e", "ß", "İ", "Σ"])
+
+
+@settings(max_examples=1000)
+@given(st.lists(SPACES_AND_MARKS | st.text(max_size=3), max_size=20).map("".join))
+def test_words_folded_one_by_one_are_the_text_s_words_folded(text: str) -> None:
+    """Each word as written folded once and remembered gives the words of the whole text folded at once,
+    whatever the white spaces, accents, marks and ligatures, the second time as the first."""
+    assert folded_words(text) == fold(text).split()
+    assert folded_words(text) == fold(text).split()
