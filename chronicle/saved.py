@@ -14,16 +14,63 @@ import json
 import os
 import pickle
 import shutil
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from chronicle.cache import open_cached, output_fingerprint, remove_cached, write_cached
 from chronicle.export import data_files
 from chronicle.incremental import Edit, Stages, write_changed, write_edit
+from chronicle.plan import Page
 from chronicle.write import link_tree, staged_site
 
 MAX_HEADER = 100_000  # bytes of the saved state's first line (a few hundred in practice)
 SAVED_STATE = "stages.pickle"  # in .chronicle-cache/ (``cache.CACHE_DIR``)
+
+
+@dataclass(frozen=True)
+class SavedPage(Page):
+    """A page as the saved stages keep it: its URL, its template and, of its context, only what the next
+    edit reads of a page it does not plan again (``KEPT``). Never equal to a planned ``Page`` (another
+    class): the pages of a part planned again are all rendered again, and only those whose bytes differ
+    from the files in place are written (``incremental.write_changed``)."""
+
+
+# What the site's other files read of every page, planned again or not: the sitemap a page's date
+# (``plan.sitemap``), ``_redirects`` a redirect's target (``pipeline.redirect_rules``), and whether the
+# plan makes it searchable (``pipeline.foreseen_searchable``). The rest of a context (~17 KB, 100 objects
+# a page) is a third of the saved stages' bytes and 40 % of their objects, which pickle's memo holds
+# at once: the peak of a clean build's memory (bench/README.md, "The saved state and memory").
+KEPT = ("search_type", "target")
+
+
+def saved_page(page: Page) -> SavedPage:
+    """``page`` as the saved stages keep it (``SavedPage``)."""
+    if isinstance(page, SavedPage):
+        return page
+    context: dict[str, Any] = {key: page.context[key] for key in KEPT if key in page.context}
+    updated = (page.context.get("dates") or {}).get("updated")
+    if updated is not None:
+        context["dates"] = {"updated": updated}
+    return SavedPage(page.url, page.template, context)
+
+
+def slimmed(stages: Stages) -> Stages:
+    """``stages`` with their pages as ``SavedPage`` in the pages and in the trace's parts alike (one object
+    for both, as before: the parts not planned again give the next plan the very pages of the next state)."""
+    saved: dict[int, SavedPage] = {}
+
+    def slim(page: Page) -> SavedPage:
+        found = saved.get(id(page))
+        if found is None:
+            found = saved[id(page)] = saved_page(page)
+        return found
+
+    pages = {path: slim(page) for path, page in stages.pages.items()}
+    trace = stages.trace
+    if trace is not None:
+        trace = replace(trace, parts={key: [slim(page) for page in part] for key, part in trace.parts.items()})
+    return replace(stages, pages=pages, trace=trace)
 
 
 def pickled_name() -> str:
@@ -43,9 +90,10 @@ def pickle_stages(root: Path, stages: Stages) -> str | None:
     search index was carried over rather than made (the next build could not index the same pages)."""
     if not stages.searchable:
         return None
+    kept = slimmed(stages)
 
     def dump(file: BinaryIO) -> None:
-        pickle.dump(stages, file, protocol=pickle.HIGHEST_PROTOCOL)
+        pickle.dump(kept, file, protocol=pickle.HIGHEST_PROTOCOL)
 
     # a read-only checkout, a full disk, an odd cache: the full build every time, slower, never wrong
     return pickled_name() if write_cached(root, pickled_name(), dump) else None
