@@ -201,6 +201,69 @@ def test_a_file_saved_during_the_build_is_redone_by_the_next(tmp_path: Path) -> 
                                   "index.html").read_text(encoding="utf-8")
 
 
+def saved_stages(root: Path) -> object:
+    """The stages the last command-line build saved (their header line skipped)."""
+    import pickle
+
+    with (root / ".chronicle-cache" / "stages.pickle").open("rb") as file:
+        file.readline()
+        return pickle.load(file)
+
+
+def test_an_edit_from_the_saved_state_rewrites_only_the_files_whose_bytes_change(tmp_path: Path) -> None:
+    """The saved stages keep of each page what the next edit reads of it (its date for the sitemap, a
+    redirect's target, whether it is searchable), not what it shows: the edit renders again every page of
+    the parts it plans again, and rewrites, and counts, only those whose bytes differ."""
+    from chronicle.incremental import Stages
+    from chronicle.urls import output_path
+
+    root = make_project(tmp_path)
+    assert build(root).startswith(BUILT)
+    stages = saved_stages(root)
+    assert isinstance(stages, Stages) and stages.trace is not None
+    assert all(set(page.context) <= {"search_type", "target", "dates"} for page in stages.pages.values())
+    parts = [page for part in stages.trace.parts.values() for page in part]
+    assert len(parts) == len(stages.pages) - 1 and all(stages.pages[output_path(page.url)] is page for page in parts), \
+        "the parts not planned again give the next state the very pages it keeps (all but the sitemap's)"
+    before = tree(root / "site")
+    event = root / "content" / "events" / "2022-02-18-appel-austin-choigou.yaml"
+    event.write_text(event.read_text(encoding="utf-8").replace("Dernier entretien", "Ultime entretien"),
+                     encoding="utf-8")
+    output = build(root)
+    assert output.startswith(UPDATED), output
+    after = tree(root / "site")
+    differing = {path for path in before.keys() | after.keys()
+                 if not path.startswith("pagefind/") and before.get(path) != after.get(path)}
+    found = re.search(r"(\d+) fichiers? réécrits?", output)
+    assert differing and found and int(found.group(1)) == len(differing), (output, sorted(differing))
+    assert after == clean_build(root, tmp_path)
+
+
+def test_an_edit_from_the_saved_state_keeps_every_pages_date_in_the_sitemap(tmp_path: Path) -> None:
+    """In a repository (each page dated by its history), an edit from the saved stages gives the sitemap
+    the date of every page, those of the parts not planned again included, as a full build does."""
+    root = make_project(tmp_path)
+    for name in ("schema", "templates", "static"):  # the repository's own files, not links out of it
+        if (root / name).is_symlink():
+            (root / name).unlink()
+            shutil.copytree(REPO / name, root / name)
+    env = {**os.environ, "GIT_CONFIG_NOSYSTEM": "1", "GIT_CONFIG_GLOBAL": os.devnull,
+           "GIT_AUTHOR_NAME": "Rédaction", "GIT_AUTHOR_EMAIL": "redaction@canaux.invalid",
+           "GIT_COMMITTER_NAME": "Rédaction", "GIT_COMMITTER_EMAIL": "redaction@canaux.invalid",
+           "GIT_AUTHOR_DATE": "2024-03-03T10:00:00+01:00", "GIT_COMMITTER_DATE": "2024-03-03T10:00:00+01:00"}
+    for command in (["init", "-q", "-b", "main"], ["add", "-A"], ["commit", "-q", "-m", "Publication"]):
+        subprocess.run(["git", *command], cwd=root, env=env, capture_output=True, check=True)
+    assert build(root).startswith(BUILT)
+    assert "<lastmod>2024-03-03" in (root / "site" / "sitemap.xml").read_text(encoding="utf-8")
+    event = root / "content" / "events" / "2022-02-18-appel-austin-choigou.yaml"
+    event.write_text(event.read_text(encoding="utf-8").replace("Dernier entretien", "Ultime entretien"),
+                     encoding="utf-8")
+    assert build(root).startswith(UPDATED)
+    updated = tree(root / "site")
+    assert build(root, "--force").startswith(BUILT)
+    assert updated == tree(root / "site")
+
+
 @pytest.mark.parametrize("damage", ["garbage", "cut", "site-replaced"])
 def test_a_damaged_or_stale_saved_state_means_a_full_build(tmp_path: Path, damage: str) -> None:
     root = make_project(tmp_path)
