@@ -51,6 +51,27 @@ class Trace:
     caches: Caches
     # Every cell some part read, by name (those of parts since dropped too: comparing them costs, never misleads).
     cells: dict[str, set[Cell]] = field(default_factory=dict)
+    # The parts that read each cell, or read it once (``readers``); shared by the traces that follow, and only
+    # grown, like ``cells``: a part too many is planned again for nothing, none is missed.
+    index: dict[Cell, set[Any]] | None = None
+
+    def readers(self) -> dict[Cell, set[Any]]:
+        """The parts that read each cell (some that no longer do among them), made once for this trace and
+        those that follow it (263,000 cells at 10,000 events: ``serve`` makes it while the editor reads)."""
+        if self.index is None:
+            index: dict[Cell, set[Any]] = {}
+            for key, cells in self.reads.items():
+                for cell in cells:
+                    found = index.get(cell)
+                    if found is None:
+                        index[cell] = {key}
+                    else:
+                        found.add(key)
+            self.index = index
+        return self.index
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {**self.__dict__, "index": None}  # made again when needed: smaller to save than to remake
 
 
 PartPlanner = Callable[[Any, Chronology, Facts, Config], list[Any]]
@@ -60,14 +81,16 @@ def plan_traced(inputs: Inputs, keys: list[Any], plan_part: PartPlanner,
                 previous: Trace | None = None) -> tuple[Trace, list[Any]]:
     """Plan the parts ``keys`` with ``plan_part`` through recording views of ``inputs``: those whose reads
     changed since ``previous`` (a part absent from it, every part without it); the trace, and the parts
-    planned. ``previous`` is left as it was (an edit that fails leaves the last run's trace)."""
+    planned. ``previous`` is left as it was (an edit that fails leaves the last run's trace), but for what
+    it shares with the new trace and only grows (``cells``, ``index``)."""
     if previous is None:
-        todo, reads, parts, caches, cells = list(keys), {}, {}, Caches(), {}
+        todo, reads, parts, caches, cells, index = list(keys), {}, {}, Caches(), {}, None
     else:
         changed = Comparison(previous.inputs, inputs).changed(previous.cells)
-        todo = [key for key in keys if key not in previous.reads or not previous.reads[key].isdisjoint(changed)]
-        reads = {key: previous.reads[key] for key in keys if key in previous.reads}
-        parts = {key: previous.parts[key] for key in keys if key in previous.parts}
+        index = previous.readers()
+        again = set().union(*(index.get(cell, ()) for cell in changed))
+        todo = [key for key in keys if key in again or key not in previous.reads]
+        reads, parts = kept_parts(previous, keys)
         caches, cells = previous.caches.kept(changed), previous.cells  # cells only grow: shared, harmlessly
     recorder = Recorder()
     chronology = TracedChronology(inputs.chronology, recorder, caches)
@@ -76,10 +99,23 @@ def plan_traced(inputs: Inputs, keys: list[Any], plan_part: PartPlanner,
     for key in todo:
         recorder.cells = {("config",)}  # every page shows the settings
         parts[key] = plan_part(key, chronology, facts, config)
-        reads[key] = frozenset(recorder.cells)
-    for cell in set().union(*(reads[key] for key in todo)):
-        cells.setdefault(cell[0], set()).add(cell)
-    return Trace(inputs, reads, {key: parts[key] for key in keys}, caches, cells), todo
+        read, before = frozenset(recorder.cells), reads.get(key)
+        reads[key] = read
+        for cell in read if before is None else read - before:  # a part's new cells; most it read before
+            cells.setdefault(cell[0], set()).add(cell)
+            if index is not None:
+                index.setdefault(cell, set()).add(key)
+    return Trace(inputs, reads, parts, caches, cells, index), todo
+
+
+def kept_parts(previous: Trace, keys: list[Any]) -> tuple[dict[Any, frozenset[Cell]], dict[Any, list[Any]]]:
+    """The reads and the pages of ``previous``'s parts that are still among ``keys``, in their order (copies:
+    the planned parts replace theirs in place, a new part's go last unless ``keys`` put them elsewhere)."""
+    if list(previous.parts) == keys:  # the same parts in the same order (an edit moving no record): copied whole
+        return dict(previous.reads), dict(previous.parts)
+    reads = {key: previous.reads.get(key) for key in keys}  # None: a new part, planned in place
+    parts = {key: previous.parts.get(key) for key in keys}
+    return reads, parts  # type: ignore[return-value]  # every None is replaced as its part is planned
 
 
 class Comparison:

@@ -276,6 +276,8 @@ def write_all(edit: Edit, root: Path, out_dir: Path, state: BuildState, started:
     environment = state.templates(root, edit.templates)  # made and compiled now, not as the next edit is shown
     for name in environment.list_templates():
         environment.get_template(name)
+    if edit.plan.trace is not None:
+        edit.plan.trace.readers()  # likewise (0.1 s at 10,000 events)
     if reuse_search:
         search_lags(state, out_dir)
 

@@ -132,6 +132,28 @@ def test_the_reads_of_an_events_page_are_its_own(template: Path) -> None:
     assert ("events",) not in reads and ("claim_checks",) not in reads
 
 
+def test_the_index_of_readers_holds_every_read_of_every_part(template: Path, tmp_path: Path) -> None:
+    """After edits that add, move and rename records, each cell a part reads leads back to that part in the
+    index an edit finds the parts to plan again by (``Trace.readers``); the saved trace leaves it out and
+    makes it again from its reads."""
+    root = tmp_path / "project"
+    shutil.copytree(template, root)
+    plan = planned(root)
+    for step, (kind, number) in enumerate([("text", 2), ("new", 1), ("date", 3), ("rename", 5), ("actor", 1)]):
+        apply(root, kind, number, "mot", step)
+        plan = planned(root, plan)
+        assert plan.trace is not None
+        index = plan.trace.readers()
+        missing = [(key, cell) for key, cells in plan.trace.reads.items() for cell in cells
+                   if key not in index.get(cell, ())]
+        assert not missing, f"{kind}: reads the index does not lead back to: {missing[:3]}"
+    saved = pickle.loads(pickle.dumps(plan.trace))
+    assert saved.index is None
+    remade = saved.readers()
+    assert remade == {cell: {key for key, cells in saved.reads.items() if cell in cells} for cell in remade}
+    assert set(remade) == {cell for cells in saved.reads.values() for cell in cells}
+
+
 @pytest.fixture(scope="module")
 def thousand(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The synthetic chronology of the benchmarks, 1,000 events."""
