@@ -93,6 +93,17 @@ def safe_relative(path: str) -> PurePosixPath:
     return pure
 
 
+def relative_parts(path: str) -> tuple[str, ...]:
+    """``safe_relative(path).parts``, without making a path object for a plain one (no empty, ``.`` or
+    ``..`` part, no backslash, no NUL: its parts are its pieces between slashes), the others through
+    ``safe_relative``, which refuses them or reads them as it always did (a build checks 34,000 paths
+    at 10,000 events, some twice)."""
+    parts = path.split("/")
+    if "" in parts or "." in parts or ".." in parts or "\\" in path or "\x00" in path:
+        return safe_relative(path).parts
+    return tuple(parts)
+
+
 def make_folders(paths: Iterable[str], directory: Path) -> None:
     """Check that every path of ``paths`` stays under ``directory``, then make their folders, in sorted order.
 
@@ -100,7 +111,7 @@ def make_folders(paths: Iterable[str], directory: Path) -> None:
     run even where a folder lists its entries in the order they were made (tmpfs): Pagefind
     numbers the pages in the order it finds them.
     """
-    folders = {safe_relative(path).parts[:-1] for path in paths}
+    folders = {relative_parts(path)[:-1] for path in paths}
     folders |= {parts[:end] for parts in folders for end in range(1, len(parts))}  # their parents
     for parts in sorted(folders):  # each after its parent, siblings by name
         if parts:
@@ -176,9 +187,16 @@ def replace_file(directory: Path, path: str, data: bytes) -> None:
 
 def write_tree(files: Mapping[str, bytes], directory: Path) -> None:
     """Write ``files`` ({relative path: bytes}) under ``directory``, in sorted order."""
-    make_folders(files, directory)
+    make_folders(files, directory)  # every path checked
     for path in sorted(files):
-        directory.joinpath(*safe_relative(path).parts).write_bytes(files[path])
+        write_file(os.path.join(directory, *relative_parts(path)), files[path])
+
+
+def write_file(path: str, data: bytes) -> None:
+    """``data`` written at ``path`` (no path object made: 20,000 data files at 10,000 events, their paths
+    checked by ``make_folders``; with ``relative_parts``, 0.44 -> 0.23 s of CPU for them all)."""
+    with open(path, "wb") as file:
+        file.write(data)
 
 
 class SiteFiles(Mapping[str, bytes]):

@@ -63,6 +63,7 @@ def test_failure_in_the_middle_of_writing_leaves_the_old_site(site: Path, after:
         return real(self, data)
 
     monkeypatch.setattr(Path, "write_bytes", failing)
+    monkeypatch.setattr(write, "write_file", lambda path, data: failing(Path(path), data))
     with pytest.raises(OSError):
         write_site(NEW, site)
     assert tree(site) == OLD
@@ -162,6 +163,7 @@ def test_sigterm_while_writing_unwinds_and_the_handler_comes_back(site: Path,
         return real(self, data)
 
     monkeypatch.setattr(Path, "write_bytes", signalling)
+    monkeypatch.setattr(write, "write_file", lambda path, data: signalling(Path(path), data))
     with pytest.raises(Terminated):
         write_site(NEW, site)
     assert tree(site) == OLD and leftovers(site.parent) == []

@@ -26,7 +26,7 @@ from chronicle.dates import MONTHS_FR, DateError, parse_edtf
 from chronicle.load import FOLDERS, RawRecord, parse_record, valid_id
 from chronicle.pipeline import build_files
 from chronicle.problems import ContentError
-from chronicle.write import UnsafePathError, safe_relative
+from chronicle.write import UnsafePathError, relative_parts, safe_relative
 from tests.conftest import FIXTURE, copy_inputs
 from tests.test_output_scan import export_validator, scan_feed, scan_html
 
@@ -125,6 +125,23 @@ def test_the_writer_refuses_every_path_outside_the_site(path: str) -> None:
     site = Path("/site")
     assert (site / relative).resolve().is_relative_to(site) and (site / relative).resolve() != site
     assert "\x00" not in path and "\\" not in path and ".." not in PurePosixPath(path).parts
+
+
+@settings(max_examples=1000)
+@given(st.lists(st.sampled_from(["..", ".", "", "a", "b.html", "\\", "..\\x", "/", "\x00", "C:", "~", " ", "//"]),
+                max_size=6).map("/".join) | st.text(max_size=30))
+def test_the_writer_reads_a_plain_path_as_the_path_object_does(path: str) -> None:
+    """``relative_parts`` (no path object for a plain path) refuses what ``safe_relative`` refuses, and
+    gives the same parts for the rest."""
+    try:
+        expected: tuple[str, ...] | str = safe_relative(path).parts
+    except UnsafePathError:
+        expected = "refused"
+    try:
+        parts: tuple[str, ...] | str = relative_parts(path)
+    except UnsafePathError:
+        parts = "refused"
+    assert parts == expected
 
 
 # --- dates --------------------------------------------------------------------------------
