@@ -3,7 +3,8 @@
 A part of the site (``plan.plan_keys``: an event's page, an actor's pages, a year's...) is planned
 through recording views of them (``TracedChronology``, ``TracedFacts``, a ``TracedHistory`` in the
 settings): every lookup leaves a *cell* in the part's reads, ``("actors", id)`` for
-``chronology.actors[id]``, ``("actors", KEYS)`` for a walk through their ids, ``("actors", ALL)``
+``chronology.actors[id]`` (``("actors", id, "name")`` for a field of the record, ``RecordView``),
+``("actors", KEYS)`` for a walk through their ids, ``("actors", ALL)``
 through the records, ``("by_year.len", 2022)`` for a count of a year's events,
 ``("neighbours", id, channel)`` for ``chronology.neighbours(id, channel)``, ``("events",)`` for the
 whole sequence of events, ``("config",)`` for the settings but the dates of the files. A cell's
@@ -34,6 +35,8 @@ Cell = tuple[Any, ...]
 CHRONOLOGY_MAPS = ("actors", "channels", "sources", "claims", "by_actor", "by_channel", "by_source", "by_year",
                    "by_party", "positions")
 SEQUENCES = frozenset({"by_actor", "by_channel", "by_source", "by_year"})  # mappings of events, counted apart
+RECORDS = frozenset({"actors", "channels", "sources", "claims"})  # mappings of records, read by field
+PRESENT = "*present"  # the field of a cell holding whether a record exists (no field is named so)
 FACTS_MAPS = ("silences", "statuses", "passages", "contacts", "claims_of_event", "claims_of_channel", "split_sources")
 
 
@@ -112,6 +115,53 @@ class TracedSequence(Sequence[Any]):
         return other + self._data
 
 
+class RecordView:
+    """A record of the model (an actor, a channel, a source, a claim) read field by field: each field read
+    leaves ``(name, id, field)``, so that a page showing an actor's name is not planned again when its
+    description changes. Anything else done with the record itself (a comparison, a hash, a copy) reads
+    the whole of it, ``(name, id)``; plan code hands fields over, never the record (``test_reads``)."""
+
+    __slots__ = ("_cell", "_record", "_recorder")
+
+    def __init__(self, record: Any, cell: Cell, recorder: Recorder) -> None:
+        object.__setattr__(self, "_record", record)
+        object.__setattr__(self, "_cell", cell)
+        object.__setattr__(self, "_recorder", recorder)
+
+    def __getattr__(self, field: str) -> Any:  # called only for the record's own names, not the slots'
+        self._recorder.cells.add((*self._cell, field))
+        return getattr(self._record, field)
+
+    def __setattr__(self, field: str, value: Any) -> None:
+        raise AttributeError(f"{field}: a record of the model is read only")
+
+    def whole(self) -> Any:
+        """The record itself, read whole."""
+        self._recorder.cells.add(self._cell)
+        return self._record
+
+    @property  # type: ignore[misc]
+    def __class__(self) -> type:  # type: ignore[override]  # isinstance sees the record's class
+        return type(self._record)
+
+    def __eq__(self, other: object) -> bool:
+        return bool(self.whole() == (other.whole() if isinstance(other, RecordView) else other))
+
+    def __hash__(self) -> int:
+        return hash(self.whole())
+
+    def __repr__(self) -> str:
+        return repr(self.whole())
+
+    def __reduce__(self) -> Any:  # pickled as the record (what a stale copy would be anyway)
+        return (_identity, (self.whole(),))
+
+
+def _identity(value: Any) -> Any:
+    """``value``: how a ``RecordView`` is unpickled."""
+    return value
+
+
 class TracedMapping(Mapping[Any, Any]):
     """A read-only mapping that records ``(name, key)`` for each key looked up, ``(name, KEYS)`` for a
     walk through its keys or their count and ``(name, ALL)`` for a walk through its values."""
@@ -122,19 +172,29 @@ class TracedMapping(Mapping[Any, Any]):
         self._data, self._name, self._recorder = data, name, recorder
 
     def __getitem__(self, key: Any) -> Any:
-        if self._name in SEQUENCES and key in self._data:
-            return TracedSequence(self._data[key], (self._name, key), (f"{self._name}.len", key), self._recorder)
+        if key in self._data:
+            return self._found(key)
         self._recorder.cells.add((self._name, key))
         return self._data[key]
 
     def get(self, key: Any, default: Any = None) -> Any:
-        if self._name in SEQUENCES and key in self._data:
-            return TracedSequence(self._data[key], (self._name, key), (f"{self._name}.len", key), self._recorder)
+        if key in self._data:
+            return self._found(key)
         self._recorder.cells.add((self._name, key))
-        return self._data.get(key, default)
+        return default
+
+    def _found(self, key: Any) -> Any:
+        """The value of ``key`` (present), as recorded views of a sequence or a record when it is one."""
+        if self._name in SEQUENCES:
+            return TracedSequence(self._data[key], (self._name, key), (f"{self._name}.len", key), self._recorder)
+        if self._name in RECORDS:
+            self._recorder.cells.add((self._name, key, PRESENT))
+            return RecordView(self._data[key], (self._name, key), self._recorder)
+        self._recorder.cells.add((self._name, key))
+        return self._data[key]
 
     def __contains__(self, key: object) -> bool:
-        self._recorder.cells.add((self._name, key))
+        self._recorder.cells.add((self._name, key, PRESENT) if self._name in RECORDS else (self._name, key))
         return key in self._data
 
     def __iter__(self) -> Iterator[Any]:
@@ -150,10 +210,15 @@ class TracedMapping(Mapping[Any, Any]):
         return self._data.keys()
 
     def values(self) -> Any:
+        if self._name in RECORDS:  # the records' ids, then each record's fields as read
+            self._recorder.cells.add((self._name, KEYS))
+            return [RecordView(value, (self._name, key), self._recorder) for key, value in self._data.items()]
         self._recorder.cells.add((self._name, ALL))
         return self._data.values()
 
     def items(self) -> Any:
+        if self._name in RECORDS:
+            return list(zip(self.keys(), self.values(), strict=True))
         self._recorder.cells.add((self._name, ALL))
         return self._data.items()
 

@@ -22,6 +22,7 @@ from chronicle.reads import (
     FACTS_MAPS,
     KEYS,
     MISSING,
+    PRESENT,
     SEQUENCES,
     Caches,
     Cell,
@@ -213,13 +214,19 @@ def same(a: Any, b: Any) -> bool:
 
 
 def _mapping_value(inputs: Inputs, cell: Cell) -> Any:
-    """A cell of a mapping of the model or the facts: a record, a sequence, a count, or all of it."""
-    name, key = cell
+    """A cell of a mapping of the model or the facts: a record or one of its fields, a sequence, a count, or
+    all of it."""
+    name, key, *field = cell
     if name.endswith(".len"):
         return len(getattr(inputs.chronology, name.removesuffix(".len")).get(key, ()))
     mapping = getattr(inputs.facts if name in FACTS_MAPS else inputs.chronology, name)
     if key == ALL:
         return list(mapping.items())
+    if field:  # a record's field (``reads.RecordView``), or whether it exists
+        record = mapping.get(key, MISSING)
+        if field[0] == PRESENT:
+            return record is not MISSING
+        return MISSING if record is MISSING else getattr(record, field[0])
     return list(mapping) if key == KEYS else mapping.get(key, MISSING)
 
 

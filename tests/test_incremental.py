@@ -80,6 +80,11 @@ def apply(root: Path, kind: str, number: int, words: str, step: int) -> None:
         replace_line(pick(content / f"{kind}s", number), "name", quoted(words))
     elif kind == "source":
         replace_line(pick(content / "sources", number), "title", quoted(words))
+    elif kind == "describe":  # an actor's or a channel's description and an actor's aliases (read by field)
+        record = pick(content / ("actors" if number % 2 else "channels"), number)
+        text = re.sub(r"(?m)^description:.*\n", "", record.read_text(encoding="utf-8"))
+        text = re.sub(r"(?m)^aliases: \[(.*)\]$", rf"aliases: [\1, {quoted(f'{words} {step}')}]", text, count=1)
+        record.write_text(text + f"description: {quoted(words)}\n", encoding="utf-8")
     elif kind == "claim":
         claim = pick(content / "claims", number)
         text = claim.read_text(encoding="utf-8")

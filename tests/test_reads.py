@@ -7,7 +7,7 @@ import pickle
 import shutil
 import sys
 from collections.abc import Callable
-from dataclasses import fields, replace
+from dataclasses import fields, is_dataclass, replace
 from pathlib import Path
 
 import pytest
@@ -29,6 +29,7 @@ from chronicle.reads import (
     FACTS_MAPS,
     KEYS,
     Recorder,
+    RecordView,
     TracedChronology,
     TracedFacts,
     TracedMapping,
@@ -39,7 +40,7 @@ from tests.test_cache import BUILT, UPDATED, build
 from tests.test_incremental import WORDS, apply, replace_line
 
 # The edits that reach the plan (a template does not; a broken file stops before it).
-KINDS = ("text", "date", "new", "delete", "rename", "actor", "channel", "source", "claim", "site")
+KINDS = ("text", "date", "new", "delete", "rename", "actor", "channel", "source", "claim", "site", "describe")
 EDITS = st.lists(st.tuples(st.sampled_from(KINDS), st.integers(0, 50), WORDS), min_size=1, max_size=6)
 
 
@@ -120,6 +121,45 @@ def test_every_part_that_shows_a_changed_name_is_planned_again(template: Path, k
     assert showing, "the name shows somewhere"
     assert showing <= set(todo), "every part showing the new name was planned again"
     assert len(todo) < len(trace.parts), "not every part"
+
+
+@pytest.mark.parametrize(("kind", "record_id"), [("actor", "lloyd-austin"), ("channel", "austin-choigou")])
+def test_a_description_edit_plans_again_only_the_records_own_parts(template: Path, kind: str,
+                                                                    record_id: str) -> None:
+    """An actor's or a channel's description changed in the model alone: the pages that show only its name
+    (its events', the home page, the other records') read the name, not the description, and are kept; only
+    its own page and the index of its kind (which shows the descriptions) are planned again, as in a full plan."""
+    config, chronology, located = model(template)
+    facts = derive_facts(chronology, located)
+    config = replace(config, history=planned(template).config.history)
+    trace, _ = plan_traced(Inputs(chronology, facts, config), plan_keys(chronology), plan_part)
+    records = getattr(chronology, f"{kind}s")
+    described = replace(records[record_id], description="Une description changée à dessein.")
+    changed = replace(chronology, **{f"{kind}s": {**records, record_id: described}}, summaries={})
+    again, todo = plan_traced(Inputs(changed, derive_facts(changed, located), config), plan_keys(changed),
+                              plan_part, trace)
+    assert set(todo) == {(kind, record_id), (f"{kind}s", "")}
+    fresh, _ = plan_traced(Inputs(replace(changed, summaries={}), derive_facts(changed, located), config),
+                           plan_keys(changed), plan_part)
+    assert again.parts == fresh.parts
+
+
+def test_no_page_holds_a_record_read_field_by_field(template: Path) -> None:
+    """Plan code hands a record's fields to the pages, never the recording view of the record: a page
+    holding one would be rendered from fields no part's reads hold (and go stale after an edit)."""
+    trace = planned(template).trace
+    assert trace is not None
+
+    def views(value: object) -> int:
+        if isinstance(value, dict):
+            return sum(views(v) for v in (*value.keys(), *value.values()))
+        if isinstance(value, list | tuple | set | frozenset):
+            return sum(views(v) for v in value)
+        if type(value) is RecordView:
+            return 1
+        return views(vars(value)) if is_dataclass(value) and not isinstance(value, type) else 0
+
+    assert sum(views(page.context) for pages in trace.parts.values() for page in pages) == 0
 
 
 def test_the_reads_of_an_events_page_are_its_own(template: Path) -> None:
