@@ -5,7 +5,8 @@
 Generates the synthetic chronology (bench/generate.py) in a folder of its own unless it exists,
 plans it once through the incremental path (``incremental.plan_edit``, the plan's reads recorded),
 then makes the edits ``bench/run.py`` times (a word of a summary, a date, a new event, its deletion)
-and an actor's and a channel's description, each undone after (the undoing measured too). For each:
+an actor's and a channel's description, an actor's alias and name, a source's title and text and a
+claim's note, each undone after (the undoing measured too). For each:
 the pages whose plan differs (which ``serve`` renders again), by folder, and the parts planned
 again (``Plan.planned``). Then the CPU seconds of one full plan (``plan.plan_pages``, best of 3).
 """
@@ -69,6 +70,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--events", type=int, default=10000)
     parser.add_argument("--dir", type=Path, default=Path(tempfile.gettempdir()))
+    parser.add_argument("--only", nargs="*", help="the edits to make (their names), all without it")
     args = parser.parse_args()
     root = args.dir / f"chronicle-reach-{args.events}"
     if not (root / "content").is_dir():
@@ -76,14 +78,25 @@ def main() -> None:
     stages = plan_edit(None, root, None).stages(frozenset())
     actor = sorted((root / "content" / "actors").glob("*.yaml"))[5]
     channel = sorted((root / "content" / "channels").glob("*.yaml"))[0]
+    source = sorted((root / "content" / "sources").glob("*.yaml"))[3]
+    claim = sorted((root / "content" / "claims").glob("*.yaml"))[5]
+    text = source.with_suffix(".txt")
     edits: list[tuple[str, Callable[[], object]]] = [
         ("text", lambda: edit_event(root, 1)),
         ("date", lambda: move_event(root, 1)),
         ("new event", lambda: add_event(root, 1)),
         ("actor description", replace_once(actor, "description: ", "description: Le ")),
         ("channel description", replace_once(channel, "description: ", "description: Le ")),
+        ("actor alias", replace_once(actor, "aliases: [", "aliases: [Autre nom, ")),
+        ("actor name", replace_once(actor, "name: ", "name: Le ")),
+        ("source title", replace_once(source, "title: ", "title: Le ")),
+        ("source text", lambda: text.write_text(text.read_text(encoding="utf-8").rstrip() + " Fin.\n",
+                                                 encoding="utf-8")),
+        ("claim note", replace_once(claim, "source: ", "note: Une note.\nsource: ")),
     ]
     for name, make in edits:
+        if args.only and name not in args.only:
+            continue
         before = snapshot(root)
         make()
         stages = reach(stages, root, name)

@@ -166,10 +166,11 @@ class TracedMapping(Mapping[Any, Any]):
     """A read-only mapping that records ``(name, key)`` for each key looked up, ``(name, KEYS)`` for a
     walk through its keys or their count and ``(name, ALL)`` for a walk through its values."""
 
-    __slots__ = ("_data", "_name", "_recorder")
+    __slots__ = ("_data", "_name", "_recorder", "_views")
 
     def __init__(self, data: Mapping[Any, Any], name: str, recorder: Recorder) -> None:
         self._data, self._name, self._recorder = data, name, recorder
+        self._views: dict[Any, RecordView] = {}  # one view a record: it records into whichever part is planned
 
     def __getitem__(self, key: Any) -> Any:
         if key in self._data:
@@ -189,9 +190,16 @@ class TracedMapping(Mapping[Any, Any]):
             return TracedSequence(self._data[key], (self._name, key), (f"{self._name}.len", key), self._recorder)
         if self._name in RECORDS:
             self._recorder.cells.add((self._name, key, PRESENT))
-            return RecordView(self._data[key], (self._name, key), self._recorder)
+            return self._view(key, self._data[key])
         self._recorder.cells.add((self._name, key))
         return self._data[key]
+
+    def _view(self, key: Any, record: Any) -> RecordView:
+        """The recording view of the record ``key``, made once."""
+        view = self._views.get(key)
+        if view is None:
+            view = self._views[key] = RecordView(record, (self._name, key), self._recorder)
+        return view
 
     def __contains__(self, key: object) -> bool:
         self._recorder.cells.add((self._name, key, PRESENT) if self._name in RECORDS else (self._name, key))
@@ -212,7 +220,7 @@ class TracedMapping(Mapping[Any, Any]):
     def values(self) -> Any:
         if self._name in RECORDS:  # the records' ids, then each record's fields as read
             self._recorder.cells.add((self._name, KEYS))
-            return [RecordView(value, (self._name, key), self._recorder) for key, value in self._data.items()]
+            return [self._view(key, value) for key, value in self._data.items()]
         self._recorder.cells.add((self._name, ALL))
         return self._data.values()
 
