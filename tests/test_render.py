@@ -56,7 +56,7 @@ ESCAPING = {
 }
 
 
-@settings(max_examples=300)
+@settings(max_examples=300, deadline=None)  # no timing: a loaded machine may take longer
 @given(st.text(alphabet="a<>&'\"é b"), st.integers())
 def test_the_environment_escapes_what_templates_write_as_jinja_does(text: str, number: int) -> None:
     """``escape_text`` writes a str escaped without making it ``Markup``: blocks, macros, ``set`` blocks, includes,
