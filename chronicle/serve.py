@@ -36,6 +36,7 @@ EXPORTS_PAUSE = 1.0   # seconds
 SEARCH_PAUSE = 2.0    # seconds without a build before the preview's search index is made again
 WATCH_TICK = 200      # ms: how often the watcher checks that it should stop
 WATCH_RETRY = (0.5, 1.0, 2.0, 4.0)  # seconds before the watcher is started again, after each failure in a row
+RELEASE_PAUSE = 0.5  # seconds after an edit is shown before the stages it replaced are let go (``release_later``)
 def restarted(timer: threading.Timer | None, seconds: float, action: Callable[[], None]) -> threading.Timer:
     """A timer calling ``action`` in ``seconds`` (a daemon: it never holds ``serve`` back), ``timer`` cancelled."""
     if timer:
@@ -207,6 +208,17 @@ class BuildState:
             return self.version
 
 
+def release_later(stages: Stages | None) -> None:
+    """Let ``stages`` (those an edit replaced) go ``RELEASE_PAUSE`` seconds on, in a thread of its own: freeing
+    them costs 0.02-0.06 s of CPU at 10,000 events (0.2 s after a full build), which held the interpreter just
+    as the browser, told of the edit, asked for the page (the home page waited 0.09 s after the first edit)."""
+    if stages is not None:
+        held = [stages]
+        timer = threading.Timer(RELEASE_PAUSE, held.clear)
+        timer.daemon = True
+        timer.start()
+
+
 def say(message: str) -> None:
     """A line on the terminal, where the editor watches the builds (values in it cannot break it: ``printable``)."""
     print(printable(message), file=sys.stderr, flush=True)
@@ -245,6 +257,7 @@ def rebuild(root: Path, out_dir: Path, state: BuildState, base_url: str | None =
                 write_all(edit, root, out_dir, state, started, reuse_search=state.version > 0)
             else:
                 write_partly(edit, stages, left, out_dir, state, started)
+            release_later(stages)
         except ContentError as error:
             state.stages = stages  # nothing was written: site/ holds them (or will, its pending pages written)
             for problem in error.problems:

@@ -247,3 +247,35 @@ def test_the_first_data_files_after_the_first_build_make_only_the_edited_events_
     state.exports.flush()
     assert made == [event.stem]
     settled_like_a_clean_build(root, out, state)
+
+
+def test_the_stages_an_edit_replaced_are_let_go_after_it_is_shown(tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """Freeing the last edit's stages is left to a thread of its own, ``RELEASE_PAUSE`` seconds after the edit
+    is shown (the browser is asking for the page then): they are still there when the edit is published,
+    then let go, not kept; a refused edit keeps them (``site/`` still holds them)."""
+    import weakref
+
+    root, out, state = first_build(tmp_path)
+    assert state.stages is not None
+    first = weakref.ref(state.stages)  # no reference of the test's own holds them
+    released = threading.Event()
+    weakref.finalize(state.stages, released.set)
+    monkeypatch.setattr(serve, "RELEASE_PAUSE", 3600.0)
+    replace_line(root / EVENT, "title", "Appel du 13 mai, corrigé")
+    rebuild(root, out, state)
+    assert state.stages is not None and state.stages is not first(), "the edit is shown"
+    assert not released.is_set(), "the stages it replaced not freed as it is shown"
+    second = weakref.ref(state.stages)
+    good = (root / EVENT).read_text(encoding="utf-8")
+    replace_line(root / EVENT, "date", "[non refermé")
+    rebuild(root, out, state)
+    assert state.problems and state.stages is second(), "a refused edit keeps the stages site/ holds"
+    monkeypatch.setattr(serve, "RELEASE_PAUSE", 0.0)
+    (root / EVENT).write_text(good.replace("corrigé", "corrigé encore"), encoding="utf-8")
+    gone = threading.Event()
+    weakref.finalize(state.stages, gone.set)
+    rebuild(root, out, state)
+    assert not state.problems
+    assert gone.wait(timeout=30), "the stages the edit replaced are let go"
+    state.settle()
