@@ -24,7 +24,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from generate import generate
-from run import REPO, free_port
+from run import REPO, edit_event_save, free_port
 
 Save = Callable[[], object]
 
@@ -52,6 +52,7 @@ def claim_event(claim: Path) -> str:
 # name: (the save of run ``run`` in ``content``, the page that shows it)
 Edit = Callable[[Path, int], tuple[Save, str]]
 EDITS: dict[str, Edit] = {
+    "event text": lambda c, run: (edit_event_save(c.parent, 2000 + run)[1], "/"),  # bench/run.py's, for scale
     "actor description": lambda c, run: (
         rewrite(first(c / "actors"), r"^(description: )(Mot \d+ )?", rf"\g<1>Mot {run} "),
         f"/acteurs/{first(c / 'actors').stem}/"),
@@ -73,19 +74,21 @@ EDITS: dict[str, Edit] = {
 }
 
 
-def round_trips(project: Path, runs: int, checkout: Path = REPO) -> dict[str, list[float]]:
+def round_trips(project: Path, runs: int, checkout: Path = REPO,
+                only: list[str] | None = None) -> dict[str, list[float]]:
     """Seconds from each save to the home page and the changed page served, by kind of edit (``serve`` of
     the Chronicle in ``checkout``)."""
     port = free_port()
     server = subprocess.Popen([sys.executable, str(checkout / "build.py"), "--root", str(project), "serve",
                                "--port", str(port)], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
-    figures: dict[str, list[float]] = {name: [] for name in EDITS}
+    edits = {name: edit for name, edit in EDITS.items() if not only or name in only}
+    figures: dict[str, list[float]] = {name: [] for name in edits}
     try:
         assert server.stdout is not None
         server.stdout.readline()  # "Site servi sur …" once the first build is done
         base = f"http://127.0.0.1:{port}"
         for run in range(runs):
-            for name, edit in EDITS.items():
+            for name, edit in edits.items():
                 time.sleep(1.5)  # past the deferred data files (``serve.EXPORTS_PAUSE``)
                 version = int(urllib.request.urlopen(f"{base}/__chronicle__/wait?v=-1", timeout=30).read())
                 save, page = edit(project / "content", run)
@@ -112,11 +115,12 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--dir", type=Path, default=Path(tempfile.gettempdir()))
     parser.add_argument("--checkout", type=Path, default=REPO, help="the Chronicle to serve with (this one)")
+    parser.add_argument("--only", nargs="*", help="the edits to time (their names), all without it")
     args = parser.parse_args()
     project = args.dir / f"chronicle-kinds-{args.events}"
     if not (project / "content").is_dir():
         generate(project, args.events)
-    for name, values in round_trips(project, args.runs, args.checkout).items():
+    for name, values in round_trips(project, args.runs, args.checkout, args.only).items():
         print(f"{name:20} median {statistics.median(values):.3f} s  ({', '.join(f'{v:.3f}' for v in values)})")
 
 
