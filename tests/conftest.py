@@ -10,7 +10,8 @@ import subprocess
 import sys
 import tempfile
 import textwrap
-from collections.abc import Iterable
+import threading
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import pytest
@@ -105,6 +106,20 @@ def tree(directory: Path) -> dict[str, bytes]:
     (``write.SITE_MARKER``: tests/test_security_paths.py looks for it)."""
     return {p.relative_to(directory).as_posix(): p.read_bytes() for p in sorted(directory.rglob("*"))
             if p.is_file() and p.relative_to(directory).as_posix() != SITE_MARKER}
+
+
+@pytest.fixture
+def no_timer_left() -> Iterator[None]:
+    """After the test, every timer still pending is cancelled and every one already running waited for:
+    ``serve``'s deferred data files (``EXPORTS_PAUSE``), search index and stages let go run in timers of
+    the test's process, and one left by a test fired during the next (whose patched ``export.event_data``
+    counted an event of the other project's)."""
+    yield
+    running = [thread for thread in threading.enumerate() if isinstance(thread, threading.Timer)]
+    for thread in running:
+        thread.cancel()
+        thread.join(timeout=120)
+    assert not any(thread.is_alive() for thread in running), "a timer of serve's still running 2 min after its test"
 
 
 @pytest.fixture

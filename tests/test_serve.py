@@ -23,6 +23,8 @@ from chronicle import preview, search, serve
 from chronicle.pipeline import build_site
 from tests.conftest import REPO, indexed_texts, make_project, tree
 
+pytestmark = pytest.mark.usefixtures("no_timer_left")  # a test's timers never fire in the next
+
 EVENT = "content/events/2022-05-13-appel-austin-choigou.yaml"
 PAGE = "evenements/2022-05-13-appel-austin-choigou/"
 TITLE = "Premier appel Austin–Choïgou depuis l'invasion"

@@ -27,6 +27,8 @@ from chronicle.serve import BuildState, rebuild
 from tests.conftest import make_project
 from tests.test_incremental import clean_build, replace_line, site_pages
 
+pytestmark = pytest.mark.usefixtures("no_timer_left")  # a test's timers never fire in the next
+
 EVENT = "content/events/2022-05-13-appel-austin-choigou.yaml"
 PAGE = "evenements/2022-05-13-appel-austin-choigou/"
 NEIGHBOUR = "content/events/2022-02-18-appel-austin-choigou.yaml"
