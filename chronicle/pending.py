@@ -74,6 +74,11 @@ class PendingPages:
                 replace_file(self.out_dir, path, body)
             return True
 
+    def holds(self, path: str) -> bool:
+        """Whether the page at ``path`` is one of this edit's, not written yet."""
+        with self.lock:
+            return path in self.pages
+
     def page(self, path: str) -> bytes | None:
         """The bytes of the pending page at ``path``, rendered now (and written, unless superseded); None
         when it is not pending (written already, or not one of this edit's)."""

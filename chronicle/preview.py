@@ -88,9 +88,9 @@ class Handler(SimpleHTTPRequestHandler):
         return True
 
     def do_HEAD(self) -> None:
-        """The headers of a file of the site, for this preview's own host only."""
-        if not self.refused():
-            super().do_HEAD()
+        """The headers ``do_GET`` would send, without the body: a page the last edit changed has its new
+        length before it is written (``sent_pending``), never the stale file's."""
+        self.do_GET()
 
     def do_GET(self) -> None:
         """Answer one request; a malformed one gets a 400, never a traceback."""
@@ -129,12 +129,17 @@ class Handler(SimpleHTTPRequestHandler):
         if self.sent_pending(parts.path, version):
             return
         target = Path(self.translate_path(parts.path))
+        if target.is_dir() and not parts.path.endswith("/"):  # the pages' links are relative to their folder
+            self.send_redirect(parts.path + "/" + (f"?{parts.query}" if parts.query else ""))
+            return
         if target.is_dir():
             target = target / "index.html"
         if target.suffix == ".html" and target.is_file():
             self.send_page(target.read_bytes(), version)
         elif not target.exists() and (self.directory_path / "404.html").is_file():
             self.send_page((self.directory_path / "404.html").read_bytes(), version, status=404)
+        elif self.command == "HEAD":
+            super().do_HEAD()
         else:
             super().do_GET()
 
@@ -146,6 +151,10 @@ class Handler(SimpleHTTPRequestHandler):
             return False
         relative = Path(self.translate_path(path)).relative_to(self.directory_path).as_posix()
         name = "index.html" if relative == "." else f"{relative}/index.html" if path.endswith("/") else relative
+        if not path.endswith("/") and pending.holds(f"{relative}/index.html"):
+            query = urlsplit(self.path).query  # as for a folder written already (``answer``): a new page's too
+            self.send_redirect(path + "/" + (f"?{query}" if query else ""))
+            return True
         try:
             body = pending.page(name)
         except OSError:
@@ -180,7 +189,16 @@ class Handler(SimpleHTTPRequestHandler):
         self.send_header("Content-Length", str(len(body)))
         self.send_header("Cache-Control", "no-store")
         self.end_headers()
-        self.wfile.write(body)
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
+    def send_redirect(self, location: str) -> None:
+        """A permanent redirect to ``location`` (a path of this site), as ``SimpleHTTPRequestHandler`` sends
+        for a folder asked for without its final ``/``."""
+        self.send_response(301)
+        self.send_header("Location", location)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
 
 
 def open_server(out_dir: Path, port: int, state: BuildState) -> ThreadingHTTPServer | None:

@@ -144,6 +144,50 @@ def test_a_changed_page_asked_for_at_once_is_rendered_on_demand(tmp_path: Path, 
         assert "<h1>Appel du 13 mai, corrigé</h1>" in get(address, PAGE)[1]
 
 
+def head(address: str, path: str) -> dict[str, str]:
+    """The headers of a HEAD request for ``path``."""
+    request = urllib.request.Request(address + path, method="HEAD")
+    with urllib.request.urlopen(request, timeout=TIMEOUT) as response:
+        assert response.read() == b"", "a HEAD answer has no body"
+        return dict(response.headers)
+
+
+def test_a_head_request_for_a_changed_page_has_its_new_headers(tmp_path: Path, held: Held) -> None:
+    """Before the page is written, a HEAD request is answered as the GET that follows, never with the stale
+    file's length."""
+    root, out, state = first_build(tmp_path)
+    with served(out, state) as address:
+        stale = int(head(address, PAGE)["Content-Length"])
+        replace_line(root / EVENT, "title", "Appel du 13 mai, corrigé puis relu")
+        rebuild(root, out, state)
+        assert "corrigé puis relu" not in on_disk(out, PAGE), "the background is held: nothing written yet"
+        length = int(head(address, PAGE)["Content-Length"])
+        status, page = get(address, PAGE)
+        assert status == 200 and "corrigé puis relu" in page
+        assert length == len(page.encode("utf-8")) != stale
+
+
+def test_a_new_page_asked_for_without_its_slash_is_sent_to_it_before_it_is_written(tmp_path: Path,
+                                                                                 held: Held) -> None:
+    """A folder written already is redirected to its address with a final ``/``; a new page not yet written,
+    the same, not a 404."""
+    root, out, state = first_build(tmp_path)
+    events = root / "content" / "events"
+    new = events / "2024-11-27-essai-tout-neuf.yaml"
+    new.write_text((events / f"{ALONE}.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    replace_line(new, "title", "Un essai tout neuf")
+    replace_line(new, "date", "2024-11-27")
+    with served(out, state) as address:
+        rebuild(root, out, state)
+        assert not state.problems, state.problems
+        assert not (out / "evenements" / new.stem).exists(), "the background is held: nothing written yet"
+        with urllib.request.urlopen(f"{address}evenements/{new.stem}?v=1", timeout=TIMEOUT) as response:
+            assert response.status == 200 and "Un essai tout neuf" in response.read().decode("utf-8")
+            assert response.geturl() == f"{address}evenements/{new.stem}/?v=1"
+        with urllib.request.urlopen(f"{address}evenements/{ALONE}", timeout=TIMEOUT) as response:
+            assert response.geturl() == f"{address}evenements/{ALONE}/", "as a folder written already"
+
+
 def test_a_deleted_page_404s_at_once(tmp_path: Path, held: Held) -> None:
     root, out, state = first_build(tmp_path)
     with served(out, state) as address:
