@@ -85,9 +85,11 @@ def templates_fingerprint(root: Path) -> str:
     return tree_fingerprint([root / "templates"])
 
 
-def plan_edit(stages: Stages | None, root: Path, base_url: str | None) -> Edit:
+def plan_edit(stages: Stages | None, root: Path, base_url: str | None, full_share: float = FULL_SHARE) -> Edit:
     """Run the stages up to the plan again and compare its pages with those of ``stages``; raises
-    ContentError with every problem, as a clean build does."""
+    ContentError with every problem, as a clean build does. Past ``full_share`` of the pages changed, the
+    edit renders every page as a clean build does (``Edit.full``; ``serve`` passes 1.0: it shows an edit
+    before its pages are written, however many)."""
     enabled = gc.isenabled()
     # The collector paused while the stages run (on in ``serve``): what they make either lives until the
     # next edit (frozen below) or has no cycle (none found after the bench's four edits: ``gc.collect()``
@@ -109,7 +111,7 @@ def plan_edit(stages: Stages | None, root: Path, base_url: str | None) -> Edit:
         return edit
     changed = [path for path, page in edit.pages.items() if (old := stages.pages.get(path)) is not page
                and old != page]  # the very page of a part not planned again: not compared
-    if len(changed) >= PARALLEL_MIN and len(changed) > FULL_SHARE * len(edit.pages):
+    if len(changed) >= PARALLEL_MIN and len(changed) > full_share * len(edit.pages):
         return edit  # rendered on every core, as a clean build does
     return replace(edit, changed=changed)
 

@@ -251,7 +251,7 @@ def rebuild(root: Path, out_dir: Path, state: BuildState, base_url: str | None =
         started = time.perf_counter()
         stages, state.stages = state.stages, None  # until site/ is known to hold the next ones
         try:
-            edit = plan_edit(stages, root, base_url)
+            edit = plan_edit(stages, root, base_url, full_share=1.0)  # shown first, however many pages changed
             left = state.stop_pending()  # superseded: nothing more of the last edit is written
             if stages is None or edit.full or left is None:
                 write_all(edit, root, out_dir, state, started, reuse_search=state.version > 0)
