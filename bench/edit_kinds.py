@@ -14,17 +14,14 @@ from __future__ import annotations
 import argparse
 import re
 import statistics
-import subprocess
 import sys
 import tempfile
-import time
-import urllib.request
 from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from generate import generate
-from run import REPO, edit_event_save, free_port
+from run import REPO, edit_event_save, round_trip, serving
 
 Save = Callable[[], object]
 
@@ -78,34 +75,15 @@ def round_trips(project: Path, runs: int, checkout: Path = REPO,
                 only: list[str] | None = None) -> dict[str, list[float]]:
     """Seconds from each save to the home page and the changed page served, by kind of edit (``serve`` of
     the Chronicle in ``checkout``)."""
-    port = free_port()
-    server = subprocess.Popen([sys.executable, str(checkout / "build.py"), "--root", str(project), "serve",
-                               "--port", str(port)], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
     edits = {name: edit for name, edit in EDITS.items() if not only or name in only}
     figures: dict[str, list[float]] = {name: [] for name in edits}
-    try:
-        assert server.stdout is not None
-        server.stdout.readline()  # "Site servi sur …" once the first build is done
-        base = f"http://127.0.0.1:{port}"
+    with serving(project, checkout) as base:
         for run in range(runs):
             for name, edit in edits.items():
-                time.sleep(1.5)  # past the deferred data files (``serve.EXPORTS_PAUSE``)
-                version = int(urllib.request.urlopen(f"{base}/__chronicle__/wait?v=-1", timeout=30).read())
                 save, page = edit(project / "content", run)
-                started = time.perf_counter()
-                save()
-                seen = version
-                while seen == version:  # the long poll answers unchanged after 25 s: wait again
-                    seen = int(urllib.request.urlopen(f"{base}/__chronicle__/wait?v={version}", timeout=120).read())
-                home = urllib.request.urlopen(f"{base}/", timeout=30).read()
-                urllib.request.urlopen(f"{base}{page}", timeout=30).read()
-                figures[name].append(time.perf_counter() - started)
-                assert b"probl\xc3\xa8me" not in home.lower(), f"{name}: the edit was refused"
+                figures[name].append(round_trip(base, save, ("/", page)))
                 print(f"{name:20} run {run}: {figures[name][-1]:.3f} s", flush=True)
-        return figures
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
+    return figures
 
 
 def main() -> None:

@@ -14,6 +14,7 @@ With --readme, the table is also written into bench/README.md, between its marke
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import re
@@ -26,7 +27,7 @@ import sys
 import tempfile
 import time
 import urllib.request
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -38,15 +39,17 @@ sys.path.insert(0, str(REPO))
 from chronicle.search import ALLOCATOR  # noqa: E402  the same allocator settings as the build's Pagefind
 
 
-def timed(command: list[str], cwd: Path) -> tuple[float, float]:
-    """Wall seconds and peak memory (MB) of one process run to completion."""
+def timed(command: list[str], cwd: Path) -> tuple[float, float, float]:
+    """Wall seconds, CPU seconds (user + system of it and every process it started, which another job on
+    the machine moves less than the wall time) and peak memory (MB, of its largest process) of one process
+    run to completion."""
     started = time.perf_counter()
     process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     _, status, usage = os.wait4(process.pid, 0)
     elapsed = time.perf_counter() - started
     if os.waitstatus_to_exitcode(status) != 0:
         raise SystemExit(f"{' '.join(command)} failed:\n{process.stderr.read().decode() if process.stderr else ''}")
-    return elapsed, usage.ru_maxrss / 1024
+    return elapsed, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
 
 
 def move_aside(path: Path, trash: Path) -> None:
@@ -131,34 +134,49 @@ PREVIEWS: dict[str, Callable[[Path, int], Callable[[], object]]] = {
     "serve_new_s": add_event_save, "serve_deleted_s": lambda project, run: new_event(project, run).unlink}
 
 
-def serve_round_trips(project: Path, runs: int) -> dict[str, float]:
-    """Median seconds from a save to ``serve`` announcing the rebuilt site and serving its home page, for
-    each kind of edit (``PREVIEWS``: an event's text, its date, a new event, the new event deleted)."""
+@contextlib.contextmanager
+def serving(project: Path, checkout: Path = REPO) -> Iterator[str]:
+    """``build.py serve`` of the Chronicle in ``checkout`` on ``project``, once its first build is done; its
+    address."""
     port = free_port()
-    server = subprocess.Popen([sys.executable, str(REPO / "build.py"), "--root", str(project), "serve",
+    server = subprocess.Popen([sys.executable, str(checkout / "build.py"), "--root", str(project), "serve",
                                "--port", str(port)], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
-    figures: dict[str, list[float]] = {name: [] for name in PREVIEWS}
     try:
         assert server.stdout is not None
         server.stdout.readline()  # "Site servi sur …" once the first build is done
-        base = f"http://127.0.0.1:{port}"
-        for run in range(runs):
-            for name, edit in PREVIEWS.items():
-                time.sleep(1.5)  # past the deferred data files (``serve.EXPORTS_PAUSE``)
-                # The version now, not the last one waited for: the watcher may have seen the last save
-                # twice, and waiting past a version already superseded would time this edit as instant.
-                version = int(urllib.request.urlopen(f"{base}/__chronicle__/wait?v=-1", timeout=30).read())
-                save = edit(project, run)  # the file found and read before the stopwatch starts
-                started = time.perf_counter()
-                save()
-                version = int(urllib.request.urlopen(f"{base}/__chronicle__/wait?v={version}", timeout=120).read())
-                home = urllib.request.urlopen(f"{base}/", timeout=30).read()
-                figures[name].append(time.perf_counter() - started)
-                assert b"probl\xc3\xa8me" not in home.lower(), f"{name}: the edit was refused"
-        return {name: statistics.median(values) for name, values in figures.items()}
+        yield f"http://127.0.0.1:{port}"
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+def round_trip(base: str, save: Callable[[], object], pages: Iterable[str] = ("/",)) -> float:
+    """Seconds from ``save`` (the edit's file found and read before) to ``serve`` at ``base`` announcing the
+    rebuilt site and serving ``pages`` (the home page first); the edit must not be refused."""
+    time.sleep(1.5)  # past the deferred data files (``serve.EXPORTS_PAUSE``)
+    # The version now, not the last one waited for: the watcher may have seen the last save twice, and
+    # waiting past a version already superseded would time this edit as instant.
+    version = int(urllib.request.urlopen(f"{base}/__chronicle__/wait?v=-1", timeout=30).read())
+    started = time.perf_counter()
+    save()
+    seen = version
+    while seen == version:  # the long poll answers unchanged after 25 s: wait again
+        seen = int(urllib.request.urlopen(f"{base}/__chronicle__/wait?v={version}", timeout=120).read())
+    served = [urllib.request.urlopen(f"{base}{page}", timeout=30).read() for page in pages]
+    elapsed = time.perf_counter() - started
+    assert b"probl\xc3\xa8me" not in served[0].lower(), "the edit was refused"
+    return elapsed
+
+
+def serve_round_trips(project: Path, runs: int) -> dict[str, float]:
+    """Median seconds from a save to ``serve`` announcing the rebuilt site and serving its home page, for
+    each kind of edit (``PREVIEWS``: an event's text, its date, a new event, the new event deleted)."""
+    figures: dict[str, list[float]] = {name: [] for name in PREVIEWS}
+    with serving(project) as base:
+        for run in range(runs):
+            for name, edit in PREVIEWS.items():
+                figures[name].append(round_trip(base, edit(project, run)))
+    return {name: statistics.median(values) for name, values in figures.items()}
 
 
 def measure(command: list[str], cwd: Path, output: Path, edit: Callable[[int], object], runs: int,
@@ -173,7 +191,7 @@ def measure(command: list[str], cwd: Path, output: Path, edit: Callable[[int], o
         move_aside(output, trash)
         if cache is not None:
             move_aside(cache, trash)
-        seconds, peak = timed(command, cwd)
+        seconds, _, peak = timed(command, cwd)
         clean.append(seconds)
         memory.append(peak)
     noop = [timed(command, cwd)[0] for _ in range(runs)]
