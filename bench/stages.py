@@ -113,10 +113,10 @@ def run_stages(root: Path) -> list[tuple[str, float, float]]:
         glob = search_glob([path for page, path in pairs if foreseen_searchable(page)])
         first = [page for page, path in pairs if glob_finds(glob, path)]
         rest = [page for page, path in pairs if not glob_finds(glob, path)]
-        searchable = render_and_write(first, environment, folder)
+        searchable = render_and_write(first, environment, facts.spellings, folder)
         lap(f"render searchable pages ({len(first)}, {worker_count(len(first))} workers, written)")
         with indexing(folder, glob) as finish:
-            render_and_write(rest, environment, folder, busy=1)
+            render_and_write(rest, environment, facts.spellings, folder, busy=1)
             lap(f"render other pages ({len(rest)}) while Pagefind indexes")
             exports = data_files(chronology, facts, config, memo)  # each event's share remembered, as the CLI does
             write_tree(exports, folder)

@@ -188,7 +188,8 @@ def light_run(root: Path, rendering: bool, forked: bool, every: int = SAMPLE) ->
         sample = pages[::every]
         with tempfile.TemporaryDirectory(dir=root) as folder:
             make_folders([output_path(page.url) for page in sample], Path(folder))
-            render_and_write(list(sample), make_environment(root / "templates"), Path(folder), busy=0 if forked else 1)
+            render_and_write(list(sample), make_environment(root / "templates"), facts.spellings, Path(folder),
+                             busy=0 if forked else 1)
             lap(f"render 1/{every} of the pages")
         data_files(chronology, facts, config)
         lap("data files (in memory)")

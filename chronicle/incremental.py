@@ -9,9 +9,10 @@ a clean build (``pipeline.plan_content``), so its problems are a clean check's b
 - plan: only the parts of the site whose reads changed (``chronicle.reads``: each part's reads of
   the model, the facts and the settings are recorded, and compared once with the new ones);
 - render: only the pages whose plan differs from the last run's (a part not planned again keeps its
-  very pages: only the others are compared) (the same template and an equal
-  context give the same bytes); every page when a template changed or most pages did, through the
-  clean build's own rendering on every core (``Edit.full``);
+  very pages: only the others are compared) (the same templates, the same actors' spellings and an
+  equal context give the same bytes); every searchable page when an actor's spellings changed (each
+  hides those of the actors its text names: ``render.render_page``); every page when a template
+  changed or most pages did, through the clean build's own rendering on every core (``Edit.full``);
 - write: those pages and the other files whose bytes changed; the files no longer planned removed.
 
 ``serve`` keeps the stages in memory (``Stages``); the command line saves them in
@@ -33,7 +34,7 @@ from chronicle.export import data_files
 from chronicle.memo import Memo
 from chronicle.pipeline import Plan, Site, plan_content, site_paths, write_into
 from chronicle.plan import Page
-from chronicle.render import PARALLEL_MIN, make_environment, render_stream
+from chronicle.render import PARALLEL_MIN, Actors, make_environment, render_stream
 from chronicle.replan import Trace
 from chronicle.search import BUNDLE, MARKER
 from chronicle.write import SITE_MARKER, replace_file, safe_relative, staged_site
@@ -47,11 +48,14 @@ class Stages:
     planned (as written in the output folder), every file it wrote, and its search index's pages."""
 
     templates: str                 # ``templates_fingerprint`` of the templates the pages were rendered with
+    actors: Actors                 # and the actors' spellings (``render.render_page``)
     parsed: Memo                   # what its stages remembered (``chronicle.memo``)
     pages: dict[str, Page]         # by path under the output folder
     paths: frozenset[str]          # every file of the output folder but the search bundle's
     searchable: frozenset[str]     # the pages in the search index (empty when it was carried over)
     trace: Trace | None = None     # what each part of the plan read (``chronicle.reads``): None, plan all
+    saved: bool = False            # its pages keep only what the next plan reads (``saved.SavedPage``): none
+                                   # is rendered again unless its part is planned again
 
 
 @dataclass(frozen=True)
@@ -77,7 +81,8 @@ class Edit:
 
     def stages(self, searchable: frozenset[str]) -> Stages:
         """The stages to start the next edit from, once this one is written."""
-        return Stages(self.templates, self.parsed, self.pages, self.paths(), searchable, self.plan.trace)
+        return Stages(self.templates, self.plan.facts.spellings, self.parsed, self.pages, self.paths(), searchable,
+                      self.plan.trace)
 
 
 def templates_fingerprint(root: Path) -> str:
@@ -86,8 +91,9 @@ def templates_fingerprint(root: Path) -> str:
 
 
 def plan_edit(stages: Stages | None, root: Path, base_url: str | None, full_share: float = FULL_SHARE) -> Edit:
-    """Run the stages up to the plan again and compare its pages with those of ``stages``; raises
-    ContentError with every problem, as a clean build does. Past ``full_share`` of the pages changed, the
+    """Run the stages up to the plan again and compare its pages with those of ``stages`` (every searchable
+    page changes with an actor's spellings: ``render.render_page``); raises ContentError with every
+    problem, as a clean build does. Past ``full_share`` of the pages changed, the
     edit renders every page as a clean build does (``Edit.full``; ``serve`` passes 1.0: it shows an edit
     before its pages are written, however many)."""
     enabled = gc.isenabled()
@@ -109,8 +115,12 @@ def plan_edit(stages: Stages | None, root: Path, base_url: str | None, full_shar
             gc.enable()
     if stages is None or stages.templates != edit.templates:
         return edit
-    changed = [path for path, page in edit.pages.items() if (old := stages.pages.get(path)) is not page
-               and old != page]  # the very page of a part not planned again: not compared
+    respelled = stages.actors != edit.plan.facts.spellings  # every searchable page may hide other spellings
+    if respelled and stages.saved:
+        return edit  # its searchable pages cannot be rendered unless planned again: every page is
+    changed = [path for path, page in edit.pages.items()
+               if (respelled and page.context.get("search_type"))
+               or ((old := stages.pages.get(path)) is not page and old != page)]  # the very page: not compared
     if len(changed) >= PARALLEL_MIN and len(changed) > full_share * len(edit.pages):
         return edit  # rendered on every core, as a clean build does
     return replace(edit, changed=changed)
@@ -152,7 +162,8 @@ def write_edit(edit: Edit, stages: Stages, folder: Path, with_data: bool = True)
     assert edit.changed is not None
     environment = make_environment(edit.plan.config.root / "templates")
     pages = [edit.pages[path] for path in edit.changed]
-    with closing(render_stream(pages, environment, render.worker_count(len(pages)))) as rendered:
+    workers = render.worker_count(len(pages))
+    with closing(render_stream(pages, environment, edit.plan.facts.spellings, workers)) as rendered:
         written, marked = write_rendered(rendered, folder)
     written += write_changed(edit.others, folder)
     if with_data:

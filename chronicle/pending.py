@@ -19,17 +19,18 @@ from pathlib import Path
 import jinja2
 
 from chronicle.plan import Page
-from chronicle.render import background_workers, render_page, render_stream
+from chronicle.render import Actors, background_workers, render_page, render_stream
 from chronicle.write import replace_file
 
 
 class PendingPages:
     """The pages of one edit not written yet in ``site/``, by path; a thread writes them all (``start``)."""
 
-    def __init__(self, pages: dict[str, Page], environment: jinja2.Environment, out_dir: Path,
+    def __init__(self, pages: dict[str, Page], environment: jinja2.Environment, actors: Actors, out_dir: Path,
                  lock: threading.Lock, failed: Callable[[Exception], None]) -> None:
         self.pages = dict(pages)
         self.environment = environment
+        self.actors = actors      # the edit's actors' spellings (``render.render_page``)
         self.out_dir = out_dir
         self.lock = lock          # one writer at a time, across the edits of a ``serve``
         self.failed = failed      # told of an error raised while rendering in the background
@@ -50,7 +51,8 @@ class PendingPages:
         try:
             with self.lock:
                 pages = list(self.pages.values())
-            with closing(render_stream(pages, self.environment, background_workers(len(pages)))) as rendered:
+            workers = background_workers(len(pages))
+            with closing(render_stream(pages, self.environment, self.actors, workers)) as rendered:
                 for path, body in rendered:
                     if not self.write(path, body):
                         return  # superseded: the workers are killed as the stream closes
@@ -89,7 +91,7 @@ class PendingPages:
         with self.asked:
             self.asking += 1
         try:
-            body = render_page(page, self.environment)
+            body = render_page(page, self.environment, self.actors)
             self.write(path, body)
         finally:
             with self.asked:

@@ -29,7 +29,7 @@ from chronicle.memo import Memo
 from chronicle.model import Chronology, build_model
 from chronicle.plan import DuplicateUrlError, Page, PlanKey, plan_keys, plan_pages, plan_part, with_sitemap
 from chronicle.problems import ContentError, Problem
-from chronicle.render import make_environment, render_stream
+from chronicle.render import Actors, make_environment, render_stream
 from chronicle.replan import Inputs, Trace, plan_traced
 from chronicle.urls import PUBLISHED_URLS
 from chronicle.write import (
@@ -353,7 +353,7 @@ def write_into(plan: Plan, root: Path, folder: Path, search_from: Path | None = 
     make_folders([*(path for _, path in pages), *others, *data], folder)  # all checked before anything is written
     write_tree(others, folder)
     marked = {path for path, body in others.items() if path.endswith(".html") and MARKER in body}
-    environment = make_environment(root / "templates")
+    environment, actors = make_environment(root / "templates"), plan.facts.spellings
     bundle = previous_search_bundle(search_from, folder) if search_from is not None else []
     searchable: list[str] = []
 
@@ -361,20 +361,21 @@ def write_into(plan: Plan, root: Path, folder: Path, search_from: Path | None = 
         return data_files(plan.chronology, plan.facts, plan.config, memo)  # each event's share remembered
 
     if bundle:
-        render_and_write([page for page, _ in pages], environment, folder)
+        render_and_write([page for page, _ in pages], environment, actors, folder)
         write_tree(data_files_of_plan(), folder)  # nothing indexed: the bundle is carried over
     else:
-        bundle, searchable = render_and_index(pages, environment, folder, marked, data_files_of_plan)
+        bundle, searchable = render_and_index(pages, environment, actors, folder, marked, data_files_of_plan)
     return Written(sorted({*(path for _, path in pages), *others, *data, *bundle}), searchable)
 
 
-def render_and_write(pages: list[Page], environment: jinja2.Environment, folder: Path, busy: int = 0) -> list[str]:
-    """Render ``pages`` (on every core but ``busy``) and write each into ``folder`` as it comes; the paths
-    of those that carry Pagefind's marker, sorted."""
+def render_and_write(pages: list[Page], environment: jinja2.Environment, actors: Actors, folder: Path,
+                     busy: int = 0) -> list[str]:
+    """Render ``pages`` with ``actors``' spellings (``render.render_page``) on every core but ``busy``, and
+    write each into ``folder`` as it comes; the paths of those that carry Pagefind's marker, sorted."""
     from chronicle.search import MARKER
 
     workers = render.worker_count(len(pages), busy)  # looked up in its module: tests ask for more
-    with closing(render_stream(pages, environment, workers)) as rendered:
+    with closing(render_stream(pages, environment, actors, workers)) as rendered:
         return write_pages(rendered, folder, MARKER)
 
 
@@ -383,7 +384,7 @@ def foreseen_searchable(page: Page) -> bool:
     return bool(page.context.get("search_type"))
 
 
-def render_and_index(pages: list[tuple[Page, str]], environment: jinja2.Environment, folder: Path,
+def render_and_index(pages: list[tuple[Page, str]], environment: jinja2.Environment, actors: Actors, folder: Path,
                      marked: set[str], later: Callable[[], Mapping[str, bytes]]) -> tuple[list[str], list[str]]:
     """Render ``pages`` ((page, path) pairs) into ``folder`` and index the searchable ones (those whose
     bytes carry Pagefind's marker, with the files of ``marked``); the paths of the search bundle and
@@ -399,14 +400,15 @@ def render_and_index(pages: list[tuple[Page, str]], environment: jinja2.Environm
 
     foreseen = [path for page, path in pages if foreseen_searchable(page)]
     if not foreseen and not marked:
-        render_and_write([page for page, _ in pages], environment, folder)
+        render_and_write([page for page, _ in pages], environment, actors, folder)
         write_tree(later(), folder)
         return index_folder(folder, []), []  # fails: nothing to search
     glob = search_glob([*foreseen, *marked])
-    marked |= set(render_and_write([page for page, path in pages if glob_finds(glob, path)], environment, folder))
+    marked |= set(render_and_write([page for page, path in pages if glob_finds(glob, path)], environment, actors,
+                                   folder))
     with indexing(folder, glob) as finish:
         marked |= set(render_and_write([page for page, path in pages if not glob_finds(glob, path)], environment,
-                                       folder, busy=1))
+                                       actors, folder, busy=1))
         write_tree(later(), folder)
         indexed = sorted(marked)
         if all(glob_finds(glob, path) for path in marked):

@@ -122,7 +122,7 @@ def page(url: str, template: str, title: str, config: Config, description: str =
         "data_links": DATA_LINKS,
         "links": LINKS,
         "search_type": None,
-        "search_actors": None,
+        "search_actors": None,  # a searchable page's: every actor's spellings, given by render (``render_page``)
         "og_type": "website",
         "json_ld": None,
     }
@@ -522,17 +522,9 @@ def plan_keys(chronology: Chronology) -> list[PlanKey]:
 
 
 def plan_part(key: PlanKey, chronology: Chronology, facts: Facts, config: Config) -> list[Page]:
-    """The pages of one part of the site (``plan_keys``): a record's pages, a year's, the home page...;
-    the searchable ones with every actor's spellings, which their pages hide in the index (``spellings``)."""
-    pages = part_pages(key, chronology, facts, config)
-    for planned in pages:
-        if planned.context.get("search_type"):
-            planned.context["search_actors"] = facts.spellings
-    return pages
-
-
-def part_pages(key: PlanKey, chronology: Chronology, facts: Facts, config: Config) -> list[Page]:
-    """See ``plan_part``."""
+    """The pages of one part of the site (``plan_keys``): a record's pages, a year's, the home page...
+    (The actors' spellings that a searchable page hides in the index are given to it by render: see
+    ``render.render_page``.)"""
     match key:
         case ("event", event_id):
             return [plan_event(chronology.event(event_id), chronology, facts, config)]

@@ -31,12 +31,13 @@ from chronicle.inputs import MAX_TEXT, read_tree
 from chronicle.markdown import LINK_MARK, resolve_internal_links
 from chronicle.plan import Page
 from chronicle.problems import ContentError, Problem, printable
-from chronicle.spellings import search_terms
+from chronicle.spellings import ActorSpellings, search_terms
 from chronicle.typography import french_html
 
 PARALLEL_MIN = 300  # fewer pages than this render in one process: forking would cost more than it saves
 BATCH = 1 << 18     # bytes of pages a worker gathers before sending them: few messages, a bounded backlog
 Rendered = tuple[str, bytes]  # a page's path under site/ and its bytes
+Actors = tuple[ActorSpellings, ...]  # every actor's spellings (``derive.Facts.spellings``), the other input of render
 INTERRUPTIONS = {signal.SIGINT, signal.SIGTERM}
 
 
@@ -183,19 +184,26 @@ def syntax_problems(environment: jinja2.Environment, path: str, source: str) -> 
     return []
 
 
-def render_page(page: Page, environment: jinja2.Environment) -> bytes:
+def render_page(page: Page, environment: jinja2.Environment, actors: Actors) -> bytes:
     """The bytes of one page, its links to records (written in Markdown) made relative to it; an HTML page
-    set in French typography (``typography.french_html``)."""
-    text = environment.get_template(page.template).render(page.context)
+    set in French typography (``typography.french_html``).
+
+    A searchable page hides in the index the spellings of the actors its text names, found among
+    ``actors`` (``spellings.search_terms``): given here, not in the page's plan, they are read by no part
+    of the plan, and an actor's new alias plans again only the pages that show it; ``incremental``
+    renders every searchable page again when they change, as every page when a template does."""
+    template = environment.get_template(page.template)
+    context = page.context
+    text = template.render(context, search_actors=actors) if context.get("search_type") else template.render(context)
     if LINK_MARK in text:
-        base = urlsplit(page.context["site"]["base_url"]).path if page.context.get("absolute_links") else ""
-        text = resolve_internal_links(text, None if page.context.get("absolute_links") else page.url, base)
+        base = urlsplit(context["site"]["base_url"]).path if context.get("absolute_links") else ""
+        text = resolve_internal_links(text, None if context.get("absolute_links") else page.url, base)
     return (french_html(text) if page.template.endswith(".html") else text).encode("utf-8")
 
 
-def render_pages(pages: list[Page], environment: jinja2.Environment) -> dict[str, bytes]:
+def render_pages(pages: list[Page], environment: jinja2.Environment, actors: Actors) -> dict[str, bytes]:
     """Every page rendered: {path under site/: bytes}."""
-    return {urls.output_path(page.url): render_page(page, environment) for page in pages}
+    return {urls.output_path(page.url): render_page(page, environment, actors) for page in pages}
 
 
 def worker_count(pages: int, busy: int = 0) -> int:
@@ -222,7 +230,8 @@ def background_workers(pages: int) -> int:
     return max(2, os.cpu_count() or 1)
 
 
-def render_stream(pages: Sequence[Page], environment: jinja2.Environment, workers: int = 0) -> Iterator[Rendered]:
+def render_stream(pages: Sequence[Page], environment: jinja2.Environment, actors: Actors,
+                  workers: int = 0) -> Iterator[Rendered]:
     """Every page of ``pages`` rendered, as (path under site/, bytes), in no set order: by this process,
     or by ``workers`` forked processes while this one only receives them (a few at a time in memory).
 
@@ -231,9 +240,9 @@ def render_stream(pages: Sequence[Page], environment: jinja2.Environment, worker
     """
     if workers < 1:
         for page in pages:
-            yield urls.output_path(page.url), render_page(page, environment)
+            yield urls.output_path(page.url), render_page(page, environment, actors)
         return
-    yield from render_forked(pages, environment, workers)
+    yield from render_forked(pages, environment, actors, workers)
 
 
 @contextlib.contextmanager
@@ -246,7 +255,8 @@ def signals_blocked() -> Iterator[None]:
         signal.pthread_sigmask(signal.SIG_UNBLOCK, INTERRUPTIONS)
 
 
-def render_forked(pages: Sequence[Page], environment: jinja2.Environment, count: int) -> Iterator[Rendered]:
+def render_forked(pages: Sequence[Page], environment: jinja2.Environment, actors: Actors,
+                  count: int) -> Iterator[Rendered]:
     """``render_stream`` over ``count`` forked workers, each taking every ``count``-th page (pages of a kind
     cost alike, and come together in the plan) and sending them in batches as it goes.
 
@@ -264,14 +274,14 @@ def render_forked(pages: Sequence[Page], environment: jinja2.Environment, count:
             for start in range(count):
                 reader, writer = context.Pipe(duplex=False)
                 worker = context.Process(target=run_worker, daemon=True, args=(
-                    pages, environment, range(start, len(pages), count), writer, [*workers, reader]))
+                    pages, environment, actors, range(start, len(pages), count), writer, [*workers, reader]))
                 worker.start()
                 writer.close()
                 workers[reader] = worker
         waiting = dict(workers)
         while waiting:
             for reader in wait(list(waiting)):
-                batch = received(waiting[reader], reader, pages, environment)
+                batch = received(waiting[reader], reader, pages, environment, actors)
                 if batch is None:
                     del waiting[reader]
                 else:
@@ -286,8 +296,8 @@ def render_forked(pages: Sequence[Page], environment: jinja2.Environment, count:
                 reader.close()
 
 
-def run_worker(pages: Sequence[Page], environment: jinja2.Environment, share: range, connection: Connection,
-               inherited: list[Connection]) -> None:
+def run_worker(pages: Sequence[Page], environment: jinja2.Environment, actors: Actors, share: range,
+               connection: Connection, inherited: list[Connection]) -> None:
     """In a forked worker: render ``share`` and send ("pages", [(path, bytes)...]) batches of about
     ``BATCH`` bytes, then ("done",); or ("failed", index, error)."""
     for reader in inherited:  # the pipes' read ends: once the parent is gone, a send fails instead of waiting
@@ -300,7 +310,7 @@ def run_worker(pages: Sequence[Page], environment: jinja2.Environment, share: ra
         batch: list[Rendered] = []
         size = 0
         for index in share:
-            body = render_page(pages[index], environment)
+            body = render_page(pages[index], environment, actors)
             batch.append((urls.output_path(pages[index].url), body))
             size += len(body)
             if size >= BATCH:
@@ -326,7 +336,7 @@ def portable(error: BaseException) -> BaseException:
 
 
 def received(worker: multiprocessing.process.BaseProcess, reader: Connection, pages: Sequence[Page],
-             environment: jinja2.Environment) -> list[Rendered] | None:
+             environment: jinja2.Environment, actors: Actors) -> list[Rendered] | None:
     """A worker's next batch of pages, None once it is done; its error raised here, as rendering in this
     process would raise it."""
     try:
@@ -339,5 +349,5 @@ def received(worker: multiprocessing.process.BaseProcess, reader: Connection, pa
     if message[0] == "done":
         return None
     _, index, error = message
-    render_page(pages[index], environment)  # a template error: raised here again, with its traceback
+    render_page(pages[index], environment, actors)  # a template error: raised here again, with its traceback
     raise error  # not the template's: the worker's own error

@@ -70,7 +70,7 @@ def slimmed(stages: Stages) -> Stages:
     trace = stages.trace
     if trace is not None:
         trace = replace(trace, parts={key: [slim(page) for page in part] for key, part in trace.parts.items()})
-    return replace(stages, pages=pages, trace=trace)
+    return replace(stages, pages=pages, trace=trace, saved=True)
 
 
 def pickled_name() -> str:

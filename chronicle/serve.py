@@ -305,8 +305,8 @@ def write_partly(edit: Edit, stages: Stages, left: dict[str, Page], out_dir: Pat
     with state.writing:
         _, state.stages = write_others(edit, stages, out_dir)
     environment = state.templates(root_of(edit), edit.templates)
-    pending = PendingPages({path: edit.pages[path] for path in changed}, environment, out_dir, state.writing,
-                           lambda error: state.publish([internal_error(error)]))
+    pending = PendingPages({path: edit.pages[path] for path in changed}, environment, edit.plan.facts.spellings,
+                           out_dir, state.writing, lambda error: state.publish([internal_error(error)]))
     state.pending = pending
     say(f"Affiché : {counted(len(changed), 'page')} à réécrire, en {seconds(started)} s.")
     state.publish([])

@@ -239,6 +239,21 @@ def test_an_edit_from_the_saved_state_rewrites_only_the_files_whose_bytes_change
     assert after == clean_build(root, tmp_path)
 
 
+def test_an_actors_new_alias_from_the_saved_state_builds_in_full(tmp_path: Path) -> None:
+    """A new spelling may change any searchable page (each hides the spellings its text names, given at
+    render), and the saved stages keep no page's context to render it again: the command line builds in
+    full, without first trying an update that would fail, and leaves a clean build's bytes."""
+    root = make_project(tmp_path)
+    assert build(root).startswith(BUILT)
+    actor = root / "content" / "actors" / "lloyd-austin.yaml"
+    actor.write_text(actor.read_text(encoding="utf-8") + "aliases: [invasion]\n", encoding="utf-8")
+    result = subprocess.run([sys.executable, str(REPO / "build.py"), "--root", str(root), "build"],
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0 and result.stdout.startswith(BUILT), result.stdout + result.stderr
+    assert "impossible" not in result.stderr, result.stderr
+    assert tree(root / "site") == clean_build(root, tmp_path)
+
+
 def test_an_edit_from_the_saved_state_keeps_every_pages_date_in_the_sitemap(tmp_path: Path) -> None:
     """In a repository (each page dated by its history), an edit from the saved stages gives the sitemap
     the date of every page, those of the parts not planned again included, as a full build does."""

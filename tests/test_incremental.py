@@ -21,8 +21,8 @@ from tests.conftest import make_project, tree
 SEARCH = "pagefind/"
 DATES = ("2022-02-20", "2022-03", "2023", "2021-06-01/2021-07-15", "2016-06-06")
 WORDS = st.text(alphabet="abcdéèçàô ’«»&<", min_size=1, max_size=10)
-KINDS = ("text", "date", "new", "delete", "rename", "actor", "channel", "source", "claim", "site", "template",
-         "break", "revert")
+KINDS = ("text", "date", "new", "delete", "rename", "actor", "channel", "source", "claim", "describe", "site",
+         "template", "break", "revert")
 ACTIONS = st.lists(st.tuples(st.sampled_from(KINDS), st.integers(0, 50), WORDS), min_size=1, max_size=5)
 
 
@@ -120,6 +120,7 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
                   ("source", 1, "f")])
 @example(actions=[("claim", 1, "a"), ("revert", 0, "b"), ("site", 0, "c"), ("template", 0, "d"),
                   ("delete", 0, "e"), ("revert", 0, "f")])
+@example(actions=[("describe", 1, "a"), ("describe", 3, "invasion"), ("actor", 2, "g"), ("text", 1, "h")])
 def test_any_sequence_of_edits_gives_a_clean_builds_bytes_and_problems(
         template: Path, tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch,
         actions: list[tuple[str, int, str]]) -> None:
@@ -226,3 +227,30 @@ def test_an_edits_stages_leave_no_cycle_for_the_paused_collector_to_freeze(
         assert gc.isenabled()
     assert "break" in refused and len(refused) < 4
     assert found == [0] * (12 - len(refused)), "objects in cycles left by each run's stages (the first build's first)"
+
+
+def test_a_new_alias_that_a_page_already_held_is_hidden_in_that_page_too(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A page names an actor when its text holds one of his spellings: given « invasion » as an alias,
+    Lloyd Austin is named by a call he took no part in, whose plan is the same. ``serve`` renders that
+    page again all the same (every searchable page, when a spelling changes) and leaves a clean build's
+    bytes."""
+    monkeypatch.setattr(chronicle.serve, "search_lags", lambda state, out: None)
+    root = make_project(tmp_path)
+    out = root / "site"
+    state = BuildState()
+    rebuild(root, out, state)
+    call = next(path for path in (out / "evenements").rglob("index.html")
+                if "<h1>Dernier appel Milley–Guérassimov" in path.read_text(encoding="utf-8"))
+    hidden = re.search(r'data-pagefind-meta="graphies:([^"]*)"', call.read_text(encoding="utf-8"))
+    assert hidden and "Austin" not in hidden.group(1) and "invasion" in call.read_text(encoding="utf-8")
+    actor = root / "content" / "actors" / "lloyd-austin.yaml"
+    actor.write_text(actor.read_text(encoding="utf-8") + "aliases: [invasion]\n", encoding="utf-8")
+    rebuild(root, out, state)
+    assert not state.problems
+    state.settle()  # the pages, written behind the edit; the data files, once the editor pauses
+    if state.exports:
+        state.exports.flush()
+    hidden = re.search(r'data-pagefind-meta="graphies:([^"]*)"', call.read_text(encoding="utf-8"))
+    assert hidden and "Austin" in hidden.group(1), "the spellings of the actor the page now names, hidden in it"
+    assert site_pages(out) == clean_build(root, out)

@@ -22,7 +22,7 @@ from chronicle import export, serve
 from chronicle import pending as pending_module
 from chronicle.plan import Page
 from chronicle.preview import open_server
-from chronicle.render import Rendered
+from chronicle.render import Actors, Rendered
 from chronicle.serve import BuildState, rebuild
 from tests.conftest import make_project
 from tests.test_incremental import clean_build, replace_line, site_pages
@@ -46,12 +46,13 @@ class Held:
         self.before = list(before)
         self.release, self.waiting = threading.Event(), threading.Event()
 
-    def __call__(self, pages: Sequence[Page], environment: jinja2.Environment, workers: int) -> Iterator[Rendered]:
+    def __call__(self, pages: Sequence[Page], environment: jinja2.Environment, actors: Actors,
+                 workers: int) -> Iterator[Rendered]:
         if not self.before:
-            yield from self.real(pages, environment, workers)
+            yield from self.real(pages, environment, actors, workers)
             return
         before, first = self.before.pop(0), not self.waiting.is_set()
-        stream = self.real(pages, environment, workers)
+        stream = self.real(pages, environment, actors, workers)
         try:
             for number, rendered in enumerate(stream):
                 if number == before:
@@ -146,8 +147,8 @@ def test_a_changed_page_asked_for_at_once_is_rendered_on_demand(tmp_path: Path, 
 
 def test_an_edit_that_changes_most_pages_is_shown_before_they_are_written(
         tmp_path: Path, held: Held, monkeypatch: pytest.MonkeyPatch) -> None:
-    """An actor's new alias changes every searchable page (each carries every actor's spellings for the
-    search index). The command line renders them all as a clean build does; ``serve`` shows the edit
+    """An actor's new alias may change every searchable page (each hides the spellings of the actors its
+    text names, for the search index). The command line renders them all as a clean build does; ``serve`` shows the edit
     first and writes them behind it, a page asked for rendered on demand (it rendered the whole site
     before showing it: 17-24 s at 10,000 events)."""
     from chronicle import incremental
@@ -261,8 +262,9 @@ def test_an_error_while_writing_in_the_background_is_shown_and_the_next_edit_reb
     not trusting the pages left, writes the whole site again."""
     real = pending_module.render_stream
 
-    def failing(pages: Sequence[Page], environment: jinja2.Environment, workers: int) -> Iterator[Rendered]:
-        yield from real(pages[:1], environment, workers)
+    def failing(pages: Sequence[Page], environment: jinja2.Environment, actors: Actors,
+                workers: int) -> Iterator[Rendered]:
+        yield from real(pages[:1], environment, actors, workers)
         raise OSError(28, "No space left on device")
 
     root, out, state = first_build(tmp_path)

@@ -23,7 +23,7 @@ import pytest
 from chronicle import pipeline, render, search
 from chronicle.pipeline import build_site, check_site
 from chronicle.plan import Page
-from chronicle.render import RenderProcessError
+from chronicle.render import Actors, RenderProcessError
 from chronicle.search import search_glob
 from chronicle.write import Terminated, write_site
 from tests.conftest import FIXTURE, make_project, tree
@@ -127,12 +127,12 @@ def fail_in_a_worker(monkeypatch: pytest.MonkeyPatch, action: Callable[[], None]
     real = render.render_page
     count: list[int] = []
 
-    def rendering(page: Page, environment: jinja2.Environment) -> bytes:
+    def rendering(page: Page, environment: jinja2.Environment, actors: Actors) -> bytes:
         if in_a_worker():
             count.append(1)
             if len(count) > when:
                 action()
-        return real(page, environment)
+        return real(page, environment, actors)
 
     monkeypatch.setattr(render, "render_page", rendering)
 
@@ -162,10 +162,10 @@ def test_interruption_while_workers_render_kills_them(old_site: Path, parallel: 
     real, receive = render.render_page, render.received
     workers: list[multiprocessing.process.BaseProcess] = []
 
-    def rendering(page: Page, environment: jinja2.Environment) -> bytes:
+    def rendering(page: Page, environment: jinja2.Environment, actors: Actors) -> bytes:
         if in_a_worker():
             time.sleep(0.05)
-        return real(page, environment)
+        return real(page, environment, actors)
 
     def received(*args: Any) -> Any:
         if not workers:
