@@ -152,6 +152,10 @@ class Chronology:
     # Each event's line in lists, by id, filled as pages are planned (views.event_summary): lists show an
     # event on many pages. A live rebuild hands the unchanged events' lines over to the next chronology.
     summaries: dict[str, dict[str, Any]] = field(default_factory=dict, compare=False, repr=False)
+    # Each timeline drawn, ready for its template, by the URL of the page that shows it (the home page, a
+    # channel's), filled as pages are planned (``plan.drawn``): an edit plans a channel's page again for
+    # what its lists show (an actor's name) without drawing its timeline again unless what it read changed.
+    figures: dict[str, dict[str, Any]] = field(default_factory=dict, compare=False, repr=False)
 
     def event(self, event_id: str) -> Event:
         """The event ``event_id``."""

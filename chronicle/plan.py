@@ -7,6 +7,7 @@ before anything is rendered.
 from __future__ import annotations
 
 import heapq
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -318,8 +319,6 @@ def plan_channel(channel: Channel, chronology: Chronology, facts: Facts, config:
     """A channel's page with its activity strip and silences, and the pages of its years when split."""
     events = chronology.by_channel.get(channel.id, ())
     claims = [claim_view(check, chronology) for check in facts.claims_of_channel.get(channel.id, ())]
-    strip = build_timeline(chronology, {channel.id: facts.silences[channel.id][:SILENCES]}, facts.claims_of_event,
-                           [channel.id])
     contacts = [e for e in events if e.kind in CONTACT_KINDS]
     listed, year_pages = plan_record_years("channel", channel.id, channel.name, events, chronology, config)
     silences = facts.silences[channel.id]
@@ -328,8 +327,8 @@ def plan_channel(channel: Channel, chronology: Chronology, facts: Facts, config:
                  dates=(dates := record_dates(config, "channel", channel.id)), cite=cite_view(config),
                  json_ld=channel_json_ld(channel, chronology, config, dates),
                  search_type="Canal", channel=channel_view(channel, chronology),
-                 strip=timeline_view(strip, chronology, config, f"Activité du canal {channel.name}", False,
-                                     tally_target(chronology)),
+                 strip=drawn(urls.record_url("channel", channel.id), chronology,
+                             lambda: channel_strip(channel, chronology, facts, config)),
                  contact_count=len(contacts), latest=LATEST,
                  contacts=[] if listed["parts"] else [event_summary(e, chronology, config) for e in contacts],
                  **listed, silence_count=len(silences),
@@ -337,6 +336,25 @@ def plan_channel(channel: Channel, chronology: Chronology, facts: Facts, config:
                  status=status_view(facts.statuses[channel.id])), *year_pages,
             *(redirect(urls.event_url(former), channel.name, urls.record_url("channel", channel.id), config)
               for former in channel.former_events)]
+
+
+def channel_strip(channel: Channel, chronology: Chronology, facts: Facts, config: Config) -> dict[str, Any]:
+    """A channel's activity strip: its own lane of the timeline, with its longest silences."""
+    strip = build_timeline(chronology, {channel.id: facts.silences[channel.id][:SILENCES]}, facts.claims_of_event,
+                           [channel.id])
+    return timeline_view(strip, chronology, config, f"Activité du canal {channel.name}", False,
+                         tally_target(chronology))
+
+
+def drawn(url: str, chronology: Chronology, draw: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+    """The timeline of the page at ``url``, as ``draw`` makes it, once per chronology (``Chronology.figures``):
+    when an edit plans the page again only for what else it shows, what the timeline read (``chronicle.reads``)
+    is as it was, and the last one is kept (an actor's new name plans again 60 channel pages at 10,000
+    events, whose timelines took four fifths of the time)."""
+    figure = chronology.figures.get(url)
+    if figure is None:
+        figure = chronology.figures[url] = draw()
+    return figure
 
 
 def plan_source(source: Source, chronology: Chronology, facts: Facts, config: Config) -> list[Page]:
@@ -454,9 +472,7 @@ def plan_year(number: int, chronology: Chronology, config: Config) -> list[Page]
 def plan_home(chronology: Chronology, facts: Facts, config: Config) -> Page:
     """The chronology: introduction, timeline, and every event by year, or past ``urls.HOME_LIMIT`` the
     latest events and a link per year."""
-    drawing = build_timeline(chronology, longest_silences(facts), facts.claims_of_event)
-    timeline = timeline_view(drawing, chronology, config, f"Frise des canaux, {len(chronology.events)} événements",
-                             tally_url=tally_target(chronology))
+    timeline = drawn(urls.HOME, chronology, lambda: home_timeline(chronology, facts, config))
     split = urls.is_home_split(len(chronology.events))
     parts = [part_link(str(year), urls.year_url(year), len(events))
              for year, events in chronology.by_year.items()] if split else []
@@ -468,6 +484,13 @@ def plan_home(chronology: Chronology, facts: Facts, config: Config) -> Page:
                 latest_events=[event_summary(e, chronology, config) for e in chronology.events[::-1][:HOME_LATEST]],
                 parts=parts, latest=LATEST, filters=plan_filters(chronology, config),
                 count=len(chronology.events))
+
+
+def home_timeline(chronology: Chronology, facts: Facts, config: Config) -> dict[str, Any]:
+    """The timeline of every channel, with their longest silences."""
+    drawing = build_timeline(chronology, longest_silences(facts), facts.claims_of_event)
+    return timeline_view(drawing, chronology, config, f"Frise des canaux, {len(chronology.events)} événements",
+                         tally_url=tally_target(chronology))
 
 
 def search_spellings(facts: Facts) -> list[dict[str, Any]]:

@@ -232,21 +232,24 @@ class TracedMapping(Mapping[Any, Any]):
 
 
 class TracedCache:
-    """A cache shared by the parts (``Chronology.summaries``), by record id, as
+    """A cache shared by the parts (``Chronology.summaries``, ``Chronology.figures``), by key, as
     ``views.event_summary`` uses it: ``get``, then on a miss the value computed and stored. Each value
-    keeps the cells read to compute it, its record's own (``record``: the value is made of the record
-    handed over, not read through the views), which a part that finds it in the cache reads too."""
+    keeps the cells read to compute it, with its record's own when the key is a record's id (``record``:
+    the value is made of the record handed over, not read through the views), which a part that finds it
+    in the cache reads too."""
 
     __slots__ = ("_entries", "_record", "_recorder")
 
-    def __init__(self, entries: dict[str, tuple[Any, frozenset[Cell]]], recorder: Recorder, record: str) -> None:
+    def __init__(self, entries: dict[str, tuple[Any, frozenset[Cell]]], recorder: Recorder,
+                 record: str | None) -> None:
         self._entries, self._recorder, self._record = entries, recorder, record
 
     def get(self, key: str, default: Any = None) -> Any:
         found = self._entries.get(key)
         if found is None:
             self._recorder.begin()  # the value is computed next, then stored (``__setitem__``)
-            self._recorder.cells.add((self._record, key))
+            if self._record is not None:
+                self._recorder.cells.add((self._record, key))
             return default
         self._recorder.cells |= found[1]
         return found[0]
@@ -266,6 +269,7 @@ class TracedChronology(Chronology):
         object.__setattr__(self, "_recorder", recorder)
         object.__setattr__(self, "_events", TracedSequence(origin.events, ("events",), ("events.len",), recorder))
         object.__setattr__(self, "_summaries", TracedCache(caches.summaries, recorder, "event"))
+        object.__setattr__(self, "_figures", TracedCache(caches.figures, recorder, None))
 
     @property  # type: ignore[misc]
     def events(self) -> Any:  # type: ignore[override]
@@ -279,6 +283,10 @@ class TracedChronology(Chronology):
     @property  # type: ignore[misc]
     def summaries(self) -> Any:  # type: ignore[override]
         return self._summaries
+
+    @property  # type: ignore[misc]
+    def figures(self) -> Any:  # type: ignore[override]
+        return self._figures
 
     def event(self, event_id: str) -> Event:
         self._recorder.cells.add(("event", event_id))
@@ -344,7 +352,9 @@ class Caches:
     """The values the parts share, with the cells read to compute each (``TracedCache``)."""
 
     summaries: dict[str, tuple[Any, frozenset[Cell]]] = field(default_factory=dict)
+    figures: dict[str, tuple[Any, frozenset[Cell]]] = field(default_factory=dict)
 
     def kept(self, changed: set[Cell]) -> Caches:
         """The values whose reads ``changed`` leaves as they were."""
-        return Caches({key: entry for key, entry in self.summaries.items() if entry[1].isdisjoint(changed)})
+        return Caches(*({key: entry for key, entry in values.items() if entry[1].isdisjoint(changed)}
+                        for values in (self.summaries, self.figures)))

@@ -69,7 +69,9 @@ def slimmed(stages: Stages) -> Stages:
     pages = {path: slim(page) for path, page in stages.pages.items()}
     trace = stages.trace
     if trace is not None:
-        trace = replace(trace, parts={key: [slim(page) for page in part] for key, part in trace.parts.items()})
+        # without the timelines drawn (``Chronology.figures``): the pages that show them are saved without them
+        trace = replace(trace, parts={key: [slim(page) for page in part] for key, part in trace.parts.items()},
+                        caches=replace(trace.caches, figures={}))
     return replace(stages, pages=pages, trace=trace, saved=True)
 
 

@@ -123,6 +123,30 @@ def test_every_part_that_shows_a_changed_name_is_planned_again(template: Path, k
     assert len(todo) < len(trace.parts), "not every part"
 
 
+@pytest.mark.parametrize(("kind", "kept"), [("actor", True), ("channel", False)])
+def test_a_channel_page_planned_again_keeps_its_timeline_unless_what_it_draws_changed(
+        template: Path, kind: str, kept: bool) -> None:
+    """An actor's new name shows in a channel's lists, not in its timeline (whose marks name the events, and
+    the actors only by id): the channel's page is planned again, its timeline kept as drawn (the very
+    object: ``plan.drawn``). The channel's own new name is in its timeline's label: drawn again. Either
+    way, the pages are a full plan's."""
+    config, chronology, located = model(template)
+    facts = derive_facts(chronology, located)
+    config = replace(config, history=planned(template).config.history)
+    trace, _ = plan_traced(Inputs(chronology, facts, config), plan_keys(chronology), plan_part)
+    channel = ("channel", "austin-choigou")
+    assert any("lloyd-austin" in event.actors for event in chronology.by_channel["austin-choigou"])
+    changed = renamed(chronology, kind, "lloyd-austin" if kind == "actor" else "austin-choigou", "Nom changé")
+    again, todo = plan_traced(Inputs(changed, derive_facts(changed, located), config), plan_keys(changed),
+                              plan_part, trace)
+    assert channel in todo
+    before, after = trace.parts[channel][0].context["strip"], again.parts[channel][0].context["strip"]
+    assert (after is before) == kept
+    fresh, _ = plan_traced(Inputs(replace(changed, summaries={}), derive_facts(changed, located), config),
+                           plan_keys(changed), plan_part)
+    assert again.parts == fresh.parts
+
+
 @pytest.mark.parametrize(("kind", "record_id"), [("actor", "lloyd-austin"), ("channel", "austin-choigou")])
 def test_a_description_edit_plans_again_only_the_records_own_parts(template: Path, kind: str,
                                                                     record_id: str) -> None:
@@ -267,7 +291,7 @@ def test_a_source_whose_passages_split_moves_every_citing_events_links(template:
 def test_every_field_of_the_model_and_the_facts_is_read_through_the_views() -> None:
     """A field the views do not know would be read unrecorded, and its pages left stale after an edit:
     a field added to ``Chronology`` or ``Facts`` must be added to ``chronicle.reads`` too."""
-    traced = {*CHRONOLOGY_MAPS, *FACTS_MAPS, "events", "years", "summaries", "claim_checks", "spellings"}
+    traced = {*CHRONOLOGY_MAPS, *FACTS_MAPS, "events", "years", "summaries", "figures", "claim_checks", "spellings"}
     assert {f.name for f in (*fields(Chronology), *fields(Facts))} <= traced
     assert {name for name in traced - set(CHRONOLOGY_MAPS) - set(FACTS_MAPS)} <= \
         {name for name, value in {**vars(TracedChronology), **vars(TracedFacts)}.items() if isinstance(value, property)}
