@@ -65,11 +65,12 @@ def build(data: bytes) -> None:
             problem.format().encode("utf-8")
         return
     chronology = build_model(index)
+    facts = derive_facts(chronology, located)
     try:
-        pages = plan_pages(chronology, derive_facts(chronology, located), CONFIG)
+        pages = plan_pages(chronology, facts, CONFIG)
     except DuplicateUrlError:
         return
-    render_pages(pages, ENVIRONMENT)
+    render_pages(pages, ENVIRONMENT, facts.spellings)
 
 
 def test_one_input(data: bytes) -> None:
