@@ -22,6 +22,11 @@ from chronicle.plan import Page
 from chronicle.render import Actors, background_workers, render_page, render_stream
 from chronicle.write import replace_file
 
+# How much lower the background's forked workers run (``os.nice``): the pages the browser asks for and the next
+# edit's plan, in ``serve``'s own process, get the cores first. After an actor's new alias (every searchable
+# page rendered again behind the preview), the next edits' previews at 10,000 events: see bench/README.md.
+NICENESS = 10
+
 
 class PendingPages:
     """The pages of one edit not written yet in ``site/``, by path; a thread writes them all (``start``)."""
@@ -52,7 +57,7 @@ class PendingPages:
             with self.lock:
                 pages = list(self.pages.values())
             workers = background_workers(len(pages))
-            with closing(render_stream(pages, self.environment, self.actors, workers)) as rendered:
+            with closing(render_stream(pages, self.environment, self.actors, workers, NICENESS)) as rendered:
                 for path, body in rendered:
                     with self.asked:  # a page asked for, or the next edit's plan, goes first (this thread
                         self.asked.wait_for(lambda: self.asking == 0)  # would share the GIL with it)

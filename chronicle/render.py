@@ -231,7 +231,7 @@ def background_workers(pages: int) -> int:
 
 
 def render_stream(pages: Sequence[Page], environment: jinja2.Environment, actors: Actors,
-                  workers: int = 0) -> Iterator[Rendered]:
+                  workers: int = 0, niceness: int = 0) -> Iterator[Rendered]:
     """Every page of ``pages`` rendered, as (path under site/, bytes), in no set order: by this process,
     or by ``workers`` forked processes while this one only receives them (a few at a time in memory).
 
@@ -242,7 +242,7 @@ def render_stream(pages: Sequence[Page], environment: jinja2.Environment, actors
         for page in pages:
             yield urls.output_path(page.url), render_page(page, environment, actors)
         return
-    yield from render_forked(pages, environment, actors, workers)
+    yield from render_forked(pages, environment, actors, workers, niceness)
 
 
 @contextlib.contextmanager
@@ -255,10 +255,11 @@ def signals_blocked() -> Iterator[None]:
         signal.pthread_sigmask(signal.SIG_UNBLOCK, INTERRUPTIONS)
 
 
-def render_forked(pages: Sequence[Page], environment: jinja2.Environment, actors: Actors,
-                  count: int) -> Iterator[Rendered]:
+def render_forked(pages: Sequence[Page], environment: jinja2.Environment, actors: Actors, count: int,
+                  niceness: int = 0) -> Iterator[Rendered]:
     """``render_stream`` over ``count`` forked workers, each taking every ``count``-th page (pages of a kind
-    cost alike, and come together in the plan) and sending them in batches as it goes.
+    cost alike, and come together in the plan) and sending them in batches as it goes; ``niceness`` lowers
+    their priority (``os.nice``): ``serve``'s background gives the cores to what the editor waits for.
 
     The workers are killed and waited for before this ends or raises, whatever happens.
     """
@@ -274,7 +275,8 @@ def render_forked(pages: Sequence[Page], environment: jinja2.Environment, actors
             for start in range(count):
                 reader, writer = context.Pipe(duplex=False)
                 worker = context.Process(target=run_worker, daemon=True, args=(
-                    pages, environment, actors, range(start, len(pages), count), writer, [*workers, reader]))
+                    pages, environment, actors, range(start, len(pages), count), writer, [*workers, reader],
+                    niceness))
                 worker.start()
                 writer.close()
                 workers[reader] = worker
@@ -297,7 +299,7 @@ def render_forked(pages: Sequence[Page], environment: jinja2.Environment, actors
 
 
 def run_worker(pages: Sequence[Page], environment: jinja2.Environment, actors: Actors, share: range,
-               connection: Connection, inherited: list[Connection]) -> None:
+               connection: Connection, inherited: list[Connection], niceness: int = 0) -> None:
     """In a forked worker: render ``share`` and send ("pages", [(path, bytes)...]) batches of about
     ``BATCH`` bytes, then ("done",); or ("failed", index, error)."""
     for reader in inherited:  # the pipes' read ends: once the parent is gone, a send fails instead of waiting
@@ -305,6 +307,8 @@ def run_worker(pages: Sequence[Page], environment: jinja2.Environment, actors: A
     for signum in INTERRUPTIONS:
         signal.signal(signum, signal.SIG_IGN)
     signal.pthread_sigmask(signal.SIG_UNBLOCK, INTERRUPTIONS)
+    if niceness:
+        os.nice(niceness)
     index = share.start
     try:
         batch: list[Rendered] = []

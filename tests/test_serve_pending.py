@@ -8,6 +8,7 @@ every wait is on an event, never a sleep.
 
 from __future__ import annotations
 
+import os
 import threading
 import urllib.error
 import urllib.request
@@ -48,12 +49,12 @@ class Held:
         self.release, self.waiting = threading.Event(), threading.Event()
 
     def __call__(self, pages: Sequence[Page], environment: jinja2.Environment, actors: Actors,
-                 workers: int) -> Iterator[Rendered]:
+                 workers: int, niceness: int) -> Iterator[Rendered]:
         if not self.before:
-            yield from self.real(pages, environment, actors, workers)
+            yield from self.real(pages, environment, actors, workers, niceness)
             return
         before, first = self.before.pop(0), not self.waiting.is_set()
-        stream = self.real(pages, environment, actors, workers)
+        stream = self.real(pages, environment, actors, workers, niceness)
         try:
             for number, rendered in enumerate(stream):
                 if number == before:
@@ -196,6 +197,31 @@ def test_the_last_edits_pages_wait_while_the_next_edit_is_planned(
     settled_like_a_clean_build(root, out, state)
 
 
+def test_the_background_workers_give_the_cores_to_what_the_editor_waits_for(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The forked workers that write an edit's pages behind its preview run at a lower priority than
+    ``serve`` itself, which renders the pages asked for and plans the next edit."""
+    from chronicle import render
+
+    monkeypatch.setattr(pending_module, "background_workers", lambda pages: 2)
+    root, out, state = first_build(tmp_path)
+    seen = tmp_path / "niceness"
+    seen.mkdir()
+    real, parent = render.render_page, os.getpid()
+
+    def rendering(page: Page, environment: jinja2.Environment, actors: Actors) -> bytes:
+        if os.getpid() != parent:
+            (seen / str(os.getpid())).write_text(str(os.nice(0)), encoding="utf-8")
+        return real(page, environment, actors)
+
+    monkeypatch.setattr(render, "render_page", rendering)
+    replace_line(root / EVENT, "title", "Appel du 13 mai, corrigé")
+    rebuild(root, out, state)
+    settled_like_a_clean_build(root, out, state)
+    found = [int(path.read_text(encoding="utf-8")) for path in seen.iterdir()]
+    assert len(found) == 2 and set(found) == {os.nice(0) + pending_module.NICENESS}, found
+
+
 def head(address: str, path: str) -> dict[str, str]:
     """The headers of a HEAD request for ``path``."""
     request = urllib.request.Request(address + path, method="HEAD")
@@ -291,8 +317,8 @@ def test_an_error_while_writing_in_the_background_is_shown_and_the_next_edit_reb
     real = pending_module.render_stream
 
     def failing(pages: Sequence[Page], environment: jinja2.Environment, actors: Actors,
-                workers: int) -> Iterator[Rendered]:
-        yield from real(pages[:1], environment, actors, workers)
+                workers: int, niceness: int) -> Iterator[Rendered]:
+        yield from real(pages[:1], environment, actors, workers, niceness)
         raise OSError(28, "No space left on device")
 
     root, out, state = first_build(tmp_path)
