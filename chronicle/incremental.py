@@ -37,7 +37,7 @@ from chronicle.plan import Page
 from chronicle.render import PARALLEL_MIN, Actors, make_environment, render_stream
 from chronicle.replan import Trace
 from chronicle.search import BUNDLE, MARKER
-from chronicle.write import SITE_MARKER, replace_file, safe_relative, staged_site
+from chronicle.write import SITE_MARKER, replace_changed, safe_relative, staged_site
 
 FULL_SHARE = 0.25  # past this share of the pages (and ``render.PARALLEL_MIN``), render them all on every core
 
@@ -201,16 +201,7 @@ def write_rendered(rendered: Iterable[tuple[str, bytes]], folder: Path) -> tuple
 def write_changed(files: dict[str, bytes], out_dir: Path) -> list[str]:
     """Write the files of ``files`` whose bytes differ from those in ``out_dir``, each atomically
     (``write.replace_file``: a file of the folder may be a hard link to the served site's); their paths."""
-    written = []
-    for path, data in sorted(files.items()):
-        try:
-            if out_dir.joinpath(*safe_relative(path).parts).read_bytes() == data:
-                continue
-        except OSError:
-            pass
-        replace_file(out_dir, path, data)
-        written.append(path)
-    return written
+    return [path for path, data in sorted(files.items()) if replace_changed(out_dir, path, data)]
 
 
 def remove_files(paths: list[str], out_dir: Path) -> None:

@@ -20,7 +20,7 @@ import jinja2
 
 from chronicle.plan import Page
 from chronicle.render import Actors, background_workers, render_page, render_stream
-from chronicle.write import replace_file
+from chronicle.write import replace_changed
 
 # How much lower the background's forked workers run (``os.nice``): the pages the browser asks for and the next
 # edit's plan, in ``serve``'s own process, get the cores first. After an actor's new alias (every searchable
@@ -78,7 +78,7 @@ class PendingPages:
             if self.cancelled:
                 return False
             if self.pages.pop(path, None) is not None:
-                replace_file(self.out_dir, path, body)
+                replace_changed(self.out_dir, path, body)  # most pages of an alias are the same
             return True
 
     def holds(self, path: str) -> bool:

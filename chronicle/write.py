@@ -185,6 +185,19 @@ def replace_file(directory: Path, path: str, data: bytes) -> None:
         raise
 
 
+def replace_changed(directory: Path, path: str, data: bytes) -> bool:
+    """``replace_file``, unless the file at ``path`` holds ``data`` already; whether it was written. Reading a
+    page costs a fifth of writing it again, and most of the pages an edit renders again may be the same:
+    an actor's new alias renders every searchable page, whose bytes change only where his spellings show."""
+    try:
+        if directory.joinpath(*safe_relative(path).parts).read_bytes() == data:
+            return False
+    except OSError:
+        pass
+    replace_file(directory, path, data)
+    return True
+
+
 def write_tree(files: Mapping[str, bytes], directory: Path) -> None:
     """Write ``files`` ({relative path: bytes}) under ``directory``, in sorted order."""
     make_folders(files, directory)  # every path checked

@@ -222,6 +222,23 @@ def test_the_background_workers_give_the_cores_to_what_the_editor_waits_for(
     assert len(found) == 2 and set(found) == {os.nice(0) + pending_module.NICENESS}, found
 
 
+def test_the_pages_an_alias_leaves_as_they_were_are_not_written_again(tmp_path: Path) -> None:
+    """An actor's new alias renders every searchable page again, but only those that name him change: the
+    others stay the very files they were (at 10,000 events, writing 10,000 pages again held ``serve``'s
+    interpreter two seconds after each spelling edit)."""
+    root, out, state = first_build(tmp_path)
+    alone = out / "evenements" / ALONE / "index.html"
+    named = out / PAGE / "index.html"
+    assert "Choïgou" in named.read_text(encoding="utf-8") and "Choïgou" not in alone.read_text(encoding="utf-8")
+    before = {path: path.stat().st_ino for path in (alone, named)}
+    replace_line(root / "content" / "actors" / "sergei-choigou.yaml", "aliases",
+                 "[Sergei Shoigu, Shoigu, Choïgou, Sergueï Choïgu, Choïgou le Jeune]")
+    rebuild(root, out, state)
+    settled_like_a_clean_build(root, out, state)
+    assert alone.stat().st_ino == before[alone], "the same bytes: the same file"
+    assert named.stat().st_ino != before[named] and " Jeune" in named.read_text(encoding="utf-8"), "hidden there"
+
+
 def head(address: str, path: str) -> dict[str, str]:
     """The headers of a HEAD request for ``path``."""
     request = urllib.request.Request(address + path, method="HEAD")
