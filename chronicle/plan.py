@@ -349,7 +349,7 @@ def channel_strip(channel: Channel, chronology: Chronology, facts: Facts, config
 def drawn(url: str, chronology: Chronology, draw: Callable[[], dict[str, Any]]) -> dict[str, Any]:
     """The timeline of the page at ``url``, as ``draw`` makes it, once per chronology (``Chronology.figures``):
     when an edit plans the page again only for what else it shows, what the timeline read (``chronicle.reads``)
-    is as it was, and the last one is kept (an actor's new name plans again 60 channel pages at 10,000
+    is as it was, and the last one is kept (an actor's new name plans again 64 channel parts at 10,000
     events, whose timelines took four fifths of the time)."""
     figure = chronology.figures.get(url)
     if figure is None:
