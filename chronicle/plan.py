@@ -448,12 +448,14 @@ def month_label(year: int, month: int | None) -> str:
 def plan_year(number: int, chronology: Chronology, config: Config) -> list[Page]:
     """A year's page: its events by month, or past ``urls.LIST_LIMIT`` a page per month."""
     events = chronology.by_year[number]
-    [year] = plan_year_groups(events, chronology, config)
     all_years = [link(str(other), urls.year_url(other)) for other in chronology.by_year]
     dates = list_dates(config, events)
     if not urls.is_split(len(events)):
+        [year] = plan_year_groups(events, chronology, config)
         return [page(year["url"], "year.html", f"Année {number}", config, dates=dates, year=year,
                      all_years=all_years, parts=[], count=len(events))]
+    # split: the year's page lists its months' pages, each grouping its own events (not the whole year's)
+    year = {"year": number, "url": urls.year_url(number), "anchor": urls.year_anchor(number), "months": []}
     by_month: dict[int | None, list[Event]] = {}
     for event in events:
         day = event.date.start or event.date.end
@@ -465,7 +467,7 @@ def plan_year(number: int, chronology: Chronology, config: Config) -> list[Page]
         address = urls.month_url(number, month)
         parts.append(part_link(month_label(number, month), address, len(group)))
         pages += plan_listing(address, month_label(number, month).capitalize(), up, tuple(group), chronology, config)
-    return [page(year["url"], "year.html", f"Année {number}", config, dates=dates, year={**year, "months": []},
+    return [page(year["url"], "year.html", f"Année {number}", config, dates=dates, year=year,
                  all_years=all_years, parts=parts, count=len(events)), *pages]
 
 
