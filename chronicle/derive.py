@@ -84,8 +84,8 @@ class Facts:
     # by source: whether its passages are split by the year of the citing events (``urls.is_split``), which
     # the address of each passage depends on: an event page reads this, not the count of citing events
     split_sources: dict[str, bool]
-    # every actor's spellings (names, aliases, variants), which every searchable page carries: an edit of
-    # an actor's description or roles leaves them, and so those pages, as they were
+    # every actor's spellings (names, aliases, variants), which render gives every searchable page
+    # (``render.render_page``): an edit of an actor's description or roles leaves them as they were
     spellings: tuple[ActorSpellings, ...]
     contacts: dict[str, tuple[tuple[str, int], ...]]  # by actor: (other actor, contacts), most first
 

@@ -42,8 +42,8 @@ class PendingPages:
         self.cancelled = False
         self.broken = False       # the background failed: the pages left are not to be trusted
         self.done = threading.Event()
-        self.asked = threading.Condition()  # and how many pages requests are rendering (or edits planned, ``held``):
-        self.asking = 0                     # the background waits
+        self.asked = threading.Condition()  # and how many hold the background (``held``): it waits for none
+        self.asking = 0
 
     def start(self) -> None:
         """Render and write every pending page in a thread of its own (``done`` is set at its end)."""
@@ -93,22 +93,16 @@ class PendingPages:
             page = self.pages.get(path)
         if page is None:
             return None
-        with self.asked:
-            self.asking += 1
-        try:
+        with self.held():  # the background waits: it would share the GIL with this request
             body = render_page(page, self.environment, self.actors)
             self.write(path, body)
-        finally:
-            with self.asked:
-                self.asking -= 1
-                self.asked.notify_all()
         return body
 
     @contextmanager
     def held(self) -> Iterator[None]:
-        """The background paused while inside (``serve`` plans the next edit): it writes no page, and its
-        workers stop once their pipes are full. The pages an actor's new alias renders again (every
-        searchable page: 8 s of CPU at 10,000 events) held the next edit's plan back."""
+        """The background paused while inside (a page asked for is rendered, ``serve`` plans the next edit):
+        it writes no page, and its workers stop once their pipes are full. The pages an actor's new alias
+        renders again (every searchable page: 8 s of CPU at 10,000 events) held the next edit's plan back."""
         with self.asked:
             self.asking += 1
         try:

@@ -130,7 +130,7 @@ class Handler(SimpleHTTPRequestHandler):
             return
         target = Path(self.translate_path(parts.path))
         if target.is_dir() and not parts.path.endswith("/"):  # the pages' links are relative to their folder
-            self.send_redirect(parts.path + "/" + (f"?{parts.query}" if parts.query else ""))
+            self.send_to_folder(parts.path)
             return
         if target.is_dir():
             target = target / "index.html"
@@ -152,8 +152,7 @@ class Handler(SimpleHTTPRequestHandler):
         relative = Path(self.translate_path(path)).relative_to(self.directory_path).as_posix()
         name = "index.html" if relative == "." else f"{relative}/index.html" if path.endswith("/") else relative
         if not path.endswith("/") and pending.holds(f"{relative}/index.html"):
-            query = urlsplit(self.path).query  # as for a folder written already (``answer``): a new page's too
-            self.send_redirect(path + "/" + (f"?{query}" if query else ""))
+            self.send_to_folder(path)  # as for a folder written already (``answer``): a new page's too
             return True
         try:
             body = pending.page(name)
@@ -192,11 +191,12 @@ class Handler(SimpleHTTPRequestHandler):
         if self.command != "HEAD":
             self.wfile.write(body)
 
-    def send_redirect(self, location: str) -> None:
-        """A permanent redirect to ``location`` (a path of this site), as ``SimpleHTTPRequestHandler`` sends
-        for a folder asked for without its final ``/``."""
+    def send_to_folder(self, path: str) -> None:
+        """A permanent redirect to the folder ``path`` names (its final ``/`` added, the request's query kept),
+        as ``SimpleHTTPRequestHandler`` sends for a folder asked for without it."""
+        query = urlsplit(self.path).query
         self.send_response(301)
-        self.send_header("Location", location)
+        self.send_header("Location", f"{path}/?{query}" if query else f"{path}/")
         self.send_header("Content-Length", "0")
         self.end_headers()
 

@@ -81,7 +81,7 @@ def folded_words(text: str) -> list[str]:
 
 def actor_spellings(chronology: Chronology) -> tuple[ActorSpellings, ...]:
     """Every actor's spellings (name, aliases, ``search_variants``): made once per chronology, by
-    ``derive`` (``Facts.spellings``), which every searchable page reads."""
+    ``derive`` (``Facts.spellings``), which render gives every searchable page (``render.render_page``)."""
     found = []
     for actor in chronology.actors.values():
         spellings = tuple(dict.fromkeys((actor.name, *actor.aliases, *actor.search_variants)))
@@ -208,7 +208,7 @@ def own_spellings(actor: ActorSpellings, actors: tuple[ActorSpellings, ...]) -> 
 @jinja2.pass_context
 def search_terms(context: jinja2.runtime.Context, body: str) -> Markup:
     """The ``search_terms`` filter: the hidden fields of spellings for a searchable page's ``body``
-    (``templates/base.html``); nothing for a page the plan did not give the actors' spellings."""
+    (``templates/base.html``); nothing for a page render gave no spellings (one not searchable)."""
     actors = context.get("search_actors")
     if not actors:
         return Markup("")

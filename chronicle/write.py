@@ -174,7 +174,11 @@ def replace_file(directory: Path, path: str, data: bytes) -> None:
     """Write ``data`` at ``path`` under ``directory`` atomically: beside it, then renamed over it (a reader
     never sees half a file; a hard link to another site's file is replaced, never written into).
     Its folders are made if missing; the temporary's name is this thread's own."""
-    target = directory.joinpath(*safe_relative(path).parts)
+    replace_target(directory.joinpath(*safe_relative(path).parts), data)
+
+
+def replace_target(target: Path, data: bytes) -> None:
+    """``replace_file`` at ``target``, a path already checked."""
     target.parent.mkdir(parents=True, exist_ok=True)
     temporary = target.with_name(f".{target.name}.{os.getpid()}.{threading.get_ident()}.edit")
     try:
@@ -189,12 +193,13 @@ def replace_changed(directory: Path, path: str, data: bytes) -> bool:
     """``replace_file``, unless the file at ``path`` holds ``data`` already; whether it was written. Reading a
     page costs a fifth of writing it again, and most of the pages an edit renders again may be the same:
     an actor's new alias renders every searchable page, whose bytes change only where his spellings show."""
+    target = directory.joinpath(*safe_relative(path).parts)  # checked once, for the reading and the writing
     try:
-        if directory.joinpath(*safe_relative(path).parts).read_bytes() == data:
+        if target.read_bytes() == data:
             return False
     except OSError:
         pass
-    replace_file(directory, path, data)
+    replace_target(target, data)
     return True
 
 

@@ -132,8 +132,8 @@ def test_a_channel_strip_gives_room_to_its_own_events(tmp_path: Path) -> None:
 
 
 def test_an_actors_description_plans_again_only_the_parts_that_show_the_actor(tmp_path: Path) -> None:
-    """Every searchable page carries every actor's spellings (``Facts.spellings``): a change to an actor's
-    description leaves them as they were, so an edit plans again only the parts that show the actor."""
+    """Every searchable page hides the actors' spellings (``Facts.spellings``, given by render): a change to
+    an actor's description leaves them as they were, so an edit plans again only the parts that show the actor."""
     root = make_project(tmp_path)
     first = plan_content(root, traced=True)
     actor = root / "content" / "actors" / "lloyd-austin.yaml"
