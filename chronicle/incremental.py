@@ -12,7 +12,8 @@ a clean build (``pipeline.plan_content``), so its problems are a clean check's b
   very pages: only the others are compared) (the same templates, the same actors' spellings and an
   equal context give the same bytes); every searchable page when an actor's spellings changed (each
   hides those of the actors its text names: ``render.render_page``); every page when a template
-  changed or most pages did, through the clean build's own rendering on every core (``Edit.full``);
+  changed (``Edit.full``); the command line renders every page as a clean build does, on every core,
+  when most changed (``Edit.most``), ``serve`` shows them first whatever their number;
 - write: those pages and the other files whose bytes changed; the files no longer planned removed.
 
 ``serve`` keeps the stages in memory (``Stages``); the command line saves them in
@@ -39,7 +40,7 @@ from chronicle.replan import Trace
 from chronicle.search import BUNDLE, MARKER
 from chronicle.write import SITE_MARKER, replace_changed, safe_relative, staged_site
 
-FULL_SHARE = 0.25  # past this share of the pages (and ``render.PARALLEL_MIN``), render them all on every core
+FULL_SHARE = 0.25  # past this share of the pages (and ``render.PARALLEL_MIN``), the command line renders them all
 
 
 @dataclass(frozen=True)
@@ -72,8 +73,16 @@ class Edit:
 
     @property
     def full(self) -> bool:
-        """Whether every page is rendered again, as a clean build does (the templates changed, or most pages)."""
+        """Whether every page is rendered again, as a clean build does (the templates changed, or no page
+        could be rendered alone)."""
         return self.changed is None
+
+    def most(self) -> bool:
+        """Whether it renders again every page or most of them (past ``FULL_SHARE``): the command line then
+        renders them all on every core, as a clean build does (``serve`` shows an edit before its pages are
+        written, however many)."""
+        changed = self.changed
+        return changed is None or (len(changed) >= PARALLEL_MIN and len(changed) > FULL_SHARE * len(self.pages))
 
     def paths(self) -> frozenset[str]:
         """Every file of the site it makes, but the search bundle's."""
@@ -90,12 +99,10 @@ def templates_fingerprint(root: Path) -> str:
     return tree_fingerprint([root / "templates"])
 
 
-def plan_edit(stages: Stages | None, root: Path, base_url: str | None, full_share: float = FULL_SHARE) -> Edit:
+def plan_edit(stages: Stages | None, root: Path, base_url: str | None) -> Edit:
     """Run the stages up to the plan again and compare its pages with those of ``stages`` (every searchable
     page changes with an actor's spellings: ``render.render_page``); raises ContentError with every
-    problem, as a clean build does. Past ``full_share`` of the pages changed, the
-    edit renders every page as a clean build does (``Edit.full``; ``serve`` passes 1.0: it shows an edit
-    before its pages are written, however many)."""
+    problem, as a clean build does."""
     enabled = gc.isenabled()
     # The collector paused while the stages run (on in ``serve``): what they make either lives until the
     # next edit (frozen below) or has no cycle (none found after the bench's four edits: ``gc.collect()``
@@ -121,8 +128,6 @@ def plan_edit(stages: Stages | None, root: Path, base_url: str | None, full_shar
     changed = [path for path, page in edit.pages.items()
                if (respelled and page.context.get("search_type"))
                or ((old := stages.pages.get(path)) is not page and old != page)]  # the very page: not compared
-    if len(changed) >= PARALLEL_MIN and len(changed) > full_share * len(edit.pages):
-        return edit  # rendered on every core, as a clean build does
     return replace(edit, changed=changed)
 
 

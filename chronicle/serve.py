@@ -253,7 +253,7 @@ def rebuild(root: Path, out_dir: Path, state: BuildState, base_url: str | None =
         stages, state.stages = state.stages, None  # until site/ is known to hold the next ones
         try:
             with state.pending.held() if state.pending else nullcontext():  # the last edit's pages wait
-                edit = plan_edit(stages, root, base_url, full_share=1.0)  # shown first, however many changed
+                edit = plan_edit(stages, root, base_url)  # shown first, however many pages changed
             left = state.stop_pending()  # superseded: nothing more of the last edit is written
             if stages is None or edit.full or left is None:
                 write_all(edit, root, out_dir, state, started, reuse_search=state.version > 0)

@@ -161,7 +161,7 @@ def test_an_actors_new_alias_plans_again_only_what_shows_it_and_renders_every_se
     actor = root / "content" / "actors" / "lloyd-austin.yaml"
     assert "aliases:" not in actor.read_text(encoding="utf-8")
     actor.write_text(actor.read_text(encoding="utf-8") + "aliases: [Austin junior]\n", encoding="utf-8")
-    edit = plan_edit(stages, root, None, full_share=1.0)
+    edit = plan_edit(stages, root, None)
     planned, chronology = edit.plan.planned, edit.plan.chronology
     assert planned is not None and ("actor", "lloyd-austin") in planned
     events = {key[1] for key in planned if key[0] == "event"}
