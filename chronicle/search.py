@@ -73,9 +73,12 @@ def glob_finds(glob: str, path: str) -> bool:
 
 
 @contextlib.contextmanager
-def indexing(site: Path, glob: str, background: bool = False) -> Iterator[Callable[[list[str]], list[str]]]:
-    """Pagefind indexing the HTML files of ``site`` found by ``glob`` into ``site/pagefind/``, in the
-    background; the files it reads must all be written before, the others may be written meanwhile.
+def indexing(site: Path, glob: str, background: bool = False,
+             started: Callable[[subprocess.Popen[bytes]], None] | None = None, into: Path | None = None,
+             ) -> Iterator[Callable[[list[str]], list[str]]]:
+    """Pagefind indexing the HTML files of ``site`` found by ``glob`` into ``site/pagefind/`` (or
+    ``into/pagefind/``), in the background; the files it reads must all be written before, the others
+    may be written meanwhile. ``started`` is given its process as soon as it runs.
 
     Yields ``finish(pages)``: wait for it, check that it indexed exactly ``pages`` (the searchable
     pages), and return the paths of the bundle's files under ``site``, sorted, without Pagefind's
@@ -88,7 +91,8 @@ def indexing(site: Path, glob: str, background: bool = False) -> Iterator[Callab
     interpreter, no ``PAGEFIND_*`` variable, explicit options only, and writes its bundle into a
     folder of its own, from which only the files a bundle is made of are moved into the site.
     """
-    shutil.rmtree(site / BUNDLE, ignore_errors=True)  # from an attempt before (see ``index_folder``)
+    into = into or site
+    shutil.rmtree(into / BUNDLE, ignore_errors=True)  # from an attempt before (see ``index_folder``)
     work = Path(tempfile.mkdtemp(prefix=".pagefind-", dir=site.parent))  # beside the site: moved, not copied
     (work / "cwd").mkdir()
     command = [sys.executable, "-I", "-m", "pagefind", "--site", str(site.resolve()),
@@ -106,7 +110,9 @@ def indexing(site: Path, glob: str, background: bool = False) -> Iterator[Callab
                 yield_to_builds(process.pid)
             with process:  # waited for on the way out
                 try:
-                    yield lambda pages: finish_indexing(process, stdout, stderr, site, pages, work / BUNDLE)
+                    if started:
+                        started(process)
+                    yield lambda pages: finish_indexing(process, stdout, stderr, into, pages, work / BUNDLE)
                 finally:
                     if process.poll() is None:
                         process.kill()
@@ -114,9 +120,9 @@ def indexing(site: Path, glob: str, background: bool = False) -> Iterator[Callab
         shutil.rmtree(work, ignore_errors=True)
 
 
-def finish_indexing(process: subprocess.Popen[bytes], stdout: IO[bytes], stderr: IO[bytes], site: Path,
+def finish_indexing(process: subprocess.Popen[bytes], stdout: IO[bytes], stderr: IO[bytes], into: Path,
                     pages: list[str], bundle: Path) -> list[str]:
-    """See ``indexing``: ``bundle`` is the folder Pagefind wrote into."""
+    """See ``indexing``: ``bundle`` is the folder Pagefind wrote into, moved into ``into/pagefind/``."""
     returncode = process.wait()
     output, errors = (read_all(file) for file in (stdout, stderr))
     counts = INDEXED.findall(output)
@@ -125,7 +131,7 @@ def finish_indexing(process: subprocess.Popen[bytes], stdout: IO[bytes], stderr:
         raise SearchIndexError(f"Pagefind n'a pas pu indexer le site : {text}")
     if int(counts[-1]) != len(pages):
         raise SearchIndexError(f"Pagefind a indexé {counts[-1]} pages sur {len(pages)}.")
-    return publish_bundle(bundle, site)
+    return publish_bundle(bundle, into)
 
 
 def publish_bundle(bundle: Path, site: Path) -> list[str]:
@@ -171,14 +177,17 @@ def background_niceness() -> int:
     return min(os.getpriority(os.PRIO_PROCESS, 0) + BACKGROUND_NICENESS, 19)
 
 
-def index_folder(site: Path, pages: list[str], background: bool = False) -> list[str]:
-    """Index ``pages`` (the searchable pages, by path under ``site``, all written) into ``site/pagefind/``;
-    the paths of the bundle's files under ``site``, sorted.
+def index_folder(site: Path, pages: list[str], background: bool = False,
+                 started: Callable[[subprocess.Popen[bytes]], None] | None = None, into: Path | None = None,
+                 ) -> list[str]:
+    """Index ``pages`` (the searchable pages, by path under ``site``, all written) into ``site/pagefind/``
+    (or ``into/pagefind/``); the paths of the bundle's files under that folder, sorted. ``started`` is
+    given Pagefind's process as soon as it runs (``serve`` kills the one it no longer needs).
 
     Pagefind derives each result's URL from the file's path: ``evenements/x/index.html`` ->
     ``/evenements/x/``. Every searchable page must be indexed, or the build fails.
     """
     if not pages:
         raise SearchIndexError("Pagefind n'a pas pu indexer le site : aucune page n'est marquée pour la recherche.")
-    with indexing(site, search_glob(pages), background) as finish:
+    with indexing(site, search_glob(pages), background, started, into) as finish:
         return finish(pages)

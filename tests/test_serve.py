@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import os
 import re
+import signal
 import socket
 import subprocess
 import sys
@@ -16,6 +17,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -37,11 +39,12 @@ START_TIMEOUT = 120.0
 
 @dataclass
 class Served:
-    """A running ``serve``: its project, address and log."""
+    """A running ``serve``: its project, address, log and process."""
 
     root: Path
     address: str
     log: Path
+    process: subprocess.Popen[bytes]
 
     def get(self, path: str, timeout: float = EDIT_TIMEOUT) -> tuple[int, str]:
         """The status and body of ``GET path``, errors included."""
@@ -86,7 +89,7 @@ def serving(root: Path, tmp_path: Path) -> Iterator[Served]:
         assert started and process.poll() is None, printed + log.read_text(encoding="utf-8")
         match = address.search(printed)
         assert match is not None
-        yield Served(root, match.group(1), log)
+        yield Served(root, match.group(1), log, process)
     finally:
         process.terminate()
         try:
@@ -250,9 +253,9 @@ def test_a_search_index_made_while_a_build_came_is_dropped(project: Path, monkey
     before = tree(out / "pagefind")
     index_folder = serve.index_folder
 
-    def a_build_comes(site: Path, pages: list[str], background: bool = False) -> list[str]:
-        state.version += 1
-        return index_folder(site, pages, background)
+    def a_build_comes(site: Path, pages: list[str], background: bool = False, **options: object) -> list[str]:
+        state.version += 1  # and published before the index ends (a build that came stops it: below)
+        return index_folder(site, pages, background, **options)  # type: ignore[arg-type]
 
     monkeypatch.setattr(serve, "index_folder", a_build_comes)
     serve.PendingSearch(out, state).refresh()
@@ -317,37 +320,129 @@ def test_a_watcher_that_fails_is_said_on_every_page_and_started_again(project: P
     assert not watcher.is_alive()
 
 
-def test_an_edit_saved_while_the_site_is_copied_for_search_is_not_held_back(project: Path,
+def test_an_edit_saved_while_the_site_is_read_for_search_is_not_held_back(project: Path,
                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """Finding the searchable pages reads every page (a second at 10,000 events), without holding builds
+    back; a build that came meanwhile stops the index before Pagefind has read anything."""
     out = project / "site"
     build_site(project, out)
     state = serve.BuildState()
     state.version = 1
+    search_ = serve.PendingSearch(out, state)
+    state.search = search_
     before = tree(out / "pagefind")
-    link_tree, built, indexed_copies = serve.link_tree, [], []
+    marked_pages, built, processes = serve.marked_pages, [], []
 
-    def a_build_comes(source: Path, target: Path, skip: str) -> None:
-        def build() -> None:  # as ``rebuild``: the whole build under the lock, then a new version
+    def a_build_comes(site: Path) -> list[str]:
+        def build() -> None:  # as ``rebuild``: the whole build under the lock, stopping the index first
             got = state.building.acquire(timeout=30)
             built.append(got)
             if got:
+                search_.interrupt()
                 state.publish([])
                 state.building.release()
         builder = threading.Thread(target=build)
         builder.start()
-        builder.join()  # a build waiting for the copy to end would hold this thread for 30 s, then fail
-        link_tree(source, target, skip=skip)
+        builder.join()  # a build waiting for the reading to end would hold this thread for 30 s, then fail
+        return marked_pages(site)
 
-    monkeypatch.setattr(serve, "link_tree", a_build_comes)
-    monkeypatch.setattr(serve, "index_folder", lambda site, pages, background=False: indexed_copies.append(site) or [])
-    search = serve.PendingSearch(out, state)
-    search.refresh()
-    assert built == [True], "the build came through while the site was being copied"
-    assert indexed_copies == [], "the copy the build overtook is not indexed: Pagefind's seconds are not spent on it"
+    index_folder = serve.index_folder
+
+    def noted(site: Path, pages: list[str], background: bool = False, **options: Any) -> list[str]:
+        started = options.pop("started")
+        return index_folder(site, pages, background, started=lambda process: (processes.append(process),
+                                                                              started(process)), **options)
+
+    monkeypatch.setattr(serve, "marked_pages", a_build_comes)
+    monkeypatch.setattr(serve, "index_folder", noted)
+    search_.refresh()
+    assert built == [True], "the build came through while the pages were read"
+    assert len(processes) == 1 and processes[0].returncode == -signal.SIGKILL, \
+        "Pagefind, started for the site the build replaced, is killed as it starts"
     assert tree(out / "pagefind") == before
-    assert search.timer is not None, "another index is deferred, for the edit's site"
-    search.timer.cancel()
-    assert not list(project.glob(".site.search-*"))
+    assert search_.timer is not None, "another index is deferred, for the edit's site"
+    search_.timer.cancel()
+    assert not list(project.glob(".site.search-*")) and not list(project.glob(".pagefind-*"))
+
+
+def test_a_build_that_starts_stops_the_previews_search_index(project: Path, monkeypatch: pytest.MonkeyPatch,
+                                                             capsys: pytest.CaptureFixture[str]) -> None:
+    """Pagefind indexing the site a build is about to replace would waste its seconds on both cores,
+    beside the edit's plan (at 10,000 events, 14 s of CPU): it is killed, and made again at the next
+    pause, without a word to the editor."""
+    out = project / "site"
+    build_site(project, out)
+    state = serve.BuildState()
+    state.version = 1
+    search_ = serve.PendingSearch(out, state)
+    state.search = search_
+    before = tree(out / "pagefind")
+    processes: list[subprocess.Popen[bytes]] = []
+    index_folder = serve.index_folder
+
+    def a_build_starts(site: Path, pages: list[str], background: bool = False, **options: Any) -> list[str]:
+        started = options.pop("started")
+
+        def running(process: subprocess.Popen[bytes]) -> None:
+            started(process)
+            processes.append(process)
+            assert process.poll() is None, "Pagefind is running"
+            search_.interrupt()  # what ``rebuild`` does first
+
+        return index_folder(site, pages, background, started=running, **options)
+
+    monkeypatch.setattr(serve, "index_folder", a_build_starts)
+    capsys.readouterr()
+    search_.refresh()
+    assert [process.returncode for process in processes] == [-signal.SIGKILL]
+    assert tree(out / "pagefind") == before
+    assert "recherche" not in capsys.readouterr().err, "nothing went wrong: nothing is said"
+    assert search_.timer is not None, "made again at the next pause"
+    search_.timer.cancel()
+    assert not list(project.glob(".site.search-*")) and not list(project.glob(".pagefind-*"))
+
+
+def test_serve_stopping_stops_the_search_index_under_way(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    out = project / "site"
+    build_site(project, out)
+    state = serve.BuildState()
+    state.version = 1
+    search_ = serve.PendingSearch(out, state)
+    state.search = search_
+    running, processes = threading.Event(), []
+    index_folder = serve.index_folder
+
+    def noted(site: Path, pages: list[str], background: bool = False, **options: Any) -> list[str]:
+        started = options.pop("started")
+        return index_folder(site, pages, background, **options,
+                            started=lambda process: (started(process), processes.append(process), running.set()))
+
+    monkeypatch.setattr(serve, "index_folder", noted)
+    refreshing = threading.Thread(target=search_.refresh)
+    refreshing.start()
+    assert running.wait(EDIT_TIMEOUT)
+    state.close()  # as serve does once stopped, Pagefind running
+    assert not refreshing.is_alive(), "it returns once the index under way is stopped and cleaned up"
+    assert processes[0].returncode == -signal.SIGKILL
+    assert not list(project.glob(".site.search-*")) and not list(project.glob(".pagefind-*"))
+    search_.defer()
+    assert search_.timer is None, "and no other is made"
+
+
+def test_serve_stopped_by_sigterm_leaves_nothing_running_behind(tmp_path: Path) -> None:
+    """A process manager or ``timeout`` stops it with SIGTERM: it stops as with Ctrl+C, its background
+    work stopped with it (Pagefind used to run on, orphaned, with its folders left in the project)."""
+    root = make_project(tmp_path)
+    with serving(root, tmp_path) as served:
+        served.edit(TITLE, "Appel Austin–Choïgou du 13 mai")
+        assert wait_until(lambda: "Appel Austin–Choïgou du 13 mai" in served.get(PAGE)[1])
+        server = served.process
+        server.send_signal(signal.SIGTERM)
+        assert server.wait(timeout=EDIT_TIMEOUT) == 0, served.log.read_text(encoding="utf-8")
+    assert "Traceback" not in served.log.read_text(encoding="utf-8")
+    processes = subprocess.run(["ps", "-eo", "args"], capture_output=True, text=True).stdout.splitlines()
+    assert not [line for line in processes if str(root) in line], "no process of its own left"
+    assert not list(root.glob(".site.search-*")) and not list(root.glob(".pagefind-*"))
 
 
 def test_the_previews_search_index_gives_way_to_the_builds(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
