@@ -231,10 +231,10 @@ def test_search_in_the_preview_follows_the_edits_once_the_editor_pauses(served: 
     assert wait_until(lambda: "<h1>Appel Austin–Choïgou du 13 mai</h1>" in served.get(PAGE)[1])
     assert "depuis l'invasion" in indexed(site)[url], "carried over by the quick rebuild"
     assert wait_until(lambda: "Index de recherche de l'aperçu mis à jour." in served.log.read_text(encoding="utf-8")), \
-        served.log.read_text(encoding="utf-8")  # said once all is done, the copy it indexed removed
+        served.log.read_text(encoding="utf-8")  # said once all is done, the folder it indexed into removed
     assert "Appel Austin–Choïgou du 13 mai" in indexed(site)[url]
     assert "depuis l'invasion" not in indexed(site)[url]
-    assert not list(served.root.glob(".site.search-*")), "the copy it indexed is removed"
+    assert not list(served.root.glob(".site.search-*")), "the folder it indexed into is removed"
     # the facts' labels are kept out of the index, their values are in it: the initiator is named
     # among the actors and once more as the one who took the initiative
     named = indexed(site)[url].count("Lloyd Austin")
