@@ -1,0 +1,130 @@
+"""What an edit costs once the editor has paused: ``plan_edit`` by stage, back to back or after a pause.
+
+    python bench/edit_idle.py --events 10000 --pauses 0 3
+
+Generates the synthetic chronology (bench/generate.py) in a folder of its own unless it exists, plans it
+once through the incremental path, then for each pause and each kind of edit (an event's text, an
+actor's name) makes ``--runs`` edits, each after sleeping ``pause`` seconds, and prints the CPU seconds
+of ``plan_edit`` in the thread that runs it (``time.thread_time``: not the wall time, which the
+machine's other work moves), stage by stage, and the median of the runs after the first. An editor's
+edit always comes after a pause (``serve`` waits idle while they type); ``bench/run.py``'s previews
+sleep 1.5 s before each save.
+
+Then a control that runs none of Chronicle's code: a walk over 3 million small Python objects, the
+same pauses before it. When it too is slower after a pause, the machine makes idle memory slower to
+touch again (caches, its host), and every stage pays it in proportion to the memory it reads.
+"""
+
+from __future__ import annotations
+
+import argparse
+import collections
+import re
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from generate import generate
+
+import chronicle.pipeline as pipeline
+from chronicle.incremental import Stages, plan_edit
+
+STAGES = ("load_site", "check_loaded", "build_model", "derive_facts", "plan_site")
+
+
+def timed_stages() -> collections.Counter[str]:
+    """The CPU seconds of each stage of ``pipeline``, added up in the counter returned, as they run."""
+    spent: collections.Counter[str] = collections.Counter()
+    for name in STAGES:
+        stage = getattr(pipeline, name)
+
+        def timed(*arguments: object, _stage=stage, _name=name, **options: object) -> object:
+            start = time.thread_time()
+            try:
+                return _stage(*arguments, **options)
+            finally:
+                spent[_name] += time.thread_time() - start
+
+        setattr(pipeline, name, timed)
+    return spent
+
+
+def edited(path: Path, text: str, kind: str, run: int) -> str:
+    """The file ``path`` (``text``) edited for the ``run``-th time: a summary or a name changed."""
+    if kind == "actor name":
+        return re.sub(r"(?m)^name: (.*?)( r\d+)?$", rf"name: \g<1> r{run}", text, count=1)
+    return text.replace("summary: ", f"summary: Retouche {run}. ", 1)
+
+
+def edits(root: Path, stages: Stages, kind: str, pause: float, runs: int,
+          spent: collections.Counter[str]) -> Stages:
+    """Make ``runs`` edits of ``kind``, each after ``pause`` seconds; print their CPU by stage."""
+    folder = "actors" if kind == "actor name" else "events"
+    files = sorted((root / "content" / folder).glob("*.yaml"))
+    path = files[len(files) // 2]
+    text = path.read_text(encoding="utf-8")
+    totals = []
+    try:
+        for run in range(runs):
+            time.sleep(pause)
+            path.write_text(edited(path, text, kind, run), encoding="utf-8")
+            spent.clear()
+            start = time.thread_time()
+            edit = plan_edit(stages, root, None)
+            totals.append(time.thread_time() - start)
+            stages = edit.stages(frozenset())
+            by_stage = "  ".join(f"{name} {spent[name]:.3f}" for name in STAGES)
+            print(f"{kind:<11} pause {pause:>3} s  run {run}: {totals[-1]:.3f} s  ({by_stage})", flush=True)
+    finally:
+        path.write_text(text, encoding="utf-8")
+    stages = plan_edit(stages, root, None).stages(frozenset())  # as it was
+    print(f"{kind:<11} pause {pause:>3} s  median of runs 1-{runs - 1}: {statistics.median(totals[1:]):.3f} s",
+          flush=True)
+    return stages
+
+
+def control(pauses: list[float], runs: int) -> None:
+    """Walk 3 million small objects after each pause: the machine's own price for memory left idle."""
+    objects = [[number, str(number)] for number in range(3_000_000)]
+
+    def walk() -> float:
+        start = time.thread_time()
+        total = 0
+        for item in objects:
+            total += item[0] & 1
+        return time.thread_time() - start
+
+    walk()
+    for pause in pauses:
+        times = []
+        for _ in range(runs):
+            time.sleep(pause)
+            times.append(walk())
+        print(f"control     pause {pause:>3} s  walking 3,000,000 objects: median {statistics.median(times):.3f} s "
+              f"({min(times):.3f}-{max(times):.3f})", flush=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--events", type=int, default=10000)
+    parser.add_argument("--dir", type=Path, default=Path(tempfile.gettempdir()))
+    parser.add_argument("--pauses", type=float, nargs="+", default=[0.0, 3.0])
+    parser.add_argument("--runs", type=int, default=6)
+    args = parser.parse_args()
+    root = args.dir / f"chronicle-reach-{args.events}"
+    if not (root / "content").is_dir():
+        generate(root, args.events)
+    spent = timed_stages()
+    stages = plan_edit(None, root, None).stages(frozenset())
+    for kind in ("event text", "actor name"):
+        for pause in args.pauses:
+            stages = edits(root, stages, kind, pause, args.runs, spent)
+    control(args.pauses, args.runs)
+
+
+if __name__ == "__main__":
+    main()
