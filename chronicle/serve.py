@@ -179,10 +179,8 @@ class PendingSearch:
                         raise
                 outcome = "Index de recherche de l'aperçu mis à jour."
             except (SearchIndexError, OSError) as error:
-                with self.lock:
-                    stopped = self.interruptions != seen or self.closed
-                if stopped:
-                    self.defer()  # for the site of the build that stopped it
+                if self.interruptions != seen:  # stopped by a build (or by ``close``, which interrupts too)
+                    self.defer()  # for the site of that build (nothing once closed)
                     return
                 outcome = f"L'index de recherche de l'aperçu n'a pas pu être refait ({error}) ; il reste le précédent."
             finally:
@@ -194,10 +192,10 @@ class PendingSearch:
 
     def started(self, process: subprocess.Popen[bytes], seen: int) -> None:
         """Pagefind runs as ``process``, for the site as it was after ``seen`` interruptions: killed at
-        once if a build started since (or ``serve`` stopped)."""
+        once if a build started since (or ``serve`` stopped: ``close`` interrupts)."""
         with self.lock:
             self.process = process
-            if self.interruptions != seen or self.closed:
+            if self.interruptions != seen:
                 process.kill()
 
 
