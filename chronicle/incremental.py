@@ -197,7 +197,8 @@ def write_rendered(rendered: Iterable[tuple[str, bytes]], folder: Path) -> tuple
     the paths written, and those of every page rendered that carries Pagefind's marker."""
     written, marked = [], set()
     for path, body in rendered:
-        written += write_changed({path: body}, folder)
+        if replace_changed(folder, path, body):
+            written.append(path)
         if path.endswith(".html") and MARKER in body:
             marked.add(path)
     return written, marked
