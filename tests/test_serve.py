@@ -320,18 +320,48 @@ def test_a_watcher_that_fails_is_said_on_every_page_and_started_again(project: P
     assert not watcher.is_alive()
 
 
-def test_an_edit_saved_while_the_site_is_read_for_search_is_not_held_back(project: Path,
-                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
-    """Finding the searchable pages reads every page (a second at 10,000 events), without holding builds
-    back; a build that came meanwhile stops the index before Pagefind has read anything."""
+def previews_search(project: Path) -> tuple[Path, serve.BuildState, serve.PendingSearch]:
+    """A built site, and ``serve``'s state after a build that carried its search index over."""
     out = project / "site"
     build_site(project, out)
     state = serve.BuildState()
     state.version = 1
-    search_ = serve.PendingSearch(out, state)
-    state.search = search_
+    state.search = serve.PendingSearch(out, state)
+    return out, state, state.search
+
+
+def on_pagefind_start(monkeypatch: pytest.MonkeyPatch, then: Callable[[subprocess.Popen[bytes]], object],
+                      ) -> list[subprocess.Popen[bytes]]:
+    """The preview's Pagefind processes, as they start; ``then`` called with each once ``serve`` knows it."""
+    processes: list[subprocess.Popen[bytes]] = []
+    index_folder = serve.index_folder
+
+    def noted(site: Path, pages: list[str], background: bool = False, **options: Any) -> list[str]:
+        started = options.pop("started")
+
+        def running(process: subprocess.Popen[bytes]) -> None:
+            started(process)
+            processes.append(process)
+            then(process)
+
+        return index_folder(site, pages, background, started=running, **options)
+
+    monkeypatch.setattr(serve, "index_folder", noted)
+    return processes
+
+
+def nothing_left_beside(project: Path) -> bool:
+    """Whether the preview's index left none of its folders beside the site."""
+    return not list(project.glob(".site.search-*")) and not list(project.glob(".pagefind-*"))
+
+
+def test_an_edit_saved_while_the_site_is_read_for_search_is_not_held_back(project: Path,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """Finding the searchable pages reads every page (a second at 10,000 events), without holding builds
+    back; a build that came meanwhile stops the index before Pagefind has read anything."""
+    out, state, search_ = previews_search(project)
     before = tree(out / "pagefind")
-    marked_pages, built, processes = serve.marked_pages, [], []
+    marked_pages, built = serve.marked_pages, []
 
     def a_build_comes(site: Path) -> list[str]:
         def build() -> None:  # as ``rebuild``: the whole build under the lock, stopping the index first
@@ -346,15 +376,8 @@ def test_an_edit_saved_while_the_site_is_read_for_search_is_not_held_back(projec
         builder.join()  # a build waiting for the reading to end would hold this thread for 30 s, then fail
         return marked_pages(site)
 
-    index_folder = serve.index_folder
-
-    def noted(site: Path, pages: list[str], background: bool = False, **options: Any) -> list[str]:
-        started = options.pop("started")
-        return index_folder(site, pages, background, started=lambda process: (processes.append(process),
-                                                                              started(process)), **options)
-
     monkeypatch.setattr(serve, "marked_pages", a_build_comes)
-    monkeypatch.setattr(serve, "index_folder", noted)
+    processes = on_pagefind_start(monkeypatch, lambda process: None)
     search_.refresh()
     assert built == [True], "the build came through while the pages were read"
     assert len(processes) == 1 and processes[0].returncode == -signal.SIGKILL, \
@@ -362,7 +385,7 @@ def test_an_edit_saved_while_the_site_is_read_for_search_is_not_held_back(projec
     assert tree(out / "pagefind") == before
     assert search_.timer is not None, "another index is deferred, for the edit's site"
     search_.timer.cancel()
-    assert not list(project.glob(".site.search-*")) and not list(project.glob(".pagefind-*"))
+    assert nothing_left_beside(project)
 
 
 def test_a_build_that_starts_stops_the_previews_search_index(project: Path, monkeypatch: pytest.MonkeyPatch,
@@ -370,28 +393,14 @@ def test_a_build_that_starts_stops_the_previews_search_index(project: Path, monk
     """Pagefind indexing the site a build is about to replace would waste its seconds on both cores,
     beside the edit's plan (at 10,000 events, 14 s of CPU): it is killed, and made again at the next
     pause, without a word to the editor."""
-    out = project / "site"
-    build_site(project, out)
-    state = serve.BuildState()
-    state.version = 1
-    search_ = serve.PendingSearch(out, state)
-    state.search = search_
+    out, _, search_ = previews_search(project)
     before = tree(out / "pagefind")
-    processes: list[subprocess.Popen[bytes]] = []
-    index_folder = serve.index_folder
 
-    def a_build_starts(site: Path, pages: list[str], background: bool = False, **options: Any) -> list[str]:
-        started = options.pop("started")
+    def a_build_starts(process: subprocess.Popen[bytes]) -> None:
+        assert process.poll() is None, "Pagefind is running"
+        search_.interrupt()  # what ``rebuild`` does first
 
-        def running(process: subprocess.Popen[bytes]) -> None:
-            started(process)
-            processes.append(process)
-            assert process.poll() is None, "Pagefind is running"
-            search_.interrupt()  # what ``rebuild`` does first
-
-        return index_folder(site, pages, background, started=running, **options)
-
-    monkeypatch.setattr(serve, "index_folder", a_build_starts)
+    processes = on_pagefind_start(monkeypatch, a_build_starts)
     capsys.readouterr()
     search_.refresh()
     assert [process.returncode for process in processes] == [-signal.SIGKILL]
@@ -399,32 +408,20 @@ def test_a_build_that_starts_stops_the_previews_search_index(project: Path, monk
     assert "recherche" not in capsys.readouterr().err, "nothing went wrong: nothing is said"
     assert search_.timer is not None, "made again at the next pause"
     search_.timer.cancel()
-    assert not list(project.glob(".site.search-*")) and not list(project.glob(".pagefind-*"))
+    assert nothing_left_beside(project)
 
 
 def test_serve_stopping_stops_the_search_index_under_way(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    out = project / "site"
-    build_site(project, out)
-    state = serve.BuildState()
-    state.version = 1
-    search_ = serve.PendingSearch(out, state)
-    state.search = search_
-    running, processes = threading.Event(), []
-    index_folder = serve.index_folder
-
-    def noted(site: Path, pages: list[str], background: bool = False, **options: Any) -> list[str]:
-        started = options.pop("started")
-        return index_folder(site, pages, background, **options,
-                            started=lambda process: (started(process), processes.append(process), running.set()))
-
-    monkeypatch.setattr(serve, "index_folder", noted)
+    _, state, search_ = previews_search(project)
+    running = threading.Event()
+    processes = on_pagefind_start(monkeypatch, lambda process: running.set())
     refreshing = threading.Thread(target=search_.refresh)
     refreshing.start()
     assert running.wait(EDIT_TIMEOUT)
     state.close()  # as serve does once stopped, Pagefind running
     assert not refreshing.is_alive(), "it returns once the index under way is stopped and cleaned up"
     assert processes[0].returncode == -signal.SIGKILL
-    assert not list(project.glob(".site.search-*")) and not list(project.glob(".pagefind-*"))
+    assert nothing_left_beside(project)
     search_.defer()
     assert search_.timer is None, "and no other is made"
 
@@ -442,7 +439,7 @@ def test_serve_stopped_by_sigterm_leaves_nothing_running_behind(tmp_path: Path) 
     assert "Traceback" not in served.log.read_text(encoding="utf-8")
     processes = subprocess.run(["ps", "-eo", "args"], capture_output=True, text=True).stdout.splitlines()
     assert not [line for line in processes if str(root) in line], "no process of its own left"
-    assert not list(root.glob(".site.search-*")) and not list(root.glob(".pagefind-*"))
+    assert nothing_left_beside(root)
 
 
 def test_the_previews_search_index_gives_way_to_the_builds(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
