@@ -24,11 +24,13 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from generate import generate
+from run import edit_event_save
 
 import chronicle.pipeline as pipeline
 from chronicle.incremental import Stages, plan_edit
@@ -53,25 +55,29 @@ def timed_stages() -> collections.Counter[str]:
     return spent
 
 
-def edited(path: Path, text: str, kind: str, run: int) -> str:
-    """The file ``path`` (``text``) edited for the ``run``-th time: a summary or a name changed."""
-    if kind == "actor name":
-        return re.sub(r"(?m)^name: (.*?)( r\d+)?$", rf"name: \g<1> r{run}", text, count=1)
-    return text.replace("summary: ", f"summary: Retouche {run}. ", 1)
+def name_save(root: Path, run: int) -> tuple[Path, Callable[[], object]]:
+    """An actor's file, and the save that changes its name (``run``: which change), as
+    ``run.edit_event_save`` gives an event's summary changed."""
+    actors = sorted((root / "content" / "actors").glob("*.yaml"))
+    actor = actors[len(actors) // 2]
+    text = re.sub(r"(?m)^name: (.*?)( r\d+)?$", rf"name: \g<1> r{run}", actor.read_text(encoding="utf-8"), count=1)
+    return actor, lambda: actor.write_text(text, encoding="utf-8")
+
+
+SAVES = {"event text": edit_event_save, "actor name": name_save}
 
 
 def edits(root: Path, stages: Stages, kind: str, pause: float, runs: int,
           spent: collections.Counter[str]) -> Stages:
     """Make ``runs`` edits of ``kind``, each after ``pause`` seconds; print their CPU by stage."""
-    folder = "actors" if kind == "actor name" else "events"
-    files = sorted((root / "content" / folder).glob("*.yaml"))
-    path = files[len(files) // 2]
+    path, _ = SAVES[kind](root, 0)
     text = path.read_text(encoding="utf-8")
     totals = []
     try:
         for run in range(runs):
+            _, save = SAVES[kind](root, run)
             time.sleep(pause)
-            path.write_text(edited(path, text, kind, run), encoding="utf-8")
+            save()
             spent.clear()
             start = time.thread_time()
             edit = plan_edit(stages, root, None)
