@@ -81,7 +81,7 @@ def indexing(site: Path, glob: str, background: bool = False,
     may be written meanwhile. ``started`` is given its process as soon as it runs.
 
     Yields ``finish(pages)``: wait for it, check that it indexed exactly ``pages`` (the searchable
-    pages), and return the paths of the bundle's files under ``site``, sorted, without Pagefind's
+    pages), and return the paths of the bundle's files under the folder it went into, sorted, without Pagefind's
     ready-made interfaces. If the block ends before, Pagefind is killed and waited for.
 
     Its own binary is run to completion (``python -I -m pagefind``, the PyPI package's entry): its
