@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 import chronicle.load
 import chronicle.serve
+from chronicle import urls
 from chronicle.pipeline import check_site, render_site
 from chronicle.serve import BuildState, rebuild
 from tests.conftest import make_project, tree
@@ -121,11 +122,14 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @example(actions=[("claim", 1, "a"), ("revert", 0, "b"), ("site", 0, "c"), ("template", 0, "d"),
                   ("delete", 0, "e"), ("revert", 0, "f")])
 @example(actions=[("describe", 1, "a"), ("describe", 3, "invasion"), ("actor", 2, "g"), ("text", 1, "h")])
+@pytest.mark.parametrize("limit", [urls.LIST_LIMIT, 2], ids=["lists-whole", "lists-split"])
 def test_any_sequence_of_edits_gives_a_clean_builds_bytes_and_problems(
-        template: Path, tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch,
+        template: Path, tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch, limit: int,
         actions: list[tuple[str, int, str]]) -> None:
     """Random edits of every kind, now and then a problem and its fix: after each save, the preview
-    shows what a clean check reports, and once good again, the bytes of a clean build."""
+    shows what a clean check reports, and once good again, the bytes of a clean build; with lists of
+    two events, the fixture's actors, channels and years are split into years and months."""
+    monkeypatch.setattr(urls, "LIST_LIMIT", limit)
     monkeypatch.setattr(chronicle.serve, "search_lags", lambda state, out: None)  # no background Pagefind
     # Every file's stat signature trusted (the files here are seconds old, which the load would read again):
     # the memo's path for a settled file is taken too; a rebuild between two saves moves their times.

@@ -74,10 +74,14 @@ def test_recording_the_reads_changes_no_page(template: Path) -> None:
 @example(edits=[("text", 2, "a"), ("date", 3, "b"), ("new", 1, "c"), ("delete", 4, "d"), ("rename", 5, "e")])
 @example(edits=[("actor", 1, "a"), ("channel", 0, "b"), ("source", 1, "c"), ("claim", 1, "d"), ("site", 0, "e")])
 @example(edits=[("date", 0, "a"), ("date", 7, "b"), ("delete", 1, "c"), ("new", 2, "d"), ("date", 9, "e")])
+@pytest.mark.parametrize("limit", [urls.LIST_LIMIT, 2], ids=["lists-whole", "lists-split"])
 def test_any_sequence_of_edits_plans_a_full_plans_pages(template: Path, tmp_path_factory: pytest.TempPathFactory,
+                                                        monkeypatch: pytest.MonkeyPatch, limit: int,
                                                         edits: list[tuple[str, int, str]]) -> None:
     """Random edits of every kind that reaches the plan: after each, the parts planned again from the
-    last trace and the pages kept from it are, page for page and in order, a full plan's."""
+    last trace and the pages kept from it are, page for page and in order, a full plan's; with lists of
+    two events, the fixture's actors, channels and years are split into years and months."""
+    monkeypatch.setattr(urls, "LIST_LIMIT", limit)
     root = tmp_path_factory.mktemp("reads") / "project"
     shutil.copytree(template, root)
     plan = planned(root)
