@@ -7,7 +7,6 @@ every value keeps the line and column an error message will need later.
 
 from __future__ import annotations
 
-import gc
 import os
 import re
 import time
@@ -426,19 +425,7 @@ def load_content(root: Path, memo: Memo | None = None) -> tuple[list[RawRecord],
     Never raises on bad content: unreadable files, stray folders and bad names are problems.
     ``memo``: what the last run read and parsed (``chronicle.memo``; none: read everything).
     """
-    enabled = gc.isenabled()
-    # Trees of strings hold no cycles: collecting while loading only costs time. ``serve``'s first load at
-    # 10,000 events, collector on, nothing remembered: 1.35-1.48 s of CPU with the pause, 1.57-1.70 s
-    # without (3 fresh processes each); an edit's load, the memo drawing on the last run: 0.069 s both ways.
-    gc.disable()
-    try:
-        return _load_content(root, memo or Memo())
-    finally:
-        if enabled:
-            gc.enable()
-
-
-def _load_content(root: Path, memo: Memo) -> tuple[list[RawRecord], list[Problem]]:
+    memo = memo or Memo()
     records: list[RawRecord] = []
     settled = time.time_ns() - SETTLED_NS  # taken before any file is looked at
     problems: list[Problem] = []
