@@ -378,17 +378,18 @@ def recover_output(out_dir: Path) -> None:
     The swap is two renames (``staged_site``): a build killed between them leaves no ``out_dir``,
     the previous site in ``.site-XXXXXXXX/old``. Run at start, with the project locked, so that
     no staging folder found belongs to a live build (nor a ``.pagefind-XXXXXXXX`` folder, where
-    ``serve``'s Pagefind writes beside the site: ``search.indexing``). Nothing is followed: a link named like a
-    staging folder is not one (left alone).
+    Pagefind works beside the site: ``search.indexing``, nor a ``.site.search-XXXXXXXX`` folder, where
+    ``serve``'s background index writes: ``serve.PendingSearch``; both left by a ``serve`` killed while
+    Pagefind ran). Nothing is followed: a link named like a staging folder is not one (left alone).
     """
     out = output_path(out_dir)
-    shape = re.compile(rf"\.(?:{re.escape(out.name)}|pagefind)-[A-Za-z0-9_]{{8}}")  # and Pagefind's (``search``)
+    shape = re.compile(rf"\.(?:{re.escape(out.name)}|{re.escape(out.name)}\.search|pagefind)-[A-Za-z0-9_]{{8}}")
     try:
         staging = [out.parent / name for name in sorted(os.listdir(out.parent)) if shape.fullmatch(name)]
         staging = [path for path in staging if stat.S_ISDIR(os.lstat(path).st_mode)]
     except OSError:
         return
-    aside = [path / "old" for path in staging if not path.name.startswith(".pagefind-")
+    aside = [path / "old" for path in staging if path.name.startswith(f".{out.name}-")
              and os.path.isdir(path / "old") and not os.path.islink(path / "old")]
     if aside and not os.path.lexists(out):
         os.rename(max(aside, key=lambda path: os.lstat(path).st_mtime_ns), out)

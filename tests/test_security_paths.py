@@ -457,7 +457,9 @@ def test_a_build_killed_between_the_renames_is_recovered_at_the_next_start(built
 
 
 def test_staging_folders_killed_builds_left_are_swept_at_start(built: Path) -> None:
-    for name in (".site-abcd1234", ".site-efgh5678", ".pagefind-abcd1234"):
+    """Those of a killed build, and those of a ``serve`` killed while its background index ran (the folder
+    Pagefind works in, the one it writes the preview's bundle into)."""
+    for name in (".site-abcd1234", ".site-efgh5678", ".pagefind-abcd1234", ".site.search-ab_d1234"):
         (built / name / "new" / "evenements").mkdir(parents=True)
     (built / ".site-preview-ab").mkdir()  # another output's, or not a staging folder at all: left
     result = run(built, "build")
