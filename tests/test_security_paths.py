@@ -154,7 +154,8 @@ def test_the_site_is_refused_in_process_too(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("form", ["folder", "file", "link"])
-@pytest.mark.parametrize("name", ["site", ".chronicle-cache", ".site-abcd1234", ".pagefind-abcd1234"])
+@pytest.mark.parametrize("name", ["site", ".chronicle-cache", ".site-abcd1234", ".site.old-abcd1234",
+                                  ".site.search-abcd1234", ".pagefind-abcd1234", ".chronicle.lock"])
 def test_gitignore_ignores_the_outputs_in_every_form(tmp_path: Path, name: str, form: str) -> None:
     if shutil.which("git") is None:
         pytest.fail("git is needed to read .gitignore as git does")
