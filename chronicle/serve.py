@@ -7,7 +7,6 @@ next good edit brings the site back.
 
 from __future__ import annotations
 
-import glob
 import os
 import shutil
 import subprocess
@@ -145,9 +144,7 @@ class PendingSearch:
     def refresh(self) -> None:
         """Index the served site; swap its bundle in if the site is still the one indexed."""
         out = self.out_dir
-        with self.running:
-            for leftover in out.parent.glob(f".{glob.escape(out.name)}.search-*"):
-                shutil.rmtree(leftover, ignore_errors=True)
+        with self.running:  # a killed ``serve``'s folders are swept as the next one starts (``write.recover_output``)
             staging: Path | None = None
             try:
                 with self.state.building:
