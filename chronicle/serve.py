@@ -11,7 +11,6 @@ import os
 import shutil
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 from collections.abc import Callable
@@ -30,7 +29,7 @@ from chronicle.preview import open_server
 from chronicle.problems import ContentError, Problem, counted, printable
 from chronicle.render import make_environment
 from chronicle.search import BUNDLE, SearchIndexError, index_folder, marked_pages
-from chronicle.write import interruptions_unwind
+from chronicle.write import SEARCH_STAGING, beside, interruptions_unwind
 
 WATCHED = ("content", "templates", "static", "schema")
 EXPORTS_PAUSE = 1.0   # seconds
@@ -162,7 +161,7 @@ class PendingSearch:
                 # into place) and stops this first (``interrupt``); a bundle made while one came is dropped
                 # (below, under the lock). It used to index a hard-linked copy: 1.6 s of CPU to link it and
                 # 2 s to remove it at 10,000 events, in ``serve``'s interpreter, beside the edits' plans.
-                staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.search-", dir=out.parent))
+                staging = beside(out, SEARCH_STAGING)
                 index_folder(out, marked_pages(out), background=True, into=staging,
                              started=lambda process: self.started(process, seen))
                 with self.state.building:

@@ -250,6 +250,17 @@ def write_site(files: Mapping[str, bytes], out_dir: Path) -> None:
         write_tree(files, staging)
 
 
+# The folders made beside the site, by what they hold, each named ``.site{role}-XXXXXXXX`` (``beside``):
+# a build's staging folder, a replaced site being removed, ``serve``'s search bundle being made. One rule for
+# their names, which ``discard`` and ``recover_output`` find them by.
+STAGING, TRASH, SEARCH_STAGING = "", ".old", ".search"
+
+
+def beside(out: Path, role: str) -> Path:
+    """A new, empty folder beside the site ``out`` for ``role`` (``STAGING``, ``TRASH``, ``SEARCH_STAGING``)."""
+    return Path(tempfile.mkdtemp(prefix=f".{out.name}{role}-", dir=out.parent))
+
+
 @contextmanager
 def staged_site(out_dir: Path) -> Iterator[Path]:
     """An empty folder beside ``out_dir`` to write the new site into, swapped in for ``out_dir`` at the end.
@@ -267,7 +278,7 @@ def staged_site(out_dir: Path) -> Iterator[Path]:
             raise OutputError(refused)
         staging: Path | None = None
         try:
-            staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
+            staging = beside(out, STAGING)
             (staging / "new").mkdir()
             (staging / "new" / SITE_MARKER).write_bytes(MARKER_TEXT)
             yield staging / "new"
@@ -301,14 +312,14 @@ def discard(folder: Path, out: Path) -> None:
     """
     trash: Path | None = None
     try:
-        trash = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
+        trash = beside(out, TRASH)
         os.rename(folder, trash / "site")
     except OSError:
         for path in (folder, trash):
             if path is not None:
                 shutil.rmtree(path, ignore_errors=True)
         return
-    trashed = sorted(out.parent.glob(f".{glob.escape(out.name)}.old-*"))
+    trashed = sorted(out.parent.glob(f".{glob.escape(out.name)}{TRASH}-*"))
     try:
         if not sys.executable:
             raise OSError("no Python executable to start")
@@ -383,13 +394,13 @@ def recover_output(out_dir: Path) -> None:
     Pagefind ran). Nothing is followed: a link named like a staging folder is not one (left alone).
     """
     out = output_path(out_dir)
-    shape = re.compile(rf"\.(?:{re.escape(out.name)}|{re.escape(out.name)}\.search|pagefind)-[A-Za-z0-9_]{{8}}")
+    shape = re.compile(rf"\.(?:{re.escape(out.name)}(?:{re.escape(SEARCH_STAGING)})?|pagefind)-[A-Za-z0-9_]{{8}}")
     try:
         staging = [out.parent / name for name in sorted(os.listdir(out.parent)) if shape.fullmatch(name)]
         staging = [path for path in staging if stat.S_ISDIR(os.lstat(path).st_mode)]
     except OSError:
         return
-    aside = [path / "old" for path in staging if path.name.startswith(f".{out.name}-")
+    aside = [path / "old" for path in staging if path.name.startswith(f".{out.name}{STAGING}-")
              and os.path.isdir(path / "old") and not os.path.islink(path / "old")]
     if aside and not os.path.lexists(out):
         os.rename(max(aside, key=lambda path: os.lstat(path).st_mtime_ns), out)
