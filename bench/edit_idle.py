@@ -135,6 +135,9 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=6)
     parser.add_argument("--kinds", nargs="+", choices=list(SAVES), default=list(SAVES))
     args = parser.parse_args()
+    kinds = args.kinds
+    if "deletion" in kinds and ("new event" not in kinds or kinds.index("new event") > kinds.index("deletion")):
+        parser.error("a deletion removes the new event of its round: give \"new event\" before it")
     root = args.dir / f"chronicle-reach-{args.events}"
     if not (root / "content").is_dir():
         generate(root, args.events)
